@@ -1,0 +1,29 @@
+"""Name normalisation for search and mentions (pure functions, no database)."""
+
+from __future__ import annotations
+
+import re
+
+from anyascii import anyascii
+
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def search_name_for(display_name: str) -> str:
+    """Lower-case ASCII forms of a name for trigram search.
+
+    Both transliterations are kept, so "Müller" is found by "muller", "mueller" and "muler".
+    """
+    plain = anyascii(display_name).lower().strip()
+    german = anyascii(display_name.translate(_GERMAN)).lower().strip()
+    return plain if plain == german else f"{plain} {german}"
+
+
+def normalise_query(query: str) -> str:
+    return anyascii(query).lower().strip()
+
+
+def handle_from(email: str) -> str:
+    local = anyascii(email.split("@", 1)[0]).lower()
+    local = re.sub(r"[^a-z0-9._-]+", "", local).strip("._-")
+    return local[:50] or "user"

@@ -1,0 +1,74 @@
+"""Typed, validated configuration read from environment variables (and an optional ``.env``).
+
+Every variable is listed in ``deploy/README.md``. Invalid values fail at start-up with one message
+naming every bad variable, instead of surfacing later as a confusing runtime error.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class Env(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    secret_key: SecretStr = SecretStr("")
+    debug: bool = False
+    allowed_hosts: CommaList = Field(default_factory=lambda: ["127.0.0.1", "localhost"])
+    csrf_trusted_origins: CommaList = Field(default_factory=list)
+    site_url: str = "http://127.0.0.1:8000"
+
+    database_url: str | None = None
+    database_pool_min: int = Field(default=2, ge=0)
+    database_pool_max: int = Field(default=10, ge=1)
+    database_pool: bool = True
+
+    redis_url: str | None = None
+    celery_broker_url: str | None = None
+    celery_always_eager: bool | None = None
+
+    email_host: str | None = None
+    email_port: int = 587
+    email_host_user: str = ""
+    email_host_password: SecretStr = SecretStr("")
+    email_use_tls: bool = True
+    default_from_email: str = "Intranet <intranet@example.com>"
+
+    signup_email_domains: CommaList = Field(default_factory=list)
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_name: str = "Company login"
+
+    time_zone: str = "Europe/Berlin"
+    language_code: Literal["de", "en"] = "de"
+    media_root: str = "media"
+    static_root: str = "staticfiles"
+    log_format: Literal["console", "json"] = "console"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    secure_ssl_redirect: bool = True
+
+    @field_validator("allowed_hosts", "csrf_trusted_origins", "signup_email_domains", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("signup_email_domains")
+    @classmethod
+    def _lower_domains(cls, value: list[str]) -> list[str]:
+        return [domain.lower().lstrip("@") for domain in value]
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+
+def load_env() -> Env:
+    return Env()
