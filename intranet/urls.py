@@ -1,5 +1,4 @@
 from django.conf import settings
-
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -11,7 +10,10 @@ from intranet.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("", include("intranet.core.urls")),
+    path("accounts/", include("intranet.accounts.auth_urls")),
     path("accounts/", include("allauth.urls")),
+    path("people/", include("intranet.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
