@@ -1,0 +1,25 @@
+// The platform's one script bundle: Bootstrap's components (Popper included for dropdowns,
+// tooltips and popovers) plus small progressive enhancements. htmx itself is served from
+// django-htmx's vendored copy ({% htmx_script %}) so its version follows the Python package.
+import * as bootstrap from "bootstrap";
+
+window.bootstrap = bootstrap;
+
+function enhance(root) {
+  root.querySelectorAll('[data-bs-toggle="tooltip"]').forEach((el) => {
+    bootstrap.Tooltip.getOrCreateInstance(el);
+  });
+  root.querySelectorAll('[data-bs-toggle="popover"]').forEach((el) => {
+    bootstrap.Popover.getOrCreateInstance(el);
+  });
+  // Forms marked data-autosubmit submit when a control changes (no inline handlers under CSP).
+  root.querySelectorAll("form[data-autosubmit]").forEach((form) => {
+    if (form.dataset.autosubmitBound) return;
+    form.dataset.autosubmitBound = "1";
+    form.addEventListener("change", () => form.requestSubmit());
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => enhance(document));
+// Content swapped in by htmx gets the same treatment as the initial page.
+document.addEventListener("htmx:load", (event) => enhance(event.target));
