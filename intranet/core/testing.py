@@ -21,9 +21,7 @@ def pin_queries(expected: int) -> Iterator[CaptureQueriesContext]:
         yield ctx
     executed = len(ctx.captured_queries)
     if executed != expected:
-        raise AssertionError(
-            f"Expected {expected} queries, {executed} were executed:\n{_format(ctx.captured_queries)}"
-        )
+        raise AssertionError(f"Expected {expected} queries, {executed} were executed:\n{_format(ctx.captured_queries)}")
 
 
 def count_queries(action: Callable[[], Any]) -> tuple[int, list[dict[str, Any]], Any]:
