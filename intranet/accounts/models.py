@@ -106,6 +106,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.display_name.split(" ", 1)[0] if self.display_name else self.email
 
+    @property
+    def initials(self) -> str:
+        """Up to two letters for the avatar placeholder: "Anna Müller" -> "AM"."""
+        words = [word for word in (self.display_name or self.email).replace("-", " ").split() if word[:1].isalpha()]
+        if not words:
+            return "?"
+        letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+        return letters.upper()
+
 
 class Skill(TagBase):
     class Meta:
@@ -114,15 +123,18 @@ class Skill(TagBase):
 
 
 class TaggedSkill(TaggedItemBase):
-    content_object = models.ForeignKey("Profile", on_delete=models.CASCADE)
-    tag = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="tagged_profiles")
+    content_object: models.ForeignKey[Profile, Profile] = models.ForeignKey("Profile", on_delete=models.CASCADE)
+    tag: models.ForeignKey[Skill, Skill] = models.ForeignKey(
+        Skill, on_delete=models.CASCADE, related_name="tagged_profiles"
+    )
 
 
 def avatar_path(instance: Profile, filename: str) -> str:
     return f"avatars/{instance.pk}/{secrets.token_hex(8)}.webp"
 
 
-class Profile(models.Model):
+# django-stubs cannot type the reverse manager of taggit's untyped through base (TaggedItemBase).
+class Profile(models.Model):  # type: ignore[django-manager-missing]
     user = models.OneToOneField(User, primary_key=True, on_delete=models.CASCADE, related_name="profile")
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     department = models.CharField(_("department"), max_length=150, blank=True, db_index=True)

@@ -1,0 +1,29 @@
+"""Fixtures for the identity tests: employees whose e-mail address allauth knows as verified."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from tests.factories import PASSWORD, UserFactory
+
+
+def make_employee(email: str, **extra):
+    user = UserFactory(email=email, **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def employee(db):
+    return make_employee("anna.schmidt@corp.example", display_name="Anna Schmidt")
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    return client.post("/accounts/login/", {"login": email, "password": password})
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    # Assertions read allauth's English messages; the platform's default language is German.
+    settings.LANGUAGE_CODE = "en"
