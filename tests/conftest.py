@@ -7,6 +7,7 @@ import os
 import pytest
 
 from tests.factories import UserFactory
+from tests.redis_fixtures import redis_url  # noqa: F401  (shared fixture)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import factory
+from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
 from intranet.accounts.models import Profile, User
@@ -9,7 +10,7 @@ from intranet.accounts.text import search_name_for
 PASSWORD = "correct horse battery 42"
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -21,12 +22,14 @@ class UserFactory(DjangoModelFactory):
     is_active = True
 
     @factory.post_generation
-    def password(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+    def password(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:
         obj.set_password(extracted or PASSWORD)
         if create:
             obj.save(update_fields=["password"])
 
     @factory.post_generation
-    def with_profile(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+    def with_profile(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             Profile.objects.get_or_create(user=obj)
+            # Provisioned accounts count as verified (see accounts.services.user_create).
+            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})

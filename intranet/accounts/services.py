@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -58,7 +59,9 @@ def user_create(
 ) -> User:
     """Create a user together with their (empty) profile, in one transaction.
 
-    ``password=None`` leaves an unusable password (single sign-on users).
+    ``password=None`` leaves an unusable password (single sign-on users). The e-mail address is
+    recorded as verified: whoever provisions an account (HR import, staff, demo data) vouches for
+    it, so the first sign-in does not stop at an e-mail confirmation.
     """
     if display_name:
         extra["display_name"] = display_name
@@ -68,6 +71,7 @@ def user_create(
         else:
             user = User.objects.create_user(email, password, is_staff=is_staff, **extra)
         Profile.objects.create(user=user)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
 
 

@@ -1,5 +1,12 @@
 """Operational endpoints of the kernel (health checks)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import health
+
+app_name = "core"
+
+urlpatterns = [
+    path("healthz/live", health.live, name="health_live"),
+    path("healthz/ready", health.ready, name="health_ready"),
+]

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Probes answer before host validation, the HTTPS redirect and sessions (see core/health.py).
+    "intranet.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -211,6 +213,9 @@ if ENV.oidc_enabled:
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Intranet"
+# Accept the code of the neighbouring 30-second step too: phones drift, people type slowly.
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
 
 # Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = ENV.language_code
@@ -264,7 +269,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; keep default
-from csp.constants import NONCE, NONE, SELF  # noqa: E402
+from csp.constants import NONCE, NONE, SELF
 
 CONTENT_SECURITY_POLICY = {
     # The Wagtail editor still relies on inline scripts and styles; it is staff-only.
@@ -284,6 +289,6 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Logging --------------------------------------------------------------------------------------
-from .logging import build_logging  # noqa: E402
+from .logging import build_logging
 
 LOGGING = build_logging(ENV.log_format, ENV.log_level)

@@ -8,7 +8,7 @@ import structlog
 
 
 def build_logging(fmt: str, level: str) -> dict[str, Any]:
-    shared = [
+    shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.add_log_level,

@@ -10,7 +10,7 @@ from tests.factories import PASSWORD, UserFactory
 
 def make_employee(email: str, **extra):
     user = UserFactory(email=email, **extra)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    assert EmailAddress.objects.filter(user=user, email=email, verified=True).exists()
     return user
 
 

@@ -22,7 +22,7 @@ def test_audit_log_records_actor_target_and_diff(user, other_user):
     entry.refresh_from_db()
     assert entry.actor == user
     assert entry.target_id == str(other_user.pk)
-    assert entry.target_type.model == "user"
+    assert entry.target_type is not None and entry.target_type.model == "user"
     assert entry.before == {"is_active": True} and entry.after == {"is_active": False}
 
 

@@ -21,7 +21,8 @@ def people(db):
 
 
 def _walk(ordering, page_size):
-    seen, cursor, pages = [], None, 0
+    seen: list[int] = []
+    cursor, pages = None, 0
     while True:
         page = keyset_page(User.objects.all(), ordering=ordering, cursor=cursor, page_size=page_size)
         seen.extend(u.pk for u in page)

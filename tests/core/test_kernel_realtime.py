@@ -42,7 +42,7 @@ async def test_socket_refuses_anonymous_and_forwards_user_events(settings):
 
     from tests.factories import UserFactory
 
-    member = await sync_to_async(UserFactory)()
+    member = await sync_to_async(UserFactory.create)()
     socket = WebsocketCommunicator(PingConsumer.as_asgi(), "/ws/ping/")
     socket.scope["user"] = member
     connected, _ = await socket.connect()

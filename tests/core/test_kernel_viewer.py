@@ -21,13 +21,18 @@ def test_inactive_user_counts_as_anonymous(user):
 
 
 def test_remember_computes_once():
-    calls = []
+    calls: list[int] = []
+
+    def load() -> dict[str, int]:
+        calls.append(1)
+        return {"a": 1}
+
     viewer = Viewer(None)
     for _ in range(3):
-        viewer.remember("roles", lambda: calls.append(1) or {"a": 1})
+        assert viewer.remember("roles", load) == {"a": 1}
     assert calls == [1]
     viewer.forget("roles")
-    viewer.remember("roles", lambda: calls.append(1) or {})
+    viewer.remember("roles", load)
     assert calls == [1, 1]
 
 

@@ -1,0 +1,61 @@
+# Two commands matter: `make run` and `make test` (see README.md). Everything else is a helper.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.requirements-installed
+ASSET_STAMP := static/dist/.built
+
+.DEFAULT_GOAL := help
+.PHONY: help run test venv assets lint format lock clean-data
+
+help:
+	@echo "make run    serve the intranet with demo data at http://127.0.0.1:8000 (Ctrl-C stops everything)"
+	@echo "make test   ruff, mypy, migrations check and pytest against PostgreSQL"
+	@echo "make format apply ruff's fixes and formatting"
+
+run: venv assets
+	$(PY) scripts/dev.py run
+
+test: venv assets
+	$(PY) scripts/dev.py test $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
+
+venv: $(VENV_STAMP)
+
+# (Re)install when the lock file changes; plain pip, no other tool needed.
+$(VENV_STAMP): requirements-dev.txt requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	touch $@
+
+# The front-end build is optional: it runs only when package.json exists.
+ifneq ($(wildcard package.json),)
+assets: $(ASSET_STAMP)
+
+node_modules/.package-lock.json: package.json $(wildcard package-lock.json)
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+
+$(ASSET_STAMP): node_modules/.package-lock.json $(shell find assets -type f 2>/dev/null) $(wildcard scripts/*.mjs)
+	npm run build
+	mkdir -p $(@D) && touch $@
+else
+assets:
+	@echo "No package.json: skipping the front-end build"
+endif
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Compile the pinned lock files from requirements.in / requirements-dev.in (needs pip-tools or uv).
+lock:
+	uv pip compile requirements.in -o requirements.txt
+	uv pip compile requirements-dev.in -o requirements-dev.txt
+
+# Removes the embedded PostgreSQL data (demo database included).
+clean-data:
+	rm -rf .data
