@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("intranet.accounts.auth_urls")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("intranet.accounts.urls")),
+    path("", include("communities.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

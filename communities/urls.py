@@ -1,0 +1,10 @@
+"""URLs of the communities app (namespace ``communities``), mounted at the site root.
+
+Community screens live in ``urls_community``, posts and comments in ``urls_posts``.
+"""
+
+from communities.urls_community import urlpatterns as community_urlpatterns
+from communities.urls_posts import urlpatterns as post_urlpatterns
+
+app_name = "communities"
+urlpatterns = [*community_urlpatterns, *post_urlpatterns]
