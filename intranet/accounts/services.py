@@ -260,3 +260,17 @@ def follow_create(*, actor: User, followee: User) -> Follow:
 def follow_delete(*, actor: User, followee: User) -> None:
     """Stop ``actor`` following ``followee``; a no-op if they did not follow."""
     Follow.objects.filter(follower=actor, followee=followee).delete()
+
+
+# Preferences ------------------------------------------------------------------------------------
+
+
+def user_set_language(*, actor: User, language: str) -> User:
+    """Remember ``actor``'s interface language; e-mails and sessions without a language cookie
+    use it. Unknown codes are refused with a ``ValidationError``."""
+    if language not in User.Language.values:
+        raise ValidationError(_("Unknown language."))
+    if actor.language != language:
+        actor.language = language
+        actor.save(update_fields=["language"])
+    return actor
