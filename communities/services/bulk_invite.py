@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
-from email.utils import parseaddr
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from intranet.core.addresses import normalise_address, split_entries
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
 
@@ -29,7 +27,6 @@ if TYPE_CHECKING:
 
 MAX_ADDRESSES = 2000
 MAX_FILE_BYTES = 1024 * 1024
-_SEPARATORS = re.compile(r"[,;\t]")
 #: Header cells that name the e-mail column of a CSV export (German and English spellings).
 _EMAIL_HEADERS = frozenset(
     {"email", "e-mail", "mail", "emailaddress", "e-mail-adresse", "e-mail address", "email address"}
@@ -68,25 +65,9 @@ class BulkInviteReport:
         )
 
 
-def _address(candidate: str) -> str | None:
-    """The lower-cased e-mail address in ``candidate`` ("Anna <anna@x.de>" works), or ``None``."""
-    _name, address = parseaddr(candidate.strip())
-    address = address.strip().lower()
-    if not address:
-        return None
-    try:
-        validate_email(address)
-    except ValidationError:
-        return None
-    return address
-
-
 def parse_text(text: str) -> list[tuple[int, str]]:
     """Entries of pasted text split at newlines, commas, semicolons and tabs, with line numbers."""
-    entries: list[tuple[int, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        entries.extend((number, part.strip()) for part in _SEPARATORS.split(line) if part.strip())
-    return entries
+    return split_entries(text)
 
 
 def _decode(raw: bytes) -> str:
@@ -158,7 +139,7 @@ def membership_invite_bulk(
     report = BulkInviteReport(dry_run=dry_run)
     addresses: list[str] = []
     for number, entry in entries:
-        address = _address(entry)
+        address = normalise_address(entry)
         if address is None:
             report.invalid.append(InvalidLine(line=number, text=entry[:200]))
         elif address not in addresses:

@@ -6,17 +6,13 @@ invitation is spent when the account is created (see ``AccountAdapter.save_user`
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any, Literal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
@@ -24,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from intranet.core.addresses import normalise_address, split_entries
 from intranet.core.audit import audit_log
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.permissions import require
@@ -43,7 +40,6 @@ _REQUEST_CACHE = "_intranet_invitation"
 #: Addresses one submission of the invitation form may carry.
 MAX_ADDRESSES_PER_REQUEST = 200
 INVITATION_ORDERING = ("-created_at", "-id")
-_ADDRESS_SEPARATORS = re.compile(r"[,;\n\r]+")
 
 
 class InvitationUnusableError(Exception):
@@ -216,20 +212,7 @@ class InvitationOutcome:
 
 def invitation_addresses_split(text: str) -> list[str]:
     """The non-empty entries of ``text``, separated by commas, semicolons or line breaks."""
-    return [part.strip() for part in _ADDRESS_SEPARATORS.split(text) if part.strip()]
-
-
-def _normalised_address(candidate: str) -> str | None:
-    """The lower-cased address in ``candidate`` (``Anna <anna@x.example>`` works), or ``None``."""
-    _name, address = parseaddr(candidate)
-    address = address.strip().lower()
-    if not address:
-        return None
-    try:
-        validate_email(address)
-    except ValidationError:
-        return None
-    return address
+    return [entry for _line, entry in split_entries(text)]
 
 
 def invitation_invite_addresses(*, actor: User, entries: list[str], resend: bool = False) -> list[InvitationOutcome]:
@@ -245,7 +228,7 @@ def invitation_invite_addresses(*, actor: User, entries: list[str], resend: bool
     parsed: list[tuple[str, str | None]] = []
     seen: set[str] = set()
     for entry in entries:
-        email = _normalised_address(entry)
+        email = normalise_address(entry)
         key = email or entry
         if key in seen:
             continue
