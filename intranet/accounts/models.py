@@ -74,7 +74,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Used to mention you, e.g. @anna.schmidt."),
     )
     search_name = models.CharField(max_length=400, editable=False, default="")
-    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.GERMAN)
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=Language.choices,
+        blank=True,
+        default="",
+        help_text=_("Empty until the person picks one; the browser's language is used until then."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

@@ -10,6 +10,8 @@ from .base import ENV, INSTALLED_APPS, MIDDLEWARE
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+# Assertions read the English source strings; tests of the German interface switch explicitly.
+LANGUAGE_CODE = "en"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
