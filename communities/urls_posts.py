@@ -1,5 +1,24 @@
 """Posts, comments, reactions, attachments, mention autocomplete and Markdown preview."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from communities.views import posts
+
+urlpatterns = [
+    path("communities/<slug:slug>/posts/", posts.post_stream, name="post_stream"),
+    path("communities/<slug:slug>/posts/new/", posts.post_create, name="post_create"),
+    path("communities/<slug:slug>/mentions/", posts.mention_autocomplete, name="mention_autocomplete"),
+    path("posts/preview/", posts.markdown_preview, name="markdown_preview"),
+    path("posts/reactions/", posts.reaction_toggle, name="reaction_toggle"),
+    path("posts/<int:pk>/", posts.post_detail, name="post_detail"),
+    path("posts/<int:pk>/edit/", posts.post_edit, name="post_edit"),
+    path("posts/<int:pk>/delete/", posts.post_delete, name="post_delete"),
+    path("posts/<int:pk>/pin/", posts.post_pin, name="post_pin"),
+    path("posts/<int:pk>/lock/", posts.post_lock, name="post_lock"),
+    path("posts/<int:pk>/history/", posts.post_history, name="post_history"),
+    path("posts/<int:pk>/comments/", posts.comment_create, name="comment_create"),
+    path("posts/<int:pk>/answer/", posts.answer_accept, name="answer_accept"),
+    path("comments/<int:pk>/edit/", posts.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", posts.comment_delete, name="comment_delete"),
+    path("attachments/<int:pk>/", posts.attachment_download, name="attachment_download"),
+]

@@ -2,10 +2,12 @@
 // tooltips and popovers) plus small progressive enhancements. htmx itself is served from
 // django-htmx's vendored copy ({% htmx_script %}) so its version follows the Python package.
 import * as bootstrap from "bootstrap";
+import { enhanceMentions } from "./mentions.js";
 
 window.bootstrap = bootstrap;
 
 function enhance(root) {
+  enhanceMentions(root);
   root.querySelectorAll('[data-bs-toggle="tooltip"]').forEach((el) => {
     bootstrap.Tooltip.getOrCreateInstance(el);
   });

@@ -1,10 +1,13 @@
 """Every write of the communities app. Import from here: ``from communities.services import ...``.
 
 Split by sub-domain: ``community`` (the community itself), ``membership`` (one person's relation to
-a community) and ``bulk_invite`` (many invitations at once).
+a community) and ``bulk_invite`` (many invitations at once); ``posts``, ``comments``, ``reactions``
+and ``attachments`` for what people write.
 """
 
+from .attachments import attachment_add, attachment_remove
 from .bulk_invite import BulkInviteReport, InvalidLine, membership_invite_bulk
+from .comments import answer_accept, answer_unaccept, comment_create, comment_delete, comment_update
 from .community import (
     RESERVED_SLUGS,
     community_archive,
@@ -30,11 +33,21 @@ from .membership import (
     membership_set_notification_level,
     membership_unban,
 )
+from .posts import post_create, post_delete, post_lock, post_pin, post_unlock, post_unpin, post_update
+from .reactions import ReactionResult, reaction_toggle
 
 __all__ = [
     "RESERVED_SLUGS",
     "BulkInviteReport",
     "InvalidLine",
+    "ReactionResult",
+    "answer_accept",
+    "answer_unaccept",
+    "attachment_add",
+    "attachment_remove",
+    "comment_create",
+    "comment_delete",
+    "comment_update",
     "community_archive",
     "community_create",
     "community_recount_members",
@@ -55,5 +68,13 @@ __all__ = [
     "membership_request",
     "membership_set_notification_level",
     "membership_unban",
+    "post_create",
+    "post_delete",
+    "post_lock",
+    "post_pin",
+    "post_unlock",
+    "post_unpin",
+    "post_update",
+    "reaction_toggle",
     "slug_base",
 ]

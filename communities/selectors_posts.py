@@ -1,0 +1,328 @@
+"""Reads for the post screens: one post, its comments, and a community's post stream.
+
+Every selector owns its query shape; counts are pinned in ``tests/communities/posts``. Objects come
+back with what the templates need already attached (``reaction_bar``, ``reply_list``, permission
+booleans), so templates never query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404
+
+from intranet.accounts.models import User
+from intranet.accounts.text import normalise_query
+from intranet.core.pagination import Page, keyset_page
+from intranet.core.permissions import require_visible
+from intranet.core.viewer import Viewer
+
+from .models import REACTION_EMOJI, Comment, Community, ContentStatus, Post, PostRevision, Reaction, ReactionKind
+from .permissions import can_moderate_community, can_read_community_content
+from .permissions_posts import (
+    can_accept_answer,
+    can_comment_on_post,
+    can_delete_comment,
+    can_delete_post,
+    can_edit_comment,
+    can_edit_post,
+    can_lock_post,
+    can_pin_post,
+    can_react,
+    can_view_post,
+    readers_of_community,
+)
+
+STREAM_PAGE_SIZE = 20
+COMMENT_PAGE_SIZE = 50
+PINNED_LIMIT = 5
+MENTION_LIMIT = 8
+STREAM_ORDERING = ("-created_at", "-id")
+COMMENT_ORDERING = ("created_at", "id")
+KIND_FILTERS = ("all", "discussion", "question", "unanswered", "announcement")
+
+
+@dataclass(frozen=True)
+class ReactionButton:
+    kind: str
+    emoji: str
+    label: str
+    count: int
+    mine: bool
+
+
+def reaction_bar(counts: dict[str, Any] | None, mine: Iterable[str]) -> list[ReactionButton]:
+    """The fixed reaction set with stored counts and the viewer's own reactions marked."""
+    counts = counts or {}
+    own = set(mine)
+    return [
+        ReactionButton(kind, REACTION_EMOJI[kind], str(label), int(counts.get(kind, 0)), kind in own)
+        for kind, label in ReactionKind.choices
+    ]
+
+
+def _with_people(qs: QuerySet[Any], *prefixes: str) -> QuerySet[Any]:
+    related = [f"{prefix}author__profile" for prefix in prefixes]
+    return qs.select_related(*related)
+
+
+def _own_reactions(viewer: Viewer, posts: list[Post], comments: list[Comment]) -> dict[tuple[str, int], set[str]]:
+    """``{("post"|"comment", id): {kinds}}`` of the viewer's reactions on these rows (one query)."""
+    if viewer.user_id is None or (not posts and not comments):
+        return {}
+    rows = Reaction.objects.filter(user_id=viewer.user_id).filter(
+        Q(post_id__in=[p.pk for p in posts]) | Q(comment_id__in=[c.pk for c in comments])
+    )
+    mine: dict[tuple[str, int], set[str]] = {}
+    for post_id, comment_id, kind in rows.values_list("post_id", "comment_id", "kind"):
+        key = ("comment", comment_id) if comment_id else ("post", post_id)
+        mine.setdefault(key, set()).add(kind)
+    return mine
+
+
+def own_reaction_kinds(viewer: Viewer, *, post: Post | None = None, comment: Comment | None = None) -> set[str]:
+    """The kinds the viewer has reacted with on one post or comment (one query)."""
+    if viewer.user_id is None:
+        return set()
+    rows = Reaction.objects.filter(user_id=viewer.user_id)
+    rows = rows.filter(comment=comment) if comment is not None else rows.filter(post=post, comment__isnull=True)
+    return set(rows.values_list("kind", flat=True))
+
+
+# One post --------------------------------------------------------------------------------------
+
+
+def _post_queryset() -> QuerySet[Post]:
+    return (
+        Post.objects.select_related(
+            "community",
+            "author__profile",
+            "edited_by",
+            "accepted_comment__author__profile",
+        )
+        .prefetch_related("tags", "attachments")  # type: ignore[misc]  # taggit's manager
+        .defer("search_vector")
+    )
+
+
+def post_get_for_viewer(viewer: Viewer, pk: int) -> Post:
+    """The post ``pk`` if the viewer may see it; ``Http404`` for missing and forbidden alike.
+
+    Three queries (the post with community, author, profile, editor and accepted answer; tags;
+    attachments) plus the viewer's role map if not cached yet.
+    """
+    post = _post_queryset().filter(pk=pk).first()
+    if post is None:
+        raise Http404
+    require_visible(can_view_post(viewer, post))
+    return post
+
+
+def post_get_for_action(viewer: Viewer, pk: int) -> Post:
+    """The post with its community only (for writes); ``Http404`` when the viewer may not see it."""
+    post = Post.objects.select_related("community").defer("search_vector").filter(pk=pk).first()
+    if post is None or not can_view_post(viewer, post):
+        raise Http404
+    return post
+
+
+def comment_get_for_action(viewer: Viewer, pk: int) -> Comment:
+    """A comment with its post and community; ``Http404`` unless the viewer may see its post."""
+    comment = Comment.objects.select_related("post__community").defer("post__search_vector").filter(pk=pk).first()
+    if comment is None or not can_view_post(viewer, comment.post):
+        raise Http404
+    if comment.deleted_at is not None and not can_moderate_community(viewer, comment.post.community):
+        raise Http404
+    return comment
+
+
+def revisions_for_post(viewer: Viewer, post: Post) -> list[PostRevision]:
+    """Earlier versions of ``post``, newest first, with their editors (one query)."""
+    require_visible(can_view_post(viewer, post))
+    return list(PostRevision.objects.filter(post=post).select_related("edited_by").order_by("-created_at", "-id"))
+
+
+# Comments --------------------------------------------------------------------------------------
+
+
+def _comment_visibility(viewer: Viewer, post: Post) -> Q | None:
+    """Which comments the viewer sees; ``None`` for "all of them" (moderators)."""
+    if can_moderate_community(viewer, post.community):
+        return None
+    live = Q(deleted_at__isnull=True)
+    return live & (Q(status=ContentStatus.PUBLISHED) | Q(author_id=viewer.user_id))
+
+
+def comment_list_for_post(
+    viewer: Viewer, post: Post, cursor: str | None = None, *, page_size: int = COMMENT_PAGE_SIZE
+) -> Page[Comment]:
+    """One keyset page of top-level comments, oldest first, each with ``reply_list`` (its visible
+    replies, oldest first). Two queries (comments, replies; authors and profiles joined).
+
+    Deleted top-level comments that still have visible replies come back (``deleted_at`` set) so
+    the thread keeps its shape; templates show a placeholder for them. Raises ``InvalidCursor``.
+    """
+    require_visible(can_view_post(viewer, post))
+    shown = _comment_visibility(viewer, post)
+    top = Comment.objects.filter(post=post, parent__isnull=True)
+    replies = Comment.objects.all()
+    if shown is not None:
+        visible_replies = Comment.objects.filter(parent=OuterRef("pk")).filter(shown)
+        deleted_with_replies = Q(deleted_at__isnull=False, status=ContentStatus.PUBLISHED) & Exists(visible_replies)
+        top = top.filter(shown | deleted_with_replies)
+        replies = replies.filter(shown)
+    page = keyset_page(_with_people(top, ""), ordering=COMMENT_ORDERING, cursor=cursor, page_size=page_size)
+    if page.items:
+        reply_qs = _with_people(replies, "").order_by(*COMMENT_ORDERING)
+        prefetch_related_objects(page.items, Prefetch("replies", queryset=reply_qs, to_attr="reply_list"))
+    for comment in page.items:
+        comment.post = post
+        for reply in comment.reply_list:  # type: ignore[attr-defined]
+            reply.post = post
+    return page
+
+
+def _decorate_comment(viewer: Viewer, comment: Comment, mine: dict[tuple[str, int], set[str]], accept: bool) -> None:
+    c: Any = comment
+    c.reaction_bar = reaction_bar(comment.reaction_counts, mine.get(("comment", comment.pk), ()))
+    c.can_edit = can_edit_comment(viewer, comment)
+    c.can_delete = can_delete_comment(viewer, comment)
+    c.can_react = can_react(viewer, comment.post, comment)
+    c.can_accept = accept and comment.deleted_at is None and comment.status == ContentStatus.PUBLISHED
+    c.is_accepted = comment.post.accepted_comment_id == comment.pk
+
+
+@dataclass
+class PostPage:
+    """Everything the post page shows, with permission booleans precomputed."""
+
+    post: Post
+    comments: Page[Comment]
+    accepted: Comment | None
+    reactions: list[ReactionButton]
+    can: dict[str, bool] = field(default_factory=dict)
+
+
+def post_page_for_viewer(viewer: Viewer, pk: int, cursor: str | None = None) -> PostPage:
+    """The post page: the post, the accepted answer, one page of comments with replies, the
+    viewer's own reactions and every permission the page asks.
+
+    Five queries (post, tags, attachments, comments, replies) plus one for the viewer's reactions,
+    plus the viewer's cached maps; constant in the number of comments, replies, reactions and
+    attachments. ``Http404`` for missing and forbidden alike; ``InvalidCursor`` for a bad cursor.
+    """
+    post = post_get_for_viewer(viewer, pk)
+    comments = comment_list_for_post(viewer, post, cursor)
+    accepted = post.accepted_comment
+    if accepted is not None:
+        accepted.post = post
+        accepted.reply_list = []  # type: ignore[attr-defined]
+        if accepted.deleted_at is not None:
+            accepted = None
+    everyone = [c for top in comments.items for c in (top, *top.reply_list)]  # type: ignore[attr-defined]
+    mine = _own_reactions(viewer, [post], everyone + ([accepted] if accepted else []))
+    accept = can_accept_answer(viewer, post)
+    for comment in everyone + ([accepted] if accepted else []):
+        _decorate_comment(viewer, comment, mine, accept)
+    can = {
+        "edit": can_edit_post(viewer, post),
+        "delete": can_delete_post(viewer, post),
+        "pin": can_pin_post(viewer, post),
+        "lock": can_lock_post(viewer, post),
+        "comment": can_comment_on_post(viewer, post),
+        "react": can_react(viewer, post),
+        "accept": accept,
+    }
+    return PostPage(
+        post=post,
+        comments=comments,
+        accepted=accepted,
+        reactions=reaction_bar(post.reaction_counts, mine.get(("post", post.pk), ())),
+        can=can,
+    )
+
+
+# The community stream ---------------------------------------------------------------------------
+
+
+@dataclass
+class PostStream:
+    """What ``communities/_post_stream.html`` renders: ``pinned_posts`` and ``posts_page``."""
+
+    pinned_posts: list[Post]
+    posts_page: Page[Post]
+    kind_filter: str = "all"
+
+
+def _kind_condition(kind_filter: str) -> Q:
+    if kind_filter == "unanswered":
+        return Q(kind=Post.Kind.QUESTION, accepted_comment__isnull=True)
+    if kind_filter in (Post.Kind.DISCUSSION, Post.Kind.QUESTION, Post.Kind.ANNOUNCEMENT):
+        return Q(kind=kind_filter)
+    return Q()
+
+
+def post_list_for_community(
+    viewer: Viewer,
+    community: Community,
+    kind_filter: str = "all",
+    cursor: str | None = None,
+    *,
+    page_size: int = STREAM_PAGE_SIZE,
+) -> PostStream:
+    """The community's post stream for the viewer: pinned posts (first page only) and one keyset page
+    of the other published posts, newest first, filtered by ``kind_filter`` (one of
+    :data:`KIND_FILTERS`; unknown values mean "all").
+
+    Posts come with author and profile joined, tags prefetched and ``reaction_bar`` attached (the
+    viewer's own reactions in one query). First page: four queries (pinned, stream, tags, own
+    reactions); later pages three. ``Http404`` if the viewer may not read the community;
+    ``InvalidCursor`` for a bad cursor.
+    """
+    require_visible(can_read_community_content(viewer, community))
+    if kind_filter not in KIND_FILTERS:
+        kind_filter = "all"
+    base = (
+        Post.objects.filter(community=community, status=ContentStatus.PUBLISHED, deleted_at__isnull=True)
+        .filter(_kind_condition(kind_filter))
+        .select_related("author__profile")
+        .defer("search_vector", "body_source", "body_html")
+    )
+    pinned: list[Post] = []
+    if not cursor:
+        pinned = list(base.filter(is_pinned=True).order_by("-pinned_at", "-id")[:PINNED_LIMIT])
+    page = keyset_page(base.filter(is_pinned=False), ordering=STREAM_ORDERING, cursor=cursor, page_size=page_size)
+    posts = [*pinned, *page.items]
+    if posts:
+        prefetch_related_objects(posts, "tags")
+    mine = _own_reactions(viewer, posts, [])
+    for post in posts:
+        post.community = community
+        post.reaction_bar = reaction_bar(post.reaction_counts, mine.get(("post", post.pk), ()))  # type: ignore[attr-defined]
+        post.can_react = can_react(viewer, post)  # type: ignore[attr-defined]
+    return PostStream(pinned_posts=pinned, posts_page=page, kind_filter=kind_filter)
+
+
+# Mentions --------------------------------------------------------------------------------------
+
+
+def people_for_mention(viewer: Viewer, community: Community, query: str) -> list[User]:
+    """Up to eight people who can read ``community`` whose name or handle matches ``query`` (one
+    query, trigram word similarity on ``search_name`` or a handle prefix); empty for a blank query.
+    ``Http404`` unless the viewer may read the community."""
+    require_visible(can_read_community_content(viewer, community))
+    term = normalise_query(query).lstrip("@")[:60]
+    if not term:
+        return []
+    qs = readers_of_community(community, User.objects.all())
+    qs = (
+        qs.annotate(similarity=TrigramWordSimilarity(term, "search_name"))
+        .filter(Q(search_name__trigram_word_similar=term) | Q(handle__istartswith=term))
+        .select_related("profile")
+        .order_by("-similarity", "search_name", "id")
+    )
+    return list(qs[:MENTION_LIMIT])

@@ -1,0 +1,161 @@
+"""Writes on comments and accepted answers.
+
+Comments nest one level: a reply to a reply attaches to the top-level comment. Counters
+(``Post.comment_count``, ``last_activity_at`` of post and community) move with ``F()``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intranet.core.audit import audit_log
+from intranet.core.permissions import require
+from intranet.core.realtime import publish_on_commit
+from intranet.core.viewer import Viewer
+
+from ..models import Comment, Community, ContentStatus, Post
+from ..permissions import as_viewer
+from ..permissions_posts import (
+    can_accept_answer,
+    can_comment_on_post,
+    can_delete_comment,
+    can_edit_comment,
+)
+from ._common import acting_user
+from .posts import clean_body, render_for_community, sync_mentions
+
+if TYPE_CHECKING:
+    from intranet.accounts.models import User
+
+COMMENT_MAX = 10_000
+
+
+def _lock_post(post: Post) -> Post:
+    return Post.objects.select_for_update(of=("self",)).select_related("community").get(pk=post.pk)
+
+
+@transaction.atomic
+def comment_create(*, actor: Viewer | User, post: Post, body: str, parent: Comment | None = None) -> Comment:
+    """Comment on ``post``, or reply to ``parent`` (a reply to a reply joins the top-level comment).
+
+    Refused on locked posts except for moderators. Bumps ``post.comment_count`` and the activity
+    times of post and community; publishes ``comment.created`` to ``community.<id>`` on commit.
+    """
+    viewer = as_viewer(actor)
+    require(can_comment_on_post(viewer, post))
+    locked = _lock_post(post)  # a concurrent lock or delete is seen before we write
+    require(can_comment_on_post(viewer, locked))
+    if parent is not None:
+        if parent.post_id != locked.pk or parent.deleted_at is not None:
+            raise ValidationError({"parent": _("You can only reply to a comment of this post.")}, code="bad_parent")
+        if parent.parent_id is not None:
+            parent = Comment.objects.get(pk=parent.parent_id)
+    text = clean_body(body, max_length=COMMENT_MAX)
+    rendered, mentioned = render_for_community(text, locked.community)
+    now = timezone.now()
+    comment = Comment.objects.create(
+        post=locked,
+        parent=parent,
+        author=acting_user(viewer),
+        body_source=text,
+        body_html=rendered.html,
+        created_at=now,
+    )
+    sync_mentions(post=locked, comment=comment, user_ids=mentioned.values())
+    Post.objects.filter(pk=locked.pk).update(comment_count=F("comment_count") + 1, last_activity_at=now)
+    Community.objects.filter(pk=locked.community_id).update(last_activity_at=now)
+    post.comment_count = locked.comment_count + 1
+    post.last_activity_at = now
+    publish_on_commit(
+        f"community.{locked.community_id}",
+        {"type": "comment.created", "post_id": locked.pk, "comment_id": comment.pk},
+    )
+    return comment
+
+
+def _load(comment: Comment) -> Comment:
+    locked = Comment.objects.select_for_update(of=("self",)).get(pk=comment.pk)
+    locked.post = Post.objects.select_related("community").get(pk=locked.post_id)
+    return locked
+
+
+@transaction.atomic
+def comment_update(*, actor: Viewer | User, comment: Comment, body: str) -> Comment:
+    """Change the text of one's own comment; mentions are re-synchronised."""
+    viewer = as_viewer(actor)
+    require(can_edit_comment(viewer, comment))
+    locked = _load(comment)
+    require(can_edit_comment(viewer, locked))
+    text = clean_body(body, max_length=COMMENT_MAX)
+    if text == locked.body_source:
+        return locked
+    rendered, mentioned = render_for_community(text, locked.post.community)
+    locked.body_source = text
+    locked.body_html = rendered.html
+    locked.edited_at = timezone.now()
+    locked.save(update_fields=["body_source", "body_html", "edited_at"])
+    sync_mentions(post=locked.post, comment=locked, user_ids=mentioned.values())
+    return locked
+
+
+@transaction.atomic
+def comment_delete(*, actor: Viewer | User, comment: Comment, reason: str = "") -> Comment:
+    """Soft-delete a comment (author or moderators+). It leaves ``comment_count`` and, if it was the
+    accepted answer, stops being one. Deletion by someone other than the author is audited."""
+    viewer = as_viewer(actor)
+    require(can_delete_comment(viewer, comment))
+    locked = _load(comment)
+    require(can_delete_comment(viewer, locked))
+    locked.deleted_at = timezone.now()
+    locked.save(update_fields=["deleted_at"])
+    if locked.status == ContentStatus.PUBLISHED:
+        Post.objects.filter(pk=locked.post_id).update(comment_count=Greatest(F("comment_count") - 1, 0))
+    Post.objects.filter(pk=locked.post_id, accepted_comment=locked).update(accepted_comment=None)
+    if viewer.user_id != locked.author_id:
+        audit_log(
+            actor=viewer.user,
+            action="comment.deleted",
+            target=locked,
+            scope=f"community:{locked.post.community_id}",
+            reason=reason,
+        )
+    comment.deleted_at = locked.deleted_at
+    return locked
+
+
+@transaction.atomic
+def answer_accept(*, actor: Viewer | User, post: Post, comment: Comment) -> Post:
+    """Mark ``comment`` as the accepted answer of the question ``post`` (asker or managers+)."""
+    viewer = as_viewer(actor)
+    require(can_accept_answer(viewer, post))
+    locked = _lock_post(post)
+    require(can_accept_answer(viewer, locked))
+    if comment.post_id != locked.pk or comment.deleted_at is not None or comment.status != ContentStatus.PUBLISHED:
+        raise ValidationError(
+            _("Only a visible comment on this question can be its accepted answer."), code="bad_answer"
+        )
+    locked.accepted_comment = comment
+    locked.save(update_fields=["accepted_comment"])
+    post.accepted_comment = comment
+    return locked
+
+
+@transaction.atomic
+def answer_unaccept(*, actor: Viewer | User, post: Post) -> Post:
+    """Withdraw the accepted answer of the question ``post`` (asker or managers+)."""
+    viewer = as_viewer(actor)
+    require(can_accept_answer(viewer, post))
+    locked = _lock_post(post)
+    require(can_accept_answer(viewer, locked))
+    if locked.accepted_comment_id is not None:
+        locked.accepted_comment = None
+        locked.save(update_fields=["accepted_comment"])
+    post.accepted_comment = None
+    return locked
