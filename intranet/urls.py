@@ -5,15 +5,17 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from communities.views import feed as feed_views
 from intranet.accounts.language_views import set_language
-from intranet.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    # The home page is the personal feed (with the latest news beside it).
+    path("", feed_views.feed, name="home"),
     path("", include("intranet.core.urls")),
     path("accounts/", include("intranet.accounts.auth_urls")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("intranet.accounts.urls")),
+    path("search/", include("intranet.search.urls")),
     path("", include("communities.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cms/", include(wagtailadmin_urls)),

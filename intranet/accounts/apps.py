@@ -7,3 +7,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("People")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from intranet.accounts import search_providers
+
+        search_providers.register_providers()

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, FloatField, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
 from intranet.core.pagination import Page, keyset_page
@@ -83,9 +83,10 @@ def user_list_for_directory(
     term = normalise_query(query)[:MAX_QUERY_LENGTH]
     if not term:
         return keyset_page(qs, ordering=("search_name", "id"), cursor=cursor, page_size=page_size)
-    qs = qs.annotate(similarity=TrigramWordSimilarity(term, "search_name")).filter(
-        search_name__trigram_word_similar=term
-    )
+    # word_similarity() returns a float4; as float8 the cursor's value survives the round trip
+    # through Python exactly, so rows tied with a page's last row are neither lost nor repeated.
+    similarity = Cast(TrigramWordSimilarity(term, "search_name"), FloatField())
+    qs = qs.annotate(similarity=similarity).filter(search_name__trigram_word_similar=term)
     with transaction.atomic(savepoint=False):
         with connection.cursor() as sql:
             sql.execute(_NAME_SEARCH_SETTINGS, [str(NAME_MATCH_THRESHOLD)])

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "intranet.core",
     "intranet.accounts",
     "intranet.cms",
+    "intranet.search",
     # Domain
     "communities",
     "training",

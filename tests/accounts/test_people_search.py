@@ -160,3 +160,25 @@ def test_name_search_uses_the_trigram_index(viewer):
 def test_directory_without_query_is_ordered_by_name(colleagues, viewer):
     names = _names(viewer, "")
     assert names[:3] == ["Anna Müller", "Anna Schmidt", "François Dubois"]
+
+
+def test_pages_of_tied_matches_lose_and_repeat_nobody(viewer):
+    # 23 equal scores for one term: ties across the page boundary must survive the cursor.
+    User.objects.bulk_create(
+        User(
+            email=f"g{i}@example.com",
+            display_name=f"Gunhild Gewerkschaft{i:02d}",
+            handle=f"g{i}",
+            search_name=search_name_for(f"Gunhild Gewerkschaft{i:02d}"),
+        )
+        for i in range(23)
+    )
+    seen: list[int] = []
+    cursor = None
+    while True:
+        page = user_list_for_directory(viewer=viewer, query="Gewerkschaft", cursor=cursor, page_size=5)
+        seen.extend(u.pk for u in page)
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert len(seen) == len(set(seen)) == 23

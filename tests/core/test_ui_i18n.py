@@ -11,7 +11,7 @@ def test_german_home_shows_german_navigation(client, user):
     assert '<html lang="de">' in html
     assert "Startseite" in html
     assert "Personen" in html
-    assert "Personen suchen" in html
+    assert ">Suchen</label>" in html  # the header search box (site search)
     assert "Abmelden" in html
     assert "Zum Hauptinhalt springen" in html
     assert "Neueste Nachrichten" in html

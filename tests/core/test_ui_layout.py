@@ -54,7 +54,7 @@ def test_base_layout_has_landmarks_and_skip_link(client, user):
     assert '<html lang="en">' in html
 
 
-def test_header_has_brand_nav_links_and_people_search(client, user):
+def test_header_has_brand_nav_links_and_site_search(client, user):
     html = _home(client, user, HTTP_ACCEPT_LANGUAGE="en")
     tags = _tags(html)
 
@@ -65,12 +65,12 @@ def test_header_has_brand_nav_links_and_people_search(client, user):
     assert any(tag == "a" and attrs.get("href") == "/people/" for tag, attrs in tags)
 
     search = next(attrs for tag, attrs in tags if tag == "form" and attrs.get("role") == "search")
-    assert search["action"] == "/people/"
+    assert search["action"] == "/search/"
     assert search["method"] == "get"
     search_input = next(attrs for tag, attrs in tags if tag == "input" and attrs.get("name") == "q")
     label = next(attrs for tag, attrs in tags if tag == "label" and attrs.get("for") == search_input["id"])
     assert label is not None
-    assert ">Search people</label>" in html
+    assert ">Search</label>" in html
 
 
 def test_language_switch_posts_to_set_language_and_marks_current(client, user):
