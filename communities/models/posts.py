@@ -95,7 +95,7 @@ class Post(models.Model):  # type: ignore[django-manager-missing]  # taggit's th
     title = models.CharField(_("title"), max_length=200)
     body_source = models.TextField(_("text"), max_length=20000)
     body_html = models.TextField(editable=False, default="")
-    body_text = models.TextField(editable=False, default="", help_text="Plain text for search and previews.")
+    body_text = models.TextField(editable=False, default="", help_text=_("Plain text for search and previews."))
     tags = TaggableManager(through=TaggedPost, verbose_name=_("tags"), blank=True)
 
     status = models.CharField(
@@ -149,6 +149,20 @@ class Post(models.Model):  # type: ignore[django-manager-missing]  # taggit's th
                 condition=Q(
                     kind="question", accepted_comment__isnull=True, status="published", deleted_at__isnull=True
                 ),
+            ),
+            # A community's stream filtered by kind, and the feed's kind filter, without reading
+            # past posts of the other kinds.
+            models.Index(
+                fields=["community", "kind", "-created_at", "-id"],
+                name="post_community_kind_recent",
+                condition=Q(status="published", deleted_at__isnull=True),
+            ),
+            # Newest published posts across communities: search results ordered by date walk this
+            # index and stop after a page instead of sorting every match.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="post_recent",
+                condition=Q(status="published", deleted_at__isnull=True),
             ),
             # Posts of followed colleagues in the feed.
             models.Index(fields=["author", "-created_at", "-id"], name="post_author_recent"),
