@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from intranet.accounts.models import User
 
+from .demo_posts import seed_posts
 from .models import Category, Community, Membership
 from .services import community_archive, community_create, community_recount_members, slug_base
 
@@ -197,3 +198,4 @@ def seed(*, stdout: _Output) -> None:
                 community_archive(actor=owner, community=community, reason="Demo: the choir pauses this year.")
         created += 1
     stdout.write(f"communities: {created} communities created ({len(COMMUNITIES) - created} existed already).")
+    seed_posts(stdout=stdout)

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from communities import demo
-from communities.models import Category, Community, Membership
+from communities.models import Category, Comment, Community, Membership, Post, Reaction
 from tests.communities.conftest import assert_counters_exact
 from tests.factories import UserFactory
 
@@ -48,3 +48,26 @@ def test_seed_is_varied_exact_and_idempotent():
     demo.seed(stdout=out)
     assert "0 communities created (50 existed already)" in out.getvalue()
     assert Community.objects.count() == 50 and Membership.objects.count() == memberships
+
+
+def test_seed_writes_conversations_of_every_kind_once():
+    for i in range(40):
+        UserFactory.create(email=f"person{i}@demo.intranet.test")
+    demo.seed(stdout=io.StringIO())
+    posts = Post.objects.all()
+    assert set(posts.values_list("kind", flat=True)) == set(Post.Kind.values)
+    questions = posts.filter(kind=Post.Kind.QUESTION)
+    assert questions.filter(accepted_comment__isnull=False).exists()
+    assert questions.filter(accepted_comment__isnull=True).exists()
+    assert posts.filter(is_pinned=True).exists()
+    assert Comment.objects.filter(parent__isnull=False).exists()
+    assert Reaction.objects.exists()
+    assert posts.filter(mentions__isnull=False).exists()
+    for community in Community.objects.all():
+        assert community.post_count == community.posts.count()
+    for post in posts:
+        assert post.comment_count == post.comments.count()
+        assert post.reaction_count == post.reactions.count()
+    before = (posts.count(), Comment.objects.count(), Reaction.objects.count())
+    demo.seed(stdout=io.StringIO())
+    assert (Post.objects.count(), Comment.objects.count(), Reaction.objects.count()) == before
