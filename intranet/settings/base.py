@@ -194,6 +194,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 SIGNUP_EMAIL_DOMAINS = ENV.signup_email_domains
+# When true only coordinators (and holders of communities.add_community) create communities.
+COMMUNITY_CREATION_RESTRICTED = ENV.community_creation_restricted
 
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True

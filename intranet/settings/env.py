@@ -45,6 +45,8 @@ class Env(BaseSettings):
     oidc_client_secret: SecretStr | None = None
     oidc_name: str = "Company login"
 
+    community_creation_restricted: bool = False
+
     time_zone: str = "Europe/Berlin"
     language_code: Literal["de", "en"] = "de"
     media_root: str = "media"
