@@ -188,6 +188,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             if not args.no_seed:
                 say("Loading demo data")
                 supervisor.run(*manage, "seed_demo")
+            # The logins are printed before the server starts, so they are in the output however
+            # quickly somebody (or a test) uses the server and stops it again.
+            logins = ["  Demo logins (password " + DEMO_PASSWORD + "):", *(f"    {login}" for login in DEMO_LOGINS)]
+            print("\n".join(logins), flush=True)
             say(f"Serving {base}")
             runserver = [*manage, "runserver", f"{args.host}:{args.port}"]
             if args.noreload:
@@ -203,8 +207,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             banner = [
                 "",
                 f"  Intranet is running at {base}/",
-                "  Demo logins (password " + DEMO_PASSWORD + "):",
-                *(f"    {login}" for login in DEMO_LOGINS),
+                *logins,
                 "  Press Ctrl-C to stop.",
                 "",
             ]
