@@ -127,13 +127,6 @@ def user_get_for_viewer(*, viewer: Viewer, handle: str) -> User:
         raise Http404 from None
 
 
-def user_get_for_profile_edit(*, user: User) -> tuple[User, Profile]:
-    """``user`` and their profile (created empty if missing), for the edit form."""
-    profile, _created = Profile.objects.get_or_create(user=user)
-    user.profile = profile  # so templates reading user.profile do not fetch it again
-    return user, profile
-
-
 def directory_facets() -> DirectoryFacets:
     """Departments, locations and skills of active people, cached for ten minutes."""
     cached = cache.get(DIRECTORY_FACETS_CACHE_KEY)

@@ -82,7 +82,10 @@ def profile_edit(request: HttpRequest, handle: str | None = None) -> HttpRespons
         owner = selectors.user_get_for_viewer(viewer=request.viewer, handle=handle)  # type: ignore[attr-defined]
     if not can_edit_profile(request.viewer, owner):  # type: ignore[attr-defined, arg-type]
         raise PermissionDenied
-    user, profile = selectors.user_get_for_profile_edit(user=owner)  # type: ignore[arg-type]
+    user: Any = owner
+    # Accounts made before profiles existed get an empty one here: a write, so through the service.
+    profile = services.profile_get_or_create(user=user)
+    user.profile = profile  # templates reading user.profile do not fetch it again
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():
