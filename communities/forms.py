@@ -2,71 +2,31 @@
 
 from __future__ import annotations
 
-import io
 from typing import IO, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 from taggit.utils import parse_tags
 
 from intranet.accounts.forms import BootstrapMixin
+from intranet.core.images import ACCEPT as IMAGE_ACCEPT
+from intranet.core.images import reencode_upload
 
 from .models import Category, Community, Membership
 from .selectors import MAX_QUERY_LENGTH, DirectoryFilters, DirectorySort
 
 # Cover images ------------------------------------------------------------------------------------
-# Same approach as avatars (intranet/accounts/images.py): size and pixel count checked before
-# decoding, only real JPEG/PNG/WebP/GIF accepted, and the stored file is a fresh WebP made from the
-# pixels alone, so no metadata (EXIF location, comments) and no polyglot payload survives.
 
-COVER_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-COVER_MAX_PIXELS = 40_000_000
 COVER_SIZE = (1200, 400)
-COVER_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
-_COVER_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
 _COVER_MAX_OUTPUT = 400 * 1024
-_COVER_QUALITIES = (82, 70, 55, 40)
-
-ERROR_COVER_TOO_BIG = _("The file is larger than 5 MB. Please choose a smaller picture.")
-ERROR_COVER_NOT_IMAGE = _("This file is not a picture we can read. Please upload a JPEG, PNG, WebP or GIF image.")
-ERROR_COVER_PIXELS = _("The picture has more than 40 megapixels. Please choose a smaller picture.")
 
 
 def cover_from_upload(upload: IO[bytes], *, size: int | None = None) -> ContentFile[bytes]:
     """Validate an uploaded cover and return it re-encoded as a 1200x400 WebP without metadata."""
-    if size is not None and size > COVER_MAX_UPLOAD_BYTES:
-        raise ValidationError(ERROR_COVER_TOO_BIG, code="too_big")
-    upload.seek(0)
-    data = upload.read(COVER_MAX_UPLOAD_BYTES + 1)
-    if len(data) > COVER_MAX_UPLOAD_BYTES:
-        raise ValidationError(ERROR_COVER_TOO_BIG, code="too_big")
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format not in _COVER_FORMATS:
-                raise ValidationError(ERROR_COVER_NOT_IMAGE, code="format")
-            width, height = image.size
-            if width * height > COVER_MAX_PIXELS:
-                raise ValidationError(ERROR_COVER_PIXELS, code="pixels")
-            image.seek(0)
-            image.load()
-            oriented = ImageOps.exif_transpose(image).convert("RGB")
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ValidationError(ERROR_COVER_NOT_IMAGE, code="not_image") from exc
-    fitted = ImageOps.fit(oriented, COVER_SIZE, method=Image.Resampling.LANCZOS)
-    clean = Image.frombytes("RGB", fitted.size, fitted.tobytes())
-    encoded = b""
-    for quality in _COVER_QUALITIES:
-        buffer = io.BytesIO()
-        clean.save(buffer, format="WEBP", quality=quality, method=4)
-        encoded = buffer.getvalue()
-        if len(encoded) <= _COVER_MAX_OUTPUT:
-            break
-    return ContentFile(encoded, name="cover.webp")
+    content = reencode_upload(upload, box=COVER_SIZE, max_output_bytes=_COVER_MAX_OUTPUT, size=size, keep_alpha=False)
+    return ContentFile(content, name="cover.webp")
 
 
 # Directory ---------------------------------------------------------------------------------------
@@ -153,7 +113,7 @@ class CommunityForm(BootstrapMixin, forms.Form):
     cover_image = forms.FileField(
         label=_("Cover image"),
         required=False,
-        widget=forms.FileInput(attrs={"accept": COVER_ACCEPT}),
+        widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT}),
         help_text=_("JPEG, PNG, WebP or GIF, at most 5 MB. It is cropped to a wide banner."),
     )
 
