@@ -21,9 +21,3 @@ def employee(db):
 
 def sign_in(client, email: str, password: str = PASSWORD):
     return client.post("/accounts/login/", {"login": email, "password": password})
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    # Assertions read allauth's English messages; the platform's default language is German.
-    settings.LANGUAGE_CODE = "en"
