@@ -7,12 +7,13 @@ VENV_STAMP := $(VENV)/.requirements-installed
 ASSET_STAMP := static/dist/.built
 
 .DEFAULT_GOAL := help
-.PHONY: help run test venv assets lint format lock clean-data
+.PHONY: help run test venv assets lint format lock clean-data bench
 
 help:
 	@echo "make run    serve the intranet with demo data at http://127.0.0.1:8000 (Ctrl-C stops everything)"
 	@echo "make test   ruff, mypy, migrations check and pytest against PostgreSQL"
 	@echo "make format apply ruff's fixes and formatting"
+	@echo "make bench  benchmark the production server against a seeded database (docs/performance.md)"
 
 run: venv assets
 	$(PY) scripts/dev.py run
@@ -43,6 +44,11 @@ assets:
 	@echo "No package.json: skipping the front-end build"
 endif
 
+# The benchmark (issue 4, docs/performance.md): production server against a seeded database.
+# Needs DATABASE_URL (seeded with `manage.py seed_scale`) and REDIS_URL; BENCH_ARGS e.g. "--duration 10".
+bench: venv assets
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
@@ -53,8 +59,8 @@ lint: venv
 
 # Compile the pinned lock files from requirements.in / requirements-dev.in (needs pip-tools or uv).
 lock:
-	uv pip compile requirements.in -o requirements.txt
-	uv pip compile requirements-dev.in -o requirements-dev.txt
+	uv pip compile --python-version 3.11 requirements.in -o requirements.txt
+	uv pip compile --python-version 3.11 requirements-dev.in -o requirements-dev.txt
 
 # Removes the embedded PostgreSQL data (demo database included).
 clean-data:

@@ -19,8 +19,7 @@ import math
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any, Protocol
@@ -31,6 +30,8 @@ from django.utils.text import slugify
 
 from intranet.accounts.text import handle_from, search_name_for
 
+from . import scale_load
+from .scale_load import ParallelCopy
 from .services import community_recount_members
 
 #: The tables this generator fills, in load order (TRUNCATE uses the same list).
@@ -45,6 +46,13 @@ TABLES = (
     "communities_comment",
     "communities_reaction",
     "communities_mention",
+    "communities_communitytag",
+    "communities_taggedcommunity",
+    "communities_posttag",
+    "communities_taggedpost",
+    "accounts_taggedskill",
+    "accounts_follow",
+    "notifications_notification",
 )
 
 #: Tables whose rows make a database count as "not empty" for the generator.
@@ -69,6 +77,7 @@ class Sizes:
     memberships_per_user: float
     posts: int
     comments_per_post: float
+    follows_per_user: float = 5.0
 
     @classmethod
     def for_scale(cls, scale: float) -> Sizes:
@@ -269,6 +278,48 @@ LAST_NAMES = [
     "Öztürk",
     "Kowalski",
 ]
+SKILLS = (
+    "Python",
+    "Java",
+    "SAP",
+    "Excel",
+    "Projektmanagement",
+    "Scrum",
+    "Kanban",
+    "Moderation",
+    "Präsentation",
+    "Verhandlung",
+    "Datenanalyse",
+    "Machine Learning",
+    "Cloud",
+    "Kubernetes",
+    "Controlling",
+    "Buchhaltung",
+    "Recht",
+    "Datenschutz",
+    "Einkauf",
+    "Logistik",
+    "Qualitätsmanagement",
+    "Lean",
+    "Six Sigma",
+    "CAD",
+    "Elektrotechnik",
+    "Maschinenbau",
+    "Batterietechnik",
+    "Design Thinking",
+    "UX",
+    "Marketing",
+    "Social Media",
+    "Fotografie",
+    "Englisch",
+    "Französisch",
+    "Spanisch",
+    "Chinesisch",
+    "Coaching",
+    "Mentoring",
+    "Erste Hilfe",
+    "Nachhaltigkeit",
+)
 DEPARTMENTS = (
     "Finance",
     "Personal",
@@ -533,33 +584,87 @@ def _vocabulary(base: Sequence[str], rng: random.Random, size: int) -> list[str]
     return words
 
 
-def _zipf_cum_weights(n: int, exponent: float = 1.0) -> list[float]:
-    return list(itertools.accumulate(1.0 / (r**exponent) for r in range(1, n + 1)))
+#: Slots of the Zipf lookup table: the rarest of 20,000 words still gets about five.
+ZIPF_TABLE = 1 << 20
+
+
+def _zipf_table(words: Sequence[str], exponent: float = 1.0) -> list[str]:
+    """Every word repeated in proportion to its Zipf weight (at least once): a uniform draw from
+    the table is a Zipf draw, without a bisect per word."""
+    weights = [1.0 / (r**exponent) for r in range(1, len(words) + 1)]
+    scale = ZIPF_TABLE / sum(weights)
+    table: list[str] = []
+    for word, weight in zip(words, weights, strict=True):
+        table.extend([word] * max(1, round(weight * scale)))
+    return table
 
 
 class Text:
-    """Sentences drawn from a Zipf(1) vocabulary per language: common, medium and rare terms."""
+    """Text from a Zipf(1) vocabulary per language: common, medium and rare terms.
 
-    def __init__(self, rng: random.Random, vocabulary_size: int = 20_000) -> None:
+    Titles are drawn word by word. Post and comment bodies are made of sentences drawn from a pool
+    of generated sentences per language (about 16 uses of each sentence at any scale): drawing a
+    sentence is two orders of magnitude cheaper than drawing its words, and the term frequencies
+    stay Zipf-shaped, so full-text search still has common, medium and rare terms.
+    """
+
+    def __init__(self, rng: random.Random, vocabulary_size: int = 20_000, pool_size: int = 4096) -> None:
         self.rng = rng
         self.words = {
             "de": _vocabulary(GERMAN_WORDS, rng, vocabulary_size),
             "en": _vocabulary(ENGLISH_WORDS, rng, vocabulary_size),
         }
-        self.cum = _zipf_cum_weights(vocabulary_size)
+        # Bodies are wrapped in <p> without escaping: nothing here may need it.
+        assert not any(set(w) & set("<>&\"'\\\t\n") for words in self.words.values() for w in words)
+        self.tables = {language: _zipf_table(words) for language, words in self.words.items()}
+        self.pools = {language: [self.fresh_sentence(language) for _ in range(pool_size)] for language in self.words}
 
     def words_(self, language: str, k: int) -> list[str]:
-        return self.rng.choices(self.words[language], cum_weights=self.cum, k=k)
+        return self.rng.choices(self.tables[language], k=k)
 
-    def sentence(self, language: str, low: int = 5, high: int = 14) -> str:
+    def fresh_sentence(self, language: str, low: int = 5, high: int = 14) -> str:
         words = self.words_(language, self.rng.randint(low, high))
         return " ".join(words).capitalize() + self.rng.choice((".", ".", ".", "?", "!"))
 
+    def sentence(self, language: str) -> str:
+        return self.rng.choice(self.pools[language])
+
     def paragraphs(self, language: str, count: int) -> list[str]:
-        return [" ".join(self.sentence(language) for _ in range(self.rng.randint(1, 4))) for _ in range(count)]
+        choices, pool, randint = self.rng.choices, self.pools[language], self.rng.randint
+        return [" ".join(choices(pool, k=randint(1, 3))) for _ in range(count)]
 
     def title(self, language: str) -> str:
         return " ".join(self.words_(language, self.rng.randint(3, 7))).capitalize()
+
+
+def _insert_tags(table: str, names: Sequence[str]) -> dict[str, int]:
+    """Rows of a taggit tag table (emptied with the community tables) with unique slugs."""
+    slugs: set[str] = set()
+    rows = []
+    for i, name in enumerate(names, start=1):
+        base = slugify(name) or "tag"
+        slug, n = base, 1
+        while slug in slugs:
+            slug, n = f"{base}_{n}", n + 1
+        slugs.add(slug)
+        rows.append((i, name, slug))
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} (id, name, slug) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    return {name: i for i, name, _slug in rows}
+
+
+def _upsert_tags(table: str, names: Sequence[str]) -> list[int]:
+    """Ids of the tags ``names`` in a tag table shared with people who are not generated: existing
+    rows are reused, missing ones added (a few hundred rows, plain INSERTs)."""
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(
+                f"INSERT INTO {table} (name, slug) VALUES (%s, %s) ON CONFLICT DO NOTHING",  # noqa: S608
+                [name, slugify(name) or name],
+            )
+        cursor.execute(f"SELECT id FROM {table} WHERE name = ANY(%s) ORDER BY id", [list(names)])  # noqa: S608
+        return [int(row[0]) for row in cursor.fetchall()]
 
 
 def _columns(columns: Sequence[str]) -> str:
@@ -587,6 +692,8 @@ class CommunityPlan:
     join_policy: str
     created_at: dt.datetime
     active_members: list[int]
+    name: str = ""
+    tags: tuple[str, ...] = ()
 
 
 COMBOS = [
@@ -605,15 +712,27 @@ REACTION_KINDS = ("like", "like", "like", "like", "love", "celebrate", "insightf
 
 class Generator:
     def __init__(
-        self, *, sizes: Sizes, seed: int, until: dt.datetime, stream: Stream | None = None, chunk: int = CHUNK
+        self,
+        *,
+        sizes: Sizes,
+        seed: int,
+        until: dt.datetime,
+        stream: Stream | None = None,
+        chunk: int = CHUNK,
+        workers: int = 2,
     ) -> None:
         self.sizes, self.seed, self.until, self.chunk = sizes, seed, until, chunk
         self.stream = stream if stream is not None else sys.stderr
         self.rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
         self.start = until - dt.timedelta(days=365 * YEARS)
-        self.text = Text(random.Random(seed + 1))  # noqa: S311
+        # About 16 uses of each pooled sentence (see ``Text``), within sane bounds.
+        pool = max(2048, min(500_000, round(sizes.posts * (7 + sizes.comments_per_post) / 32)))
+        self.text = Text(random.Random(seed + 1), pool_size=pool)  # noqa: S311
         self.counts: dict[str, int] = {}
         self.handles: list[str] = []
+        self.names: list[str] = []
+        self.workers = workers
+        self.post_tag_ids: list[int] = []
         self.communities: list[CommunityPlan] = []
         self.user_base = 0
 
@@ -643,10 +762,63 @@ class Generator:
     def run(self) -> dict[str, int]:
         self.users()
         self.categories()
-        with indexes_deferred(INDEXED_LATER, self.stream):
+        with scale_load.indexes_deferred(INDEXED_LATER, self.stream, workers=self.workers):
+            self.skills_and_follows()
             self.communities_and_memberships()
+            self.tags()
             self.posts_and_comments()
         return self.counts
+
+    def skills_and_follows(self) -> None:
+        rng, n = self.rng, self.sizes.users
+        skill_ids = _upsert_tags("accounts_skill", SKILLS)
+        taken: list[tuple[int, int]] = []
+        for i in range(1, n + 1):
+            for skill in sorted(set(rng.choices(skill_ids, k=rng.randint(0, 6)))):
+                taken.append((self.user_base + i, skill))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM accounts_taggedskill")
+            row = cursor.fetchone()
+        base = int(row[0]) if row else 0
+        self._copy(
+            "accounts_taggedskill",
+            ("id", "content_object_id", "tag_id"),
+            ((base + i, user, skill) for i, (user, skill) in enumerate(taken, start=1)),
+            len(taken),
+        )
+        # Follows: most people follow a few colleagues, some many (Pareto), never themselves.
+        follows: list[tuple[int, int, dt.datetime]] = []
+        for i in range(1, n + 1):
+            k = min(n - 1, int(self.sizes.follows_per_user * (rng.paretovariate(2.0) - 1.0)))
+            follower = self.user_base + i
+            for followee in set(rng.choices(range(self.user_base + 1, self.user_base + n + 1), k=k)):
+                if followee != follower:
+                    follows.append((follower, followee, self._time_between(self.start, self.until)))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM accounts_follow")
+            row = cursor.fetchone()
+        base = int(row[0]) if row else 0
+        self._copy(
+            "accounts_follow",
+            ("id", "follower_id", "followee_id", "created_at"),
+            ((base + i, *f) for i, f in enumerate(follows, start=1)),
+            len(follows),
+        )
+
+    def tags(self) -> None:
+        """Community tags (as the services write them: rows plus the ``tag_names`` copy, set while
+        generating the communities) and the vocabulary of post tags."""
+        names = sorted({name for plan in self.communities for name in plan.tags})
+        ids = _insert_tags("communities_communitytag", names)
+        rows = [(plan.id, ids[name]) for plan in self.communities for name in plan.tags]
+        self._copy(
+            "communities_taggedcommunity",
+            ("id", "content_object_id", "tag_id"),
+            ((i, *row) for i, row in enumerate(rows, start=1)),
+            len(rows),
+        )
+        post_tags = sorted({w for language in ("de", "en") for w in self.text.words[language][10:160]})
+        self.post_tag_ids = list(_insert_tags("communities_posttag", post_tags).values())
 
     def users(self) -> None:
         rng, n = self.rng, self.sizes.users
@@ -675,6 +847,7 @@ class Generator:
                 taken[base] = count
                 handle = f"{base}{count}"
             self.handles.append(handle)
+            self.names.append(display)
             joined = self._time_between(self.start - dt.timedelta(days=365), self.start)
             language = rng.choice(("de", "de", "en", ""))
             people.append((display, handle, search_name_for(display), language, "", joined, rng.random() > 0.02))
@@ -752,7 +925,8 @@ class Generator:
             created = self._time_between(self.start - dt.timedelta(days=365), self.start)
             archived = rng.random() < 0.03 and c > len(COMBOS)
             name = self.text.title(language).title()[:100]
-            tags = " ".join(sorted(set(self.text.words_(language, rng.randint(1, 4)))))
+            tag_list = tuple(sorted(set(self.text.words_(language, rng.randint(1, 4)))))
+            tags = ", ".join(tag_list)  # as ``communities.services`` writes ``tag_names``
             description = " ".join(self.text.sentence(language) for _ in range(rng.randint(1, 3)))
             rows.append(
                 (
@@ -789,7 +963,7 @@ class Generator:
             rows[-1] = (*rows[-1][:-1], owner)
             managers = 1 + wanted // 400 if wanted >= 15 else 0
             moderators = 1 + wanted // 300 if wanted >= 8 else 0
-            plan = CommunityPlan(c, language, visibility, policy, created, [])
+            plan = CommunityPlan(c, language, visibility, policy, created, [], name=name, tags=tag_list)
             for position, user in enumerate(members):
                 role, state = "member", "active"
                 if position == 0:
@@ -883,127 +1057,332 @@ class Generator:
         return "secret", "invite"
 
     def posts_and_comments(self) -> None:
+        """Posts with their comments, reactions, mentions, tags and notifications, in chunks that
+        go out through :class:`~communities.scale_load.ParallelCopy` while the next is generated.
+
+        The hot loop works in whole seconds since ``self.start`` and writes timestamps as text
+        (:class:`Clock`): converting datetimes cost more than generating the rows."""
         rng, text = self.rng, self.text
+        rnd, pareto, expo = rng.random, rng.paretovariate, rng.expovariate
         n_posts = self.sizes.posts
-        span = (self.until - self.start).total_seconds()
+        span = int((self.until - self.start).total_seconds())
+        clock = Clock(self.start, span)
         community_cum = list(itertools.accumulate(len(p.active_members) ** 1.2 for p in self.communities))
-        comment_id = reaction_id = mention_id = 0
+        total_weight = community_cum[-1]
+        notify_from = span - NOTIFICATION_DAYS * 86400
+        notes = _Notifications(self, clock, read_before=span - 7 * 86400)
+        post_tags = self.post_tag_ids
+        handles, user_base = self.handles, self.user_base
+        comments_scale = 1.55 * self.sizes.comments_per_post
+        comment_id = reaction_id = mention_id = tagged_id = 0
         post_progress = Progress("posts", n_posts, self.stream)
-        for first in range(1, n_posts + 1, self.chunk):
-            posts: list[tuple[Any, ...]] = []
-            comments: list[tuple[Any, ...]] = []
-            reactions: list[tuple[Any, ...]] = []
-            mentions: list[tuple[Any, ...]] = []
-            for post_id in range(first, min(first + self.chunk, n_posts + 1)):
-                # Activity grows over time: density rises linearly, so times follow sqrt.
-                fraction = math.sqrt((post_id - 1 + rng.random()) / n_posts)
-                created = self.start + dt.timedelta(seconds=int(fraction * span))
-                plan = self.communities[bisect.bisect_left(community_cum, rng.random() * community_cum[-1])]
-                members = plan.active_members
-                author = rng.choice(members)
-                kind = rng.choices(("discussion", "question", "announcement"), weights=(75, 15, 10))[0]
-                paragraphs = text.paragraphs(plan.language, rng.randint(1, 3))
-                if rng.random() < 0.01 and len(members) > 1:
-                    mentioned = rng.choice(members)
-                    paragraphs[-1] += f" @{self.handles[mentioned - self.user_base - 1]}"
-                    mention_id += 1
-                    mentions.append((mention_id, created, None, mentioned, post_id))
-                status = rng.choices(("published", "pending", "hidden"), weights=(98, 1, 1))[0]
-                deleted = created + dt.timedelta(days=1) if rng.random() < 0.005 else None
-                pinned = kind == "announcement" and rng.random() < 0.05
-                edited = created + dt.timedelta(hours=2) if rng.random() < 0.03 else None
-                # Comments: a heavy tail (Pareto), mean about ``comments_per_post``.
-                n_comments = int(1.55 * self.sizes.comments_per_post * (rng.paretovariate(2.0) - 1.0))
-                # Counters are exact by construction: every row they count is generated right here.
-                top_level: list[int] = []
-                live_comments = 0
-                last_activity = created
-                for _ in range(n_comments):
-                    comment_id += 1
-                    at = min(created + dt.timedelta(seconds=int(rng.expovariate(1 / 7200.0))), self.until)
-                    last_activity = max(last_activity, at)
-                    parent = rng.choice(top_level) if top_level and rng.random() < 0.2 else None
-                    if parent is None:
-                        top_level.append(comment_id)
-                    body = [text.sentence(plan.language, 3, 20)]
-                    comment_deleted = at + dt.timedelta(hours=1) if rng.random() < 0.01 else None
-                    live_comments += comment_deleted is None
-                    comment_kinds: dict[str, int] = {}
-                    if rng.random() < 0.1:
-                        for user in set(rng.choices(members, k=rng.randint(1, 3))):
-                            reaction_id += 1
-                            reaction_kind = rng.choice(REACTION_KINDS)
-                            comment_kinds[reaction_kind] = comment_kinds.get(reaction_kind, 0) + 1
-                            reactions.append((reaction_id, reaction_kind, at, comment_id, None, user))
-                    comments.append(
+        python_started = time.process_time()
+        writer = ParallelCopy(workers=self.workers)
+        with writer:
+            for first in range(1, n_posts + 1, self.chunk):
+                posts: list[tuple[Any, ...]] = []
+                comments: list[tuple[Any, ...]] = []
+                reactions: list[tuple[Any, ...]] = []
+                mentions: list[tuple[Any, ...]] = []
+                tagged: list[tuple[Any, ...]] = []
+                notes.rows = []
+                for post_id in range(first, min(first + self.chunk, n_posts + 1)):
+                    # Activity grows over time: density rises linearly, so times follow sqrt.
+                    created = int(math.sqrt((post_id - 1 + rnd()) / n_posts) * span)
+                    created_ts = clock(created)
+                    plan = self.communities[bisect.bisect_left(community_cum, rnd() * total_weight)]
+                    members = plan.active_members
+                    n_members = len(members)
+                    author = members[int(rnd() * n_members)]
+                    roll = rnd()
+                    kind = "discussion" if roll < 0.75 else "question" if roll < 0.9 else "announcement"
+                    title = text.title(plan.language)[:200]
+                    paragraphs = text.paragraphs(plan.language, 1 + int(rnd() * 2))
+                    roll = rnd()
+                    status = "published" if roll < 0.98 else "pending" if roll < 0.99 else "hidden"
+                    deleted = clock(created + 86400) if rnd() < 0.005 else None
+                    # Notifications exist for the last NOTIFICATION_DAYS (older ones are gone).
+                    note = (
+                        (post_id, title, plan)
+                        if status == "published" and deleted is None and created >= notify_from
+                        else None
+                    )
+                    if rnd() < 0.01 and n_members > 1:
+                        mentioned = members[int(rnd() * n_members)]
+                        paragraphs[-1] += f" @{handles[mentioned - user_base - 1]}"
+                        mention_id += 1
+                        mentions.append((mention_id, created_ts, None, mentioned, post_id))
+                        if note is not None:
+                            notes.add(
+                                note,
+                                mentioned,
+                                "post.mention",
+                                f"post.mention:{post_id}",
+                                author,
+                                created,
+                                {"in": "post"},
+                            )
+                    pinned = kind == "announcement" and rnd() < 0.05
+                    edited = rnd() < 0.03
+                    if rnd() < 0.15:
+                        for tag in {post_tags[int(rnd() * len(post_tags))] for _ in range(1 + int(rnd() * 3))}:
+                            tagged_id += 1
+                            tagged.append((tagged_id, post_id, tag))
+                    # Comments: a heavy tail (Pareto), mean about ``comments_per_post``.
+                    n_comments = int(comments_scale * (pareto(2.0) - 1.0))
+                    # Counters are exact by construction: every row they count is generated right here.
+                    top_level: list[int] = []
+                    comment_authors: dict[int, int] = {}
+                    live_comments = 0
+                    last_activity = created
+                    for _ in range(n_comments):
+                        comment_id += 1
+                        at = min(created + int(expo(1 / 7200.0)), span)
+                        at_ts = clock(at)
+                        if at > last_activity:
+                            last_activity = at
+                        parent = top_level[int(rnd() * len(top_level))] if top_level and rnd() < 0.2 else None
+                        if parent is None:
+                            top_level.append(comment_id)
+                        commenter = members[int(rnd() * n_members)]
+                        comment_authors[comment_id] = commenter
+                        body = text.sentence(plan.language)
+                        mentioned = 0
+                        if rnd() < 0.01:
+                            mentioned = members[int(rnd() * n_members)]
+                            body += f" @{handles[mentioned - user_base - 1]}"
+                            mention_id += 1
+                            mentions.append((mention_id, at_ts, comment_id, mentioned, post_id))
+                        comment_deleted = rnd() < 0.01
+                        live_comments += not comment_deleted
+                        comment_kinds: dict[str, int] = {}
+                        if rnd() < 0.1:
+                            for user in {members[int(rnd() * n_members)] for _ in range(1 + int(rnd() * 3))}:
+                                reaction_id += 1
+                                reaction_kind = REACTION_KINDS[int(rnd() * len(REACTION_KINDS))]
+                                comment_kinds[reaction_kind] = comment_kinds.get(reaction_kind, 0) + 1
+                                reactions.append((reaction_id, reaction_kind, at_ts, comment_id, None, user))
+                        comments.append(
+                            (
+                                comment_id,
+                                body,
+                                f"<p>{body}</p>",  # the vocabulary and handles need no escaping
+                                "published",
+                                at_ts,
+                                None,
+                                clock(at + 3600) if comment_deleted else None,
+                                sum(comment_kinds.values()),
+                                _json_counts(comment_kinds),
+                                commenter,
+                                parent,
+                                post_id,
+                            )
+                        )
+                        if note is not None and not comment_deleted:
+                            notes.comment(
+                                note, author, kind, comment_id, commenter, parent, comment_authors, mentioned, at
+                            )
+                    accepted = None
+                    if kind == "question" and top_level and rnd() < 0.5:
+                        accepted = top_level[int(rnd() * len(top_level))]
+                    if accepted is not None and note is not None:
+                        notes.add(
+                            note,
+                            comment_authors[accepted],
+                            "answer.accepted",
+                            f"answer.accepted:{accepted}",
+                            author,
+                            last_activity,
+                            {},
+                            comment=accepted,
+                        )
+                    n_reactions = min(n_members, int(2.0 * (pareto(1.8) - 1.0)))
+                    post_kinds: dict[str, int] = {}
+                    reactors = []
+                    for user in {members[int(rnd() * n_members)] for _ in range(n_reactions)}:
+                        reaction_id += 1
+                        reaction_kind = REACTION_KINDS[int(rnd() * len(REACTION_KINDS))]
+                        post_kinds[reaction_kind] = post_kinds.get(reaction_kind, 0) + 1
+                        reactions.append((reaction_id, reaction_kind, created_ts, None, post_id, user))
+                        if user != author:
+                            reactors.append(user)
+                    if reactors and note is not None:
+                        # One batched row per post: it counts the people who reacted.
+                        notes.add(
+                            note,
+                            author,
+                            "post.reactions",
+                            f"post.reactions:{post_id}",
+                            reactors[-1],
+                            created,
+                            {},
+                            count=len(reactors),
+                            delivery="in_app",
+                        )
+                    posts.append(
                         (
-                            comment_id,
-                            body[0],
-                            html_of(body),
-                            "published",
-                            at,
-                            None,
-                            comment_deleted,
-                            sum(comment_kinds.values()),
-                            json.dumps(comment_kinds),
-                            rng.choice(members),
-                            parent,
                             post_id,
+                            kind,
+                            title,
+                            "\n\n".join(paragraphs),
+                            "".join([f"<p>{p}</p>" for p in paragraphs]),
+                            " ".join(paragraphs),
+                            status,
+                            pinned,
+                            created_ts if pinned else None,
+                            rnd() < 0.005,
+                            created_ts,
+                            clock(created + 7200) if edited else None,
+                            deleted,
+                            clock(last_activity),
+                            live_comments,
+                            sum(post_kinds.values()),
+                            _json_counts(post_kinds),
+                            accepted,
+                            author,
+                            plan.id,
+                            author if edited else None,
                         )
                     )
-                accepted = rng.choice(top_level) if kind == "question" and top_level and rng.random() < 0.5 else None
-                n_reactions = min(len(members), int(2.0 * (rng.paretovariate(1.8) - 1.0)))
-                post_kinds: dict[str, int] = {}
-                for user in set(rng.choices(members, k=n_reactions)):
-                    reaction_id += 1
-                    reaction_kind = rng.choice(REACTION_KINDS)
-                    post_kinds[reaction_kind] = post_kinds.get(reaction_kind, 0) + 1
-                    reactions.append((reaction_id, reaction_kind, created, None, post_id, user))
-                source = "\n\n".join(paragraphs)
-                posts.append(
-                    (
-                        post_id,
-                        kind,
-                        text.title(plan.language)[:200],
-                        source,
-                        html_of(paragraphs),
-                        " ".join(paragraphs),
-                        status,
-                        pinned,
-                        created if pinned else None,
-                        rng.random() < 0.005,
-                        created,
-                        edited,
-                        deleted,
-                        last_activity,
-                        live_comments,
-                        sum(post_kinds.values()),
-                        json.dumps(post_kinds),
-                        accepted,
-                        author,
-                        plan.id,
-                        author if edited else None,
-                    )
+                writer.submit(
+                    {
+                        "communities_post": (POST_COLUMNS, posts),
+                        "communities_comment": (COMMENT_COLUMNS, comments),
+                        "communities_reaction": (REACTION_COLUMNS, reactions),
+                        "communities_mention": (MENTION_COLUMNS, mentions),
+                        "communities_taggedpost": (("id", "content_object_id", "tag_id"), tagged),
+                        "notifications_notification": (NOTIFICATION_COLUMNS, notes.rows),
+                    }
                 )
-            # One transaction per chunk: posts and comments point at each other (accepted answer)
-            # and the foreign keys are checked at commit.
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # undo an earlier IMMEDIATE (see ``clear``)
-                self._copy_quiet("communities_post", POST_COLUMNS, posts)
-                self._copy_quiet("communities_comment", COMMENT_COLUMNS, comments)
-                self._copy_quiet("communities_reaction", REACTION_COLUMNS, reactions)
-                self._copy_quiet("communities_mention", MENTION_COLUMNS, mentions)
-            post_progress.add(len(posts))
+                post_progress.add(len(posts))
         post_progress.finish()
+        self.stream.write(
+            f"posts: Python {time.process_time() - python_started:.1f}s CPU (with the COPY formatting), "
+            f"server {writer.server_cpu:.1f}s CPU on {writer.workers} connections\n"
+        )
+        for table, count in writer.counts.items():
+            self.counts[table] = self.counts.get(table, 0) + count
 
-    def _copy_quiet(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({_columns(columns)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        self.counts[table] = self.counts.get(table, 0) + len(rows)
+
+def _json_counts(counts: dict[str, int]) -> str:
+    """``json.dumps`` of a small {kind: n} map, without its overhead (keys are fixed words)."""
+    if not counts:
+        return "{}"
+    return "{" + ", ".join([f'"{kind}": {n}' for kind, n in counts.items()]) + "}"
+
+
+class Clock:
+    """Whole seconds since ``start`` as PostgreSQL timestamps ('2025-01-31 13:45:07+00'), from two
+    lookup tables (the hour, then minute and second): formatting datetimes row by row cost more
+    than generating the rows."""
+
+    def __init__(self, start: dt.datetime, span: int) -> None:
+        utc = start.astimezone(dt.UTC)
+        self.offset = utc.minute * 60 + utc.second
+        base = utc.replace(minute=0, second=0, microsecond=0)
+        hours = (span + self.offset) // 3600 + 24 * 4  # slack for times after ``until`` (edits, reads)
+        self.hours = [(base + dt.timedelta(hours=h)).strftime("%Y-%m-%d %H") for h in range(hours + 1)]
+        self.rest = [f":{m:02d}:{s:02d}+00" for m in range(60) for s in range(60)]
+
+    def __call__(self, seconds: int) -> str:
+        seconds += self.offset
+        return self.hours[seconds // 3600] + self.rest[seconds % 3600]
+
+
+class _Notifications:
+    """The notification rows the platform would have written for the generated events (as
+    ``communities.notify`` does: mentions, comments and replies, answers, accepted answers and one
+    batched reactions row per post; never to the actor themself)."""
+
+    def __init__(self, generator: Generator, clock: Clock, *, read_before: int) -> None:
+        self.g, self.clock, self.read_before = generator, clock, read_before
+        self.rows: list[tuple[Any, ...]] = []
+        self.next_id = 0
+
+    def add(
+        self,
+        post: tuple[int, str, CommunityPlan],
+        recipient: int,
+        kind: str,
+        event_key: str,
+        actor: int,
+        at: int,
+        extra: dict[str, Any],
+        *,
+        comment: int | None = None,
+        count: int = 1,
+        delivery: str = "immediate",
+    ) -> None:
+        if recipient == actor:
+            return
+        post_id, title, plan = post
+        g, clock = self.g, self.clock
+        self.next_id += 1
+        url = f"/posts/{post_id}/#comment-{comment}" if comment else f"/posts/{post_id}/"
+        params = {"actor": g.names[actor - g.user_base - 1], "title": title, "community": plan.name, **extra}
+        # Older ones are read; about half of the last week's are not.
+        read = clock(at + 3 * 3600) if at < self.read_before or g.rng.random() < 0.5 else None
+        self.rows.append(
+            (
+                self.next_id,
+                recipient,
+                kind,
+                actor,
+                event_key,
+                f"community:{plan.id}",
+                url,
+                json.dumps(params, ensure_ascii=False),
+                count,
+                delivery,
+                clock(at),
+                read,
+                clock(at + 60) if delivery != "in_app" else None,
+            )
+        )
+
+    def comment(
+        self,
+        post: tuple[int, str, CommunityPlan],
+        post_author: int,
+        post_kind: str,
+        comment_id: int,
+        commenter: int,
+        parent: int | None,
+        authors: dict[int, int],
+        mentioned: int,
+        at: int,
+    ) -> None:
+        """The most specific kind per person: a mention beats a reply, a reply to one's comment
+        beats a comment on one's post."""
+        done = {commenter}
+        if mentioned and mentioned not in done:
+            self.add(
+                post,
+                mentioned,
+                "post.mention",
+                f"comment.mention:{comment_id}",
+                commenter,
+                at,
+                {"in": "comment"},
+                comment=comment_id,
+            )
+            done.add(mentioned)
+        if parent is not None and authors[parent] not in done:
+            self.add(
+                post,
+                authors[parent],
+                "post.reply",
+                f"comment.reply:{comment_id}",
+                commenter,
+                at,
+                {"to": "comment"},
+                comment=comment_id,
+            )
+            done.add(authors[parent])
+        if post_author not in done:
+            answer = post_kind == "question" and parent is None
+            kind = "question.answer" if answer else "post.reply"
+            self.add(post, post_author, kind, f"{kind}:{comment_id}", commenter, at, {"to": "post"}, comment=comment_id)
 
 
 POST_COLUMNS = (
@@ -1045,6 +1424,23 @@ COMMENT_COLUMNS = (
 )
 REACTION_COLUMNS = ("id", "kind", "created_at", "comment_id", "post_id", "user_id")
 MENTION_COLUMNS = ("id", "created_at", "comment_id", "user_id", "post_id")
+NOTIFICATION_COLUMNS = (
+    "id",
+    "recipient_id",
+    "kind",
+    "actor_id",
+    "event_key",
+    "scope",
+    "url",
+    "params",
+    "count",
+    "delivery",
+    "created_at",
+    "read_at",
+    "emailed_at",
+)
+#: Notifications are generated for the events of the last days only (older ones are cleaned up).
+NOTIFICATION_DAYS = 90
 
 
 # --- before and after -------------------------------------------------------------------------
@@ -1088,52 +1484,24 @@ INDEXED_LATER = (
     "communities_comment",
     "communities_reaction",
     "communities_mention",
+    "communities_taggedcommunity",
+    "communities_taggedpost",
+    "accounts_taggedskill",
+    "accounts_follow",
+    "notifications_notification",
 )
-
-
-@contextmanager
-def indexes_deferred(tables: Sequence[str], stream: Stream) -> Iterator[None]:
-    """Drop the foreign keys of ``tables`` and their indexes that back no constraint, run the block,
-    then recreate both from their saved definitions (also when the block fails, so the schema is
-    never left short; a foreign key the loaded rows break fails loudly then)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT i.indexname, i.indexdef FROM pg_indexes i
-               WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
-                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
-               ORDER BY i.indexname""",
-            [list(tables)],
-        )
-        saved = list(cursor.fetchall())
-        cursor.execute(
-            """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
-               WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s) ORDER BY conname""",
-            [list(tables)],
-        )
-        foreign_keys = list(cursor.fetchall())
-        for table, name, _definition in foreign_keys:
-            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-        for name, _definition in saved:
-            cursor.execute(f'DROP INDEX "{name}"')
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            for name, definition in saved:
-                started = time.monotonic()
-                cursor.execute(definition)
-                stream.write(f"index {name:<50} {time.monotonic() - started:6.1f}s\n")
-                stream.flush()
-            # Adding a foreign key checks every row in one join, far cheaper than a check per row.
-            for table, name, definition in foreign_keys:
-                started = time.monotonic()
-                cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
-                stream.write(f"foreign key {name:<44} {time.monotonic() - started:6.1f}s\n")
-                stream.flush()
 
 
 class CannotClear(Exception):
     pass
+
+
+#: Generated tables that also hold rows of people who are not generated: (table, user columns).
+PEOPLE_TABLES = {
+    "notifications_notification": ("recipient_id", "actor_id"),
+    "accounts_follow": ("follower_id", "followee_id"),
+    "accounts_taggedskill": ("content_object_id",),
+}
 
 
 def clear() -> list[str]:
@@ -1159,6 +1527,17 @@ def clear() -> list[str]:
         pattern = f"%@{EMAIL_DOMAIN}"
         try:
             with transaction.atomic():
+                for table, columns in PEOPLE_TABLES.items():
+                    touches = " OR ".join(f"{column} IN ({generated})" for column in columns)
+                    cursor.execute(
+                        f"SELECT EXISTS (SELECT 1 FROM {table} WHERE NOT ({touches}))",  # noqa: S608
+                        [pattern] * len(columns),
+                    )
+                    row = cursor.fetchone()
+                    if row and row[0]:  # rows of other people stay
+                        cursor.execute(f"DELETE FROM {table} WHERE {touches}", [pattern] * len(columns))  # noqa: S608
+                    else:
+                        cursor.execute(f"TRUNCATE {table}")
                 cursor.execute(f"DELETE FROM account_emailaddress WHERE user_id IN ({generated})", [pattern])  # noqa: S608
                 cursor.execute(f"DELETE FROM accounts_profile WHERE user_id IN ({generated})", [pattern])  # noqa: S608
                 cursor.execute("DELETE FROM accounts_user WHERE email LIKE %s", [pattern])

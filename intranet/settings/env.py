@@ -54,6 +54,8 @@ class Env(BaseSettings):
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     secure_ssl_redirect: bool = True
+    # Benchmark hooks (``make bench`` only): the constant "limit" view and a query-count header.
+    benchmark: bool = False
 
     @field_validator("allowed_hosts", "csrf_trusted_origins", "signup_email_domains", mode="before")
     @classmethod

@@ -210,3 +210,49 @@ def test_the_sql_recount_agrees_with_the_counters_written_while_generating():
     scale_data.recount(posts_and_comments=True)
     assert first_rows("communities_post", columns, 600) == before
     assert first_rows("communities_comment", "id, reaction_count, reaction_counts", 10_000) == comments
+
+
+def test_tags_skills_follows_and_notifications_are_generated_consistently():
+    seed()
+    counts = scale_data.table_counts()
+    for table in (
+        "communities_taggedcommunity",
+        "communities_taggedpost",
+        "accounts_taggedskill",
+        "accounts_follow",
+        "notifications_notification",
+    ):
+        assert counts[table] > 0, table
+    # The denormalised tag names match the tag rows, as the services write them.
+    for community in Community.objects.prefetch_related("tags"):  # type: ignore[misc]  # taggit
+        assert community.tag_names == ", ".join(sorted(tag.name for tag in community.tags.all()))
+    with connection.cursor() as cursor:
+        # Nobody is notified of their own action, and only the kinds communities registers appear.
+        cursor.execute("SELECT count(*) FROM notifications_notification WHERE recipient_id = actor_id")
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT DISTINCT kind FROM notifications_notification")
+        kinds = {row[0] for row in cursor.fetchall()}
+        assert kinds <= {"post.mention", "post.reply", "question.answer", "answer.accepted", "post.reactions"}
+        assert "post.reply" in kinds
+        # The batched reactions row counts the people who reacted, the author aside.
+        cursor.execute(
+            """SELECT n.count, (SELECT count(DISTINCT r.user_id) FROM communities_reaction r
+                                WHERE r.post_id = p.id AND r.user_id <> p.author_id)
+               FROM notifications_notification n
+               JOIN communities_post p ON n.event_key = 'post.reactions:' || p.id
+               WHERE n.kind = 'post.reactions'"""
+        )
+        pairs = cursor.fetchall()
+        assert pairs
+        assert all(stored == actual for stored, actual in pairs)
+        # Notifications point at live posts the recipient can read (an active member).
+        cursor.execute(
+            """SELECT count(*) FROM notifications_notification n
+               JOIN communities_post p ON n.url LIKE '/posts/' || p.id || '/%%'
+               LEFT JOIN communities_membership m
+                 ON m.community_id = p.community_id AND m.user_id = n.recipient_id AND m.state = 'active'
+               WHERE p.deleted_at IS NOT NULL OR p.status <> 'published' OR m.id IS NULL"""
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT count(*) FROM accounts_follow WHERE follower_id = followee_id")
+        assert cursor.fetchone()[0] == 0

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.db import connection, transaction
 
-from communities import scale_data
+from communities import scale_data, scale_load
 
 
 def _date(value: str) -> dt.datetime:
@@ -55,6 +55,9 @@ class Command(BaseCommand):
             "--force", action="store_true", help="Empty the generated tables first if the database has data."
         )
         parser.add_argument("--no-analyze", action="store_true", help="Skip VACUUM ANALYZE at the end.")
+        parser.add_argument(
+            "--workers", type=int, default=2, help="Connections that COPY and build indexes at once (default 2)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["scale"] <= 0:
@@ -80,8 +83,16 @@ class Command(BaseCommand):
                 if also:
                     self.stderr.write(f"Also emptied (they were empty): {', '.join(also)}")
         generator = scale_data.Generator(
-            sizes=sizes, seed=options["seed"], until=until, stream=_Raw(self.stderr), chunk=options["chunk"]
+            sizes=sizes,
+            seed=options["seed"],
+            until=until,
+            stream=_Raw(self.stderr),
+            chunk=options["chunk"],
+            workers=max(1, options["workers"]),
         )
+        with connection.cursor() as cursor:
+            for name, value in scale_load.LOAD_SETTINGS.items():
+                cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
         # No outer transaction: every chunk commits on its own, so the deferred foreign-key checks
         # never pile up for millions of rows.
         generator.run()
