@@ -29,7 +29,7 @@ from intranet.core.pagination import InvalidCursor, decode_cursor, encode_cursor
 from intranet.core.viewer import Viewer
 
 from .models import Community, ContentStatus, Membership, Post
-from .permissions import community_ids_where, is_coordinator, role_map
+from .permissions import community_ids_where, coordinates_everything, role_map
 
 FEED_PAGE_SIZE = 20
 
@@ -62,9 +62,12 @@ def _cursor_values(cursor: str) -> tuple[dt.datetime, int]:
     return created_at, pk
 
 
-def feed_sql(*, coordinator: bool, with_cursor: bool, with_kind: bool) -> str:
+def feed_sql(*, coordinator: bool, with_cursor: bool, with_kind: bool, with_since: bool = False) -> str:
     """The id query of one feed page (named parameters: ``communities``, ``banned``, ``viewer``,
-    ``limit`` and, as flagged, ``before_at``/``before_id`` and ``kind``).
+    ``limit`` and, as flagged, ``before_at``/``before_id``, ``since_at``/``since_id`` and ``kind``).
+
+    ``with_since`` keeps only posts newer than ``(since_at, since_id)`` (the live "new posts" bar);
+    each seek then stops at the bound instead of reading a page.
 
     The status and deletion conditions are literals, exactly as in the partial index's predicate,
     so the planner can prove the index applies.
@@ -76,6 +79,8 @@ def feed_sql(*, coordinator: bool, with_cursor: bool, with_kind: bool) -> str:
     conditions = f"p.status = '{published}' AND p.deleted_at IS NULL"
     if with_cursor:
         conditions += " AND (p.created_at, p.id) < (%(before_at)s, %(before_id)s)"
+    if with_since:
+        conditions += " AND (p.created_at, p.id) > (%(since_at)s, %(since_id)s)"
     if with_kind:
         conditions += " AND p.kind = %(kind)s"
     # Posts of followed colleagues count only in communities the viewer may read (the twin of
@@ -123,11 +128,20 @@ def feed_sql(*, coordinator: bool, with_cursor: bool, with_kind: bool) -> str:
 
 
 def feed_query(
-    *, viewer: Viewer, kind: str | None = None, cursor: str | None = None, page_size: int = FEED_PAGE_SIZE
+    *,
+    viewer: Viewer,
+    kind: str | None = None,
+    cursor: str | None = None,
+    page_size: int = FEED_PAGE_SIZE,
+    since: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The SQL and parameters of the id query (exposed for EXPLAIN in tests and the benchmark)."""
+    """The SQL and parameters of the id query (exposed for EXPLAIN in tests and the benchmark).
+
+    ``since`` is a cursor of the newest post shown (see :func:`communities.selectors_live`): only
+    newer posts are selected. Raises ``InvalidCursor`` for a bad cursor or ``since``.
+    """
     communities = community_ids_where(viewer)
-    coordinator = is_coordinator(viewer)
+    coordinator = coordinates_everything(viewer)
     banned = sorted(cid for cid, (_role, state) in role_map(viewer).items() if state == Membership.State.BANNED)
     params: dict[str, Any] = {
         "communities": communities,
@@ -137,11 +151,13 @@ def feed_query(
     }
     if cursor:
         params["before_at"], params["before_id"] = _cursor_values(cursor)
+    if since:
+        params["since_at"], params["since_id"] = _cursor_values(since)
     if kind:
         if kind not in FEED_KINDS:
             raise ValueError(f"unknown post kind {kind!r}")
         params["kind"] = kind
-    sql = feed_sql(coordinator=coordinator, with_cursor=bool(cursor), with_kind=bool(kind))
+    sql = feed_sql(coordinator=coordinator, with_cursor=bool(cursor), with_kind=bool(kind), with_since=bool(since))
     return sql, params
 
 

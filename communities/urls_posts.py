@@ -2,11 +2,15 @@
 
 from django.urls import path
 
-from communities.views import posts
+from communities.views import live, posts
 
 urlpatterns = [
     path("communities/<slug:slug>/posts/", posts.post_stream, name="post_stream"),
     path("communities/<slug:slug>/posts/new/", posts.post_create, name="post_create"),
+    # Live updates: what is newer than the open page shows (the websocket only says that it changed).
+    path("communities/<slug:slug>/posts/newer/", live.post_stream_newer, name="post_stream_newer"),
+    path("feed/newer/", live.feed_newer, name="feed_newer"),
+    path("posts/<int:pk>/comments/newer/", live.comment_list_newer, name="comment_list_newer"),
     path("communities/<slug:slug>/mentions/", posts.mention_autocomplete, name="mention_autocomplete"),
     path("posts/preview/", posts.markdown_preview, name="markdown_preview"),
     path("posts/reactions/", posts.reaction_toggle, name="reaction_toggle"),

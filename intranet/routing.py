@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from intranet.core.consumers import PingConsumer
+from intranet.core.consumers import LiveConsumer
 
 websocket_urlpatterns = [
-    path("ws/ping/", PingConsumer.as_asgi()),
+    # One socket per browser tab; what it receives is chosen by topic subscriptions.
+    path("ws/", LiveConsumer.as_asgi()),
 ]

@@ -17,6 +17,8 @@ from intranet.core.pagination import InvalidCursor
 from ..feed import FEED_KINDS, post_list_for_feed
 from ..models import Post
 from ..permissions import community_ids_where
+from ..selectors_live import newest_cursor
+from .live import feed_live_bar
 
 HOME_NEWS_LIMIT = 5
 
@@ -51,6 +53,8 @@ def feed(request: HttpRequest) -> HttpResponse:
         "page": page,
         "kind": kind,
         "next_url": _feed_url(kind=kind, cursor=page.next_cursor) if page.next_cursor else "",
+        # The "N new posts" bar counts from the newest card of the first page.
+        "live": None if cursor else feed_live_bar(since=newest_cursor(page.items), kind=kind, insert=bool(page.items)),
     }
     if getattr(request, "htmx", False) and cursor:
         # "Older posts": only the next slice, appended in place of the link.

@@ -1,20 +1,150 @@
-"""Realtime events: published to channel-layer groups only after the transaction commits."""
+"""Realtime events and topics: what a websocket may listen to, and how services talk to sockets.
+
+Services publish events to channel-layer groups only after the transaction commits
+(:func:`publish_on_commit`). Every socket is in its user's group ``user.<id>``; beyond that a socket
+subscribes to *topics* (``"<kind>.<id>"``, which are also the group names) that a domain app
+registered with an access check (:func:`register_topic`), or to an *aggregate* topic that expands
+to several topics (:func:`register_aggregate_topic`, e.g. ``feed``). When someone loses access, the
+service calls :func:`revoke_on_commit` and every socket of theirs leaves the topic at once.
+
+The kernel knows no domain nouns: domain apps register their topics from ``AppConfig.ready()``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import re
+import threading
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+if TYPE_CHECKING:
+    from intranet.accounts.models import User
 
-def publish(group: str, event: dict[str, Any]) -> None:
-    """Send ``event`` to every socket in ``group`` now. Prefer :func:`publish_on_commit`."""
+#: The channel-layer message types the consumer handles (``realtime.event`` -> ``realtime_event``).
+EVENT_MESSAGE = "realtime.event"
+REVOKE_MESSAGE = "realtime.revoke"
+
+TOPIC_PATTERN = re.compile(r"^(?P<kind>[a-z][a-z_]{0,30})\.(?P<id>[1-9][0-9]{0,18})$")
+
+TopicCheck = Callable[["User", int], bool]
+TopicParents = Callable[[int], Iterable[str]]
+AggregateExpand = Callable[["User"], list[str]]
+
+
+@dataclass(frozen=True)
+class TopicKind:
+    """A registered kind of topic: who may subscribe, and what the consumer adds to it."""
+
+    kind: str
+    check: TopicCheck
+    presence: bool = False
+    relay: frozenset[str] = frozenset()
+    parents: TopicParents | None = None
+
+
+_topics: dict[str, TopicKind] = {}
+_aggregates: dict[str, AggregateExpand] = {}
+
+
+# Registries -------------------------------------------------------------------------------------
+
+
+def register_topic(
+    kind: str,
+    check: TopicCheck,
+    *,
+    presence: bool = False,
+    relay: Iterable[str] = (),
+    parents: TopicParents | None = None,
+) -> None:
+    """Let sockets subscribe to ``"<kind>.<id>"`` when ``check(user, id)`` is true.
+
+    ``check`` is synchronous (the consumer runs it with ``database_sync_to_async``) and must answer
+    ``False`` for missing and forbidden alike. ``presence=True`` makes the consumer announce who is
+    online in the topic (kept in the cache with a TTL, no history); ``relay`` names client message
+    types (``"typing"``) that are re-broadcast to the topic's other subscribers, never stored.
+    ``parents(id)`` names topics whose revocation revokes this one too (a post's community), so a
+    person removed from a community also stops hearing about the post page they have open.
+    Registering a kind twice replaces it (Django may run ``ready()`` more than once in tests).
+    """
+    if not re.fullmatch(r"[a-z][a-z_]{0,30}", kind):
+        raise ValueError(f"Topic kinds are lower-case words, not {kind!r}.")
+    if kind in _aggregates:
+        raise ValueError(f"{kind!r} is already an aggregate topic.")
+    _topics[kind] = TopicKind(kind, check, presence, frozenset(relay), parents)
+
+
+def register_aggregate_topic(name: str, expand: AggregateExpand) -> None:
+    """Let sockets subscribe to ``name``, which stands for the topics ``expand(user)`` returns.
+
+    ``expand`` is synchronous, returns only topics the user may receive (it *is* the access check)
+    and should cost one query. The consumer subscribes the socket to each of them.
+    """
+    if not re.fullmatch(r"[a-z][a-z_]{0,30}", name):
+        raise ValueError(f"Aggregate topic names are lower-case words, not {name!r}.")
+    if name in _topics:
+        raise ValueError(f"{name!r} is already a topic kind.")
+    _aggregates[name] = expand
+
+
+def unregister(name: str) -> None:
+    """Forget a topic kind or aggregate (tests register throw-away kinds)."""
+    _topics.pop(name, None)
+    _aggregates.pop(name, None)
+
+
+def topic_kind(topic: str) -> tuple[TopicKind, int] | None:
+    """The registered kind and the id of ``topic``, or ``None`` if it is malformed or unknown."""
+    match = TOPIC_PATTERN.match(topic) if isinstance(topic, str) else None
+    if match is None:
+        return None
+    registered = _topics.get(match["kind"])
+    if registered is None:
+        return None
+    return registered, int(match["id"])
+
+
+def aggregate(name: str) -> AggregateExpand | None:
+    return _aggregates.get(name) if isinstance(name, str) else None
+
+
+# Publishing -------------------------------------------------------------------------------------
+
+
+def _group_send(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(group, {"type": "realtime.event", "event": event})
+    send: Callable[[str, dict[str, Any]], Awaitable[None]] = layer.group_send
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(send)(group, message)
+        return
+    # Sync code in a thread whose event loop is running (an async test calling a service directly,
+    # Playwright's sync API): async_to_sync must not block that loop, so a helper thread sends.
+    worker = threading.Thread(target=async_to_sync(send), args=(group, message), name="realtime-publish")
+    worker.start()
+    worker.join()
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def publish(group: str, event: dict[str, Any]) -> None:
+    """Send ``event`` to every socket in ``group`` now. Prefer :func:`publish_on_commit`.
+
+    The group travels with the event, so a socket that has just left a topic drops whatever of it
+    is still queued for it.
+    """
+    _group_send(group, {"type": EVENT_MESSAGE, "group": group, "event": event})
 
 
 def publish_on_commit(group: str, event: dict[str, Any], *, using: str | None = None) -> None:
@@ -29,5 +159,16 @@ def publish_on_commit(group: str, event: dict[str, Any], *, using: str | None = 
     transaction.on_commit(lambda: publish(group, event), using=using)
 
 
-def user_group(user_id: int) -> str:
-    return f"user.{user_id}"
+def revoke(user_id: int, topic: str) -> None:
+    """Make every socket of ``user_id`` leave ``topic`` now. Prefer :func:`revoke_on_commit`."""
+    _group_send(user_group(user_id), {"type": REVOKE_MESSAGE, "topic": topic})
+
+
+def revoke_on_commit(user_id: int, topic: str, *, using: str | None = None) -> None:
+    """After commit, every socket of ``user_id`` leaves ``topic`` (and topics whose parent it is).
+
+    Nothing of the topic is forwarded to those sockets once the revocation reached them; the
+    browser gets ``{"type": "topic.revoked", "topic": ...}``. Services call this when someone
+    loses read access (left, removed, banned).
+    """
+    transaction.on_commit(lambda: revoke(user_id, topic), using=using)

@@ -13,7 +13,8 @@ from tests.factories import UserFactory
 
 
 def _hx_url(html: str) -> str:
-    match = re.search(r'hx-get="([^"]+)"', html)
+    # The "older posts" link (the header badges and the live bar have hx-get URLs of their own).
+    match = re.search(r'id="feed-more">\s*<a href="[^"]+" class="[^"]+" hx-get="([^"]+)"', html)
     assert match is not None, "no link to more results"
     return match.group(1).replace("&amp;", "&")
 
