@@ -18,6 +18,7 @@ from intranet.core.addresses import normalise_address, split_entries
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
 
+from .. import notify as notify_hooks
 from ..models import Community, Membership
 from ..permissions import as_viewer, can_manage_members
 from ._common import acting_user, audit, lock_community
@@ -175,6 +176,7 @@ def membership_invite_bulk(
         Membership(user=user, community=community, state=Membership.State.INVITED, invited_by=inviter)
         for user in report.invited
     )
+    notify_hooks.on_members_invited(community, [u.pk for u in report.invited], viewer.user_id)
     audit(
         viewer,
         action="membership.invited_bulk",

@@ -30,7 +30,7 @@ def test_post_create_renders_once_and_counts(member, community, django_capture_o
     fresh = _community(community.pk)
     assert fresh.post_count == 1
     assert fresh.last_activity_at == post.created_at
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the notification fan-out task and the post.created event
 
 
 def test_post_create_resolves_mentions_only_to_readers(member, community, owner):
