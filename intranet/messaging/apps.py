@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MessagingConfig(AppConfig):
+    name = "intranet.messaging"
+    label = "messaging"
+    verbose_name = _("Direct messages")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from intranet.core.realtime import register_topic
+
+        from .realtime import may_receive_conversation
+
+        # conversation.<id>: participants only; who is online there is announced, typing is relayed.
+        register_topic("conversation", may_receive_conversation, presence=True, relay=("typing",))
