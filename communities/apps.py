@@ -11,3 +11,15 @@ class CommunitiesConfig(AppConfig):
         from communities import search_providers
 
         search_providers.register_providers()
+
+        from communities import notify
+
+        notify.register()
+
+        from communities.services import moderation
+
+        moderation.register_notification_kind()
+
+        from communities import realtime
+
+        realtime.register_topics()

@@ -13,21 +13,27 @@ Services that change the acting viewer's own memberships call :func:`forget_memb
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import CharField, DateTimeField, F, Q, QuerySet, Value
+from django.utils import timezone
 
 from intranet.core.viewer import Viewer
 
-from .models import ROLE_RANK, Community, Membership
+from .models import ROLE_RANK, Community, CoordinatorScope, MemberMute, Membership
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
 
 MEMBERSHIPS_KEY = "communities.memberships"
 PERMISSIONS_KEY = "communities.permissions"
+MUTES_KEY = "communities.mutes"
+SCOPE_KEY = "communities.coordinator_scope"
 
 Role = Membership.Role
 State = Membership.State
@@ -40,19 +46,65 @@ RoleState = tuple[str, str]
 
 
 def role_map(viewer: Viewer) -> dict[int, RoleState]:
-    """``{community_id: (role, state)}`` for every membership row of the viewer (one query, cached)."""
+    """``{community_id: (role, state)}`` for every membership row of the viewer (one query, cached).
+
+    The same query brings the viewer's current mutes (a ``UNION ALL`` with :class:`MemberMute`),
+    cached under ``MUTES_KEY`` for :func:`is_muted`.
+    """
 
     def load() -> dict[int, RoleState]:
         if viewer.user_id is None:
+            viewer.remember(MUTES_KEY, dict)
             return {}
-        rows = Membership.objects.filter(user_id=viewer.user_id).values_list("community_id", "role", "state")
-        return {community_id: (role, state) for community_id, role, state in rows}
+        no_time = Value(None, output_field=DateTimeField())
+        memberships = (
+            Membership.objects.filter(user_id=viewer.user_id)
+            .annotate(c=F("community_id"), r=F("role"), s=F("state"), u=no_time)
+            .values_list("c", "r", "s", "u")
+        )
+        mutes = (
+            MemberMute.objects.filter(user_id=viewer.user_id, until__gt=timezone.now())
+            .annotate(
+                c=F("community_id"),
+                r=Value("", output_field=CharField()),
+                s=Value("", output_field=CharField()),
+                u=F("until"),
+            )
+            .values_list("c", "r", "s", "u")
+        )
+        roles: dict[int, RoleState] = {}
+        muted: dict[int, dt.datetime] = {}
+        for community_id, role, state, until in memberships.union(mutes, all=True):
+            if until is not None:
+                muted[community_id] = until
+            else:
+                roles[community_id] = (role, state)
+        viewer.forget(MUTES_KEY)
+        viewer.remember(MUTES_KEY, lambda: muted)
+        return roles
 
     return viewer.remember(MEMBERSHIPS_KEY, load)
 
 
 def forget_memberships(viewer: Viewer) -> None:
     viewer.forget(MEMBERSHIPS_KEY)
+    viewer.forget(MUTES_KEY)
+
+
+def muted_until(viewer: Viewer, community: Community) -> dt.datetime | None:
+    """When the viewer's mute in ``community`` ends, or ``None`` if they are not muted (cached map)."""
+    if not viewer.is_authenticated:
+        return None
+    role_map(viewer)
+    mutes: dict[int, dt.datetime] = viewer.remember(MUTES_KEY, dict)
+    until = mutes.get(community.pk)
+    if until is None or until <= timezone.now():
+        return None
+    return until
+
+
+def is_muted(viewer: Viewer, community: Community) -> bool:
+    return muted_until(viewer, community) is not None
 
 
 def _model_permissions(viewer: Viewer) -> frozenset[str]:
@@ -106,17 +158,78 @@ def _active_rank(viewer: Viewer, community: Community) -> int:
 # Coordinators -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CoordinatorReach:
+    """The communities a coordinator coordinates: all, or those of some categories plus a list."""
+
+    everything: bool
+    category_ids: frozenset[int] = frozenset()
+    community_ids: frozenset[int] = frozenset()
+
+    def covers(self, community: Community) -> bool:
+        return self.everything or community.pk in self.community_ids or community.category_id in self.category_ids
+
+    def q(self, prefix: str = "") -> Q:
+        """``Q`` matching the covered communities on a community queryset (or through ``prefix``)."""
+        if self.everything:
+            return Q()
+        pk = f"{prefix}_id" if prefix else "pk"
+        category = f"{prefix}__category_id" if prefix else "category_id"
+        return Q(**{f"{pk}__in": sorted(self.community_ids)}) | Q(**{f"{category}__in": sorted(self.category_ids)})
+
+
+EVERYTHING = CoordinatorReach(everything=True)
+
+
+def coordinator_reach(viewer: Viewer) -> CoordinatorReach | None:
+    """What the viewer coordinates; ``None`` for people who are no coordinators.
+
+    Staff and superusers coordinate everything (no query). Holders of ``communities.coordinate``
+    coordinate everything unless a :class:`CoordinatorScope` row narrows them (one query, cached,
+    only for holders of the permission).
+    """
+    if not viewer.is_authenticated:
+        return None
+    if viewer.is_staff or viewer.is_superuser:
+        return EVERYTHING
+    if not _has_perm(viewer, "coordinate"):
+        return None
+
+    def load() -> CoordinatorReach:
+        row = (
+            CoordinatorScope.objects.filter(user_id=viewer.user_id or 0)
+            .annotate(cats=ArrayAgg("categories__id", distinct=True), coms=ArrayAgg("communities__id", distinct=True))
+            .values_list("all_communities", "cats", "coms")
+            .first()
+        )
+        if row is None or row[0]:
+            return EVERYTHING
+        return CoordinatorReach(
+            everything=False,
+            category_ids=frozenset(i for i in row[1] if i is not None),
+            community_ids=frozenset(i for i in row[2] if i is not None),
+        )
+
+    return viewer.remember(SCOPE_KEY, load)
+
+
+def coordinates_everything(viewer: Viewer) -> bool:
+    """Staff and unscoped coordinators: queryset twins skip their community filter entirely."""
+    reach = coordinator_reach(viewer)
+    return reach is not None and reach.everything
+
+
 def is_coordinator(viewer: Viewer, community: Community | None = None) -> bool:
     """Whether the viewer coordinates ``community`` (or, with ``None``, coordinates at all).
 
-    Today coordinators are staff and holders of ``communities.coordinate``, for every community.
-    Scoped coordinators (by category or explicit list) will be decided here and only here.
+    Staff coordinate every community; holders of ``communities.coordinate`` every community inside
+    their :class:`CoordinatorScope` (all of them without a scope row). Query-free once the viewer's
+    permission and scope maps are cached.
     """
-    if not viewer.is_authenticated:
+    reach = coordinator_reach(viewer)
+    if reach is None:
         return False
-    if viewer.is_staff:
-        return True
-    return _has_perm(viewer, "coordinate")
+    return community is None or reach.covers(community)
 
 
 # Seeing and reading -----------------------------------------------------------------------------
@@ -189,16 +302,12 @@ def can_change_own_notification_level(viewer: Viewer, community: Community) -> b
 
 
 def can_post_in_community(viewer: Viewer, community: Community) -> bool:
-    """Start posts: active members only, whatever the visibility; nobody in an archived community."""
-    return not community.is_archived and _active_rank(viewer, community) > 0
+    """Start posts: active members only, whatever the visibility; nobody in an archived community;
+    nobody while muted there."""
+    return not community.is_archived and _active_rank(viewer, community) > 0 and not is_muted(viewer, community)
 
 
-def can_comment_in_community(viewer: Viewer, community: Community) -> bool:
-    """Comment: everyone who may read and is not banned, in an active community.
-
-    In a public community that includes non-members, so an expert elsewhere in the company can
-    answer a question without joining first; in private and secret ones it means active members.
-    """
+def _may_take_part(viewer: Viewer, community: Community) -> bool:
     return (
         not community.is_archived
         and can_read_community_content(viewer, community)
@@ -206,8 +315,18 @@ def can_comment_in_community(viewer: Viewer, community: Community) -> bool:
     )
 
 
+def can_comment_in_community(viewer: Viewer, community: Community) -> bool:
+    """Comment: everyone who may read and is not banned or muted, in an active community.
+
+    In a public community that includes non-members, so an expert elsewhere in the company can
+    answer a question without joining first; in private and secret ones it means active members.
+    """
+    return _may_take_part(viewer, community) and not is_muted(viewer, community)
+
+
 def can_react_in_community(viewer: Viewer, community: Community) -> bool:
-    return can_comment_in_community(viewer, community)
+    """React: like commenting, but a mute does not stop reactions (it silences, it does not lock out)."""
+    return _may_take_part(viewer, community)
 
 
 # Running a community ----------------------------------------------------------------------------
@@ -324,10 +443,12 @@ def visible_communities(viewer: Viewer, qs: QuerySet[Community] | None = None) -
     qs = Community.objects.all() if qs is None else qs
     if not viewer.is_authenticated:
         return qs.none()
-    if is_coordinator(viewer):  # scoped coordinators will add their scope to the filter below
+    reach = coordinator_reach(viewer)
+    if reach is not None and reach.everything:
         return qs
     known = _ids_in_states(viewer, (State.ACTIVE, State.INVITED))
-    return qs.filter(~Q(visibility=Visibility.SECRET) | Q(pk__in=known))
+    visible = ~Q(visibility=Visibility.SECRET) | Q(pk__in=known)
+    return qs.filter(visible | reach.q() if reach is not None else visible)
 
 
 def readable_communities(viewer: Viewer, qs: QuerySet[Community] | None = None) -> QuerySet[Community]:
@@ -335,11 +456,13 @@ def readable_communities(viewer: Viewer, qs: QuerySet[Community] | None = None) 
     qs = Community.objects.all() if qs is None else qs
     if not viewer.is_authenticated:
         return qs.none()
-    if is_coordinator(viewer):
+    reach = coordinator_reach(viewer)
+    if reach is not None and reach.everything:
         return qs
     active = _ids_in_states(viewer, (State.ACTIVE,))
     banned = _ids_in_states(viewer, (State.BANNED,))
-    return qs.filter((Q(visibility=Visibility.PUBLIC) & ~Q(pk__in=banned)) | Q(pk__in=active))
+    readable = (Q(visibility=Visibility.PUBLIC) & ~Q(pk__in=banned)) | Q(pk__in=active)
+    return qs.filter(readable | reach.q() if reach is not None else readable)
 
 
 def community_ids_where(viewer: Viewer, *, min_role: str = Role.MEMBER) -> list[int]:

@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 
 from intranet.core.viewer import Viewer
 
-from .models import ROLE_RANK, Comment, Community, ContentStatus, Membership, Post
+from .models import ROLE_RANK, Comment, Community, ContentStatus, CoordinatorScope, Membership, Post
 from .permissions import (
     can_comment_in_community,
     can_moderate_community,
@@ -32,6 +32,7 @@ from .permissions import (
     can_react_in_community,
     can_read_community_content,
     community_ids_where,
+    coordinator_reach,
     is_coordinator,
     role_map,
 )
@@ -187,13 +188,15 @@ def can_delete_comment(viewer: Viewer, comment: Comment) -> bool:
 
 def _readable_community_q(viewer: Viewer, prefix: str = "community") -> Q:
     """``Q`` on a post queryset matching :func:`can_read_community_content` of its community."""
-    if is_coordinator(viewer):
+    reach = coordinator_reach(viewer)
+    if reach is not None and reach.everything:
         return Q()
     entries = role_map(viewer).items()
     active = sorted(cid for cid, (_r, state) in entries if state == State.ACTIVE)
     banned = sorted(cid for cid, (_r, state) in entries if state == State.BANNED)
     public = Q(**{f"{prefix}__visibility": Community.Visibility.PUBLIC}) & ~Q(**{f"{prefix}_id__in": banned})
-    return public | Q(**{f"{prefix}_id__in": active})
+    readable = public | Q(**{f"{prefix}_id__in": active})
+    return readable | reach.q(prefix) if reach is not None else readable
 
 
 def visible_posts(viewer: Viewer, qs: QuerySet[Post] | None = None) -> QuerySet[Post]:
@@ -201,9 +204,12 @@ def visible_posts(viewer: Viewer, qs: QuerySet[Post] | None = None) -> QuerySet[
     qs = Post.objects.all() if qs is None else qs
     if not viewer.is_authenticated:
         return qs.none()
-    if is_coordinator(viewer):  # reads and moderates everything, deleted posts included
+    reach = coordinator_reach(viewer)
+    if reach is not None and reach.everything:  # reads and moderates everything, deleted posts included
         return qs
     moderated = Q(community_id__in=community_ids_where(viewer, min_role=Role.MODERATOR))
+    if reach is not None:
+        moderated |= reach.q("community")
     live = Q(deleted_at__isnull=True)
     shown = (live & Q(status=ContentStatus.PUBLISHED)) | (live & Q(author_id=viewer.user_id)) | moderated
     return qs.filter(_readable_community_q(viewer) & shown)
@@ -223,7 +229,14 @@ def readers_of_community(community: Community, qs: QuerySet | None = None) -> Qu
     grouped = user_model.groups.through.objects.filter(
         group__permissions__codename="coordinate", group__permissions__content_type__app_label="communities"
     ).values("user_id")
-    coordinators = Q(is_staff=True) | Q(is_superuser=True) | Q(pk__in=direct) | Q(pk__in=grouped)
+    # Holders of the permission count where their scope reaches (everywhere without a scope row).
+    unscoped = ~Q(pk__in=CoordinatorScope.objects.values("user_id"))
+    covering = Q(all_communities=True) | Q(communities=community)
+    if community.category_id is not None:
+        covering |= Q(categories=community.category_id)
+    scoped_here = Q(pk__in=CoordinatorScope.objects.filter(covering).values("user_id"))
+    holders = (Q(pk__in=direct) | Q(pk__in=grouped)) & (unscoped | scoped_here)
+    coordinators = Q(is_staff=True) | Q(is_superuser=True) | holders
     if community.visibility == Community.Visibility.PUBLIC:
         banned = memberships.filter(state=State.BANNED).values("user_id")
         return qs.filter(~Q(pk__in=banned) | coordinators)

@@ -19,7 +19,7 @@ from intranet.core.viewer import Viewer
 from intranet.search.registry import ResultPage
 
 from .models import SEARCH_CONFIGS, Community, Post
-from .permissions import is_coordinator, readable_communities, visible_communities
+from .permissions import coordinates_everything, readable_communities, visible_communities
 
 
 def _post_query(text: str) -> Any:
@@ -40,7 +40,7 @@ def post_queryset_for_search(*, viewer: Viewer, text: str) -> QuerySet[Post]:
     filter at all rather than an ``IN`` over every community.
     """
     qs = Post.objects.published().filter(search_vector=_post_query(text))
-    if not is_coordinator(viewer):
+    if not coordinates_everything(viewer):
         qs = qs.filter(community__in=readable_communities(viewer))
     return qs
 

@@ -23,6 +23,7 @@ from intranet.core.viewer import Viewer
 
 from .models import REACTION_EMOJI, Comment, Community, ContentStatus, Post, PostRevision, Reaction, ReactionKind
 from .permissions import can_moderate_community, can_read_community_content
+from .permissions_moderation import can_moderate_post, can_report_comment, can_report_post
 from .permissions_posts import (
     can_accept_answer,
     can_comment_on_post,
@@ -194,6 +195,8 @@ def _decorate_comment(viewer: Viewer, comment: Comment, mine: dict[tuple[str, in
     c.can_react = can_react(viewer, comment.post, comment)
     c.can_accept = accept and comment.deleted_at is None and comment.status == ContentStatus.PUBLISHED
     c.is_accepted = comment.post.accepted_comment_id == comment.pk
+    c.can_report = can_report_comment(viewer, comment)
+    c.can_moderate = can_moderate_post(viewer, comment.post)
 
 
 @dataclass
@@ -236,6 +239,8 @@ def post_page_for_viewer(viewer: Viewer, pk: int, cursor: str | None = None) -> 
         "comment": can_comment_on_post(viewer, post),
         "react": can_react(viewer, post),
         "accept": accept,
+        "report": can_report_post(viewer, post),
+        "moderate": can_moderate_post(viewer, post),
     }
     return PostPage(
         post=post,

@@ -16,12 +16,19 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("intranet.accounts.urls")),
     path("search/", include("intranet.search.urls")),
+    path("notifications/", include("intranet.notifications.urls")),
+    path("messages/", include("intranet.messaging.urls")),
     path("", include("communities.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("django-admin/", admin.site.urls),
 ]
+
+if settings.BENCHMARK:
+    from intranet.core import bench
+
+    urlpatterns.insert(0, path("bench/limit/", bench.limit, name="bench_limit"))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

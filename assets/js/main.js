@@ -3,11 +3,16 @@
 // django-htmx's vendored copy ({% htmx_script %}) so its version follows the Python package.
 import * as bootstrap from "bootstrap";
 import { enhanceMentions } from "./mentions.js";
+import { startLive } from "./live.js";
+import { enableSavedReplies } from "./saved_replies.js";
+import { enhanceMessages } from "./messages.js";
 
 window.bootstrap = bootstrap;
+enableSavedReplies();
 
 function enhance(root) {
   enhanceMentions(root);
+  enhanceMessages(root);
   root.querySelectorAll('[data-bs-toggle="tooltip"]').forEach((el) => {
     bootstrap.Tooltip.getOrCreateInstance(el);
   });
@@ -22,6 +27,10 @@ function enhance(root) {
   });
 }
 
-document.addEventListener("DOMContentLoaded", () => enhance(document));
+document.addEventListener("DOMContentLoaded", () => {
+  enhance(document);
+  // The websocket for live updates (signed-in pages only): see live.js.
+  startLive();
+});
 // Content swapped in by htmx gets the same treatment as the initial page.
 document.addEventListener("htmx:load", (event) => enhance(event.target));

@@ -13,6 +13,8 @@ from .community import (
     cover_image_path,
     trigram_threshold,
 )
+from .inbox import InboxItem, InboxNote, InboxSettings, SavedReply
+from .moderation import CommunityRules, CoordinatorScope, MemberMute, Report, ReportEntry, WatchedWord
 from .posts import (
     REACTION_EMOJI,
     Attachment,
@@ -38,8 +40,14 @@ __all__ = [
     "Comment",
     "Community",
     "CommunityQuerySet",
+    "CommunityRules",
     "CommunityTag",
     "ContentStatus",
+    "CoordinatorScope",
+    "InboxItem",
+    "InboxNote",
+    "InboxSettings",
+    "MemberMute",
     "Membership",
     "Mention",
     "Post",
@@ -48,8 +56,12 @@ __all__ = [
     "PostTag",
     "Reaction",
     "ReactionKind",
+    "Report",
+    "ReportEntry",
+    "SavedReply",
     "TaggedCommunity",
     "TaggedPost",
+    "WatchedWord",
     "cover_image_path",
     "trigram_threshold",
 ]

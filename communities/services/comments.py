@@ -20,6 +20,7 @@ from intranet.core.permissions import require
 from intranet.core.realtime import publish_on_commit
 from intranet.core.viewer import Viewer
 
+from .. import notify as notify_hooks
 from ..models import Comment, Community, ContentStatus, Post
 from ..permissions import as_viewer
 from ..permissions_posts import (
@@ -28,8 +29,10 @@ from ..permissions_posts import (
     can_delete_comment,
     can_edit_comment,
 )
+from ..realtime import post_topic, publish_post_counters
 from ._common import acting_user
 from .posts import clean_body, render_for_community, sync_mentions
+from .screening import screen_comment, screening_opened
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -46,7 +49,8 @@ def comment_create(*, actor: Viewer | User, post: Post, body: str, parent: Comme
     """Comment on ``post``, or reply to ``parent`` (a reply to a reply joins the top-level comment).
 
     Refused on locked posts except for moderators. Bumps ``post.comment_count`` and the activity
-    times of post and community; publishes ``comment.created`` to ``community.<id>`` on commit.
+    times of post and community; publishes ``comment.created`` to ``community.<id>`` and
+    ``post.<id>``, and ``post.counters`` to both, on commit.
     """
     viewer = as_viewer(actor)
     require(can_comment_on_post(viewer, post))
@@ -58,6 +62,7 @@ def comment_create(*, actor: Viewer | User, post: Post, body: str, parent: Comme
         if parent.parent_id is not None:
             parent = Comment.objects.get(pk=parent.parent_id)
     text = clean_body(body, max_length=COMMENT_MAX)
+    screening = screen_comment(viewer=viewer, post=locked, body=text)
     rendered, mentioned = render_for_community(text, locked.community)
     now = timezone.now()
     comment = Comment.objects.create(
@@ -66,16 +71,26 @@ def comment_create(*, actor: Viewer | User, post: Post, body: str, parent: Comme
         author=acting_user(viewer),
         body_source=text,
         body_html=rendered.html,
+        status=screening.status,
         created_at=now,
     )
     sync_mentions(post=locked, comment=comment, user_ids=mentioned.values())
+    screening_opened(screening, post=locked, comment=comment)
+    if screening.is_held:  # counted and announced when a moderator publishes it
+        return comment
+    notify_hooks.on_comment_created(comment)
     Post.objects.filter(pk=locked.pk).update(comment_count=F("comment_count") + 1, last_activity_at=now)
     Community.objects.filter(pk=locked.community_id).update(last_activity_at=now)
     post.comment_count = locked.comment_count + 1
     post.last_activity_at = now
-    publish_on_commit(
-        f"community.{locked.community_id}",
-        {"type": "comment.created", "post_id": locked.pk, "comment_id": comment.pk},
+    created = {"type": "comment.created", "post_id": locked.pk, "comment_id": comment.pk}
+    publish_on_commit(f"community.{locked.community_id}", created)
+    publish_on_commit(post_topic(locked.pk), created)
+    publish_post_counters(
+        locked,
+        comment_count=locked.comment_count + 1,
+        reaction_count=locked.reaction_count,
+        reaction_counts=locked.reaction_counts,
     )
     return comment
 
@@ -101,7 +116,8 @@ def comment_update(*, actor: Viewer | User, comment: Comment, body: str) -> Comm
     locked.body_html = rendered.html
     locked.edited_at = timezone.now()
     locked.save(update_fields=["body_source", "body_html", "edited_at"])
-    sync_mentions(post=locked.post, comment=locked, user_ids=mentioned.values())
+    if sync_mentions(post=locked.post, comment=locked, user_ids=mentioned.values()):
+        notify_hooks.on_mentions_changed(locked.post, locked)
     return locked
 
 
@@ -117,6 +133,12 @@ def comment_delete(*, actor: Viewer | User, comment: Comment, reason: str = "") 
     locked.save(update_fields=["deleted_at"])
     if locked.status == ContentStatus.PUBLISHED:
         Post.objects.filter(pk=locked.post_id).update(comment_count=Greatest(F("comment_count") - 1, 0))
+        publish_post_counters(
+            locked.post,
+            comment_count=max(locked.post.comment_count - 1, 0),
+            reaction_count=locked.post.reaction_count,
+            reaction_counts=locked.post.reaction_counts,
+        )
     Post.objects.filter(pk=locked.post_id, accepted_comment=locked).update(accepted_comment=None)
     if viewer.user_id != locked.author_id:
         audit_log(
@@ -125,6 +147,8 @@ def comment_delete(*, actor: Viewer | User, comment: Comment, reason: str = "") 
             target=locked,
             scope=f"community:{locked.post.community_id}",
             reason=reason,
+            before={"deleted": False},
+            after={"deleted": True},
         )
     comment.deleted_at = locked.deleted_at
     return locked
@@ -143,6 +167,7 @@ def answer_accept(*, actor: Viewer | User, post: Post, comment: Comment) -> Post
         )
     locked.accepted_comment = comment
     locked.save(update_fields=["accepted_comment"])
+    notify_hooks.on_answer_accepted(locked, comment, viewer.user_id)
     post.accepted_comment = comment
     return locked
 

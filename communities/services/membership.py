@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
 
+from .. import inbox as inbox_hooks
+from .. import notify as notify_hooks
 from ..models import Community, Membership
 from ..permissions import (
     as_viewer,
@@ -33,6 +35,7 @@ from ..permissions import (
     forget_memberships,
     role_map,
 )
+from ..realtime import revoke_unless_readable
 from ._common import acting_user, add_members, audit, lock_community, lock_membership, other_active_owner_exists
 
 if TYPE_CHECKING:
@@ -113,7 +116,10 @@ def membership_join(*, actor: Viewer | User, community: Community) -> Membership
 @transaction.atomic
 def membership_request(*, actor: Viewer | User, community: Community, message: str = "") -> Membership:
     """Ask to join a community with the "on request" policy, with an optional message."""
-    return _enter(as_viewer(actor), community, state=State.PENDING, message=message)
+    membership = _enter(as_viewer(actor), community, state=State.PENDING, message=message)
+    notify_hooks.on_membership_requested(membership)
+    inbox_hooks.join_request_opened(membership)
+    return membership
 
 
 def _locked_pair(viewer: Viewer, membership: Membership) -> tuple[Community, Membership]:
@@ -137,6 +143,8 @@ def _decide(viewer: Viewer, membership: Membership, *, approve: bool, message: s
             code="not_pending",
             params={"state": State(locked.state).label},
         )
+    notify_hooks.on_membership_decided(locked, approved=approve, actor_id=viewer.user_id)
+    inbox_hooks.join_request_closed(locked, acting_user(viewer), resolution="approved" if approve else "declined")
     if approve:
         locked.state = State.ACTIVE
         locked.decided_by = acting_user(viewer)
@@ -186,6 +194,7 @@ def membership_invite(*, actor: Viewer | User, community: Community, user: User)
     membership = Membership.objects.create(
         user=user, community=community, state=State.INVITED, invited_by=acting_user(viewer)
     )
+    notify_hooks.on_members_invited(community, [user.pk], viewer.user_id)
     audit(
         viewer,
         action="membership.invited",
@@ -257,8 +266,11 @@ def membership_leave(*, actor: Viewer | User, community: Community) -> None:
             _("You are the last owner of this community: hand over ownership first."), code="last_owner"
         )
     was_active = membership.state == State.ACTIVE
+    if membership.state == State.PENDING:
+        inbox_hooks.join_request_closed(membership)
     membership.delete()
     add_members(community, -1 if was_active else 0)
+    revoke_unless_readable(acting_user(viewer), community)
 
 
 def _refuse_last_owner(community: Community, membership: Membership) -> None:
@@ -289,6 +301,7 @@ def membership_change_role(*, actor: Viewer | User, membership: Membership, role
     before = {"user": locked.user_id, "role": locked.role}
     locked.role = role
     locked.save(update_fields=["role", "updated_at"])
+    notify_hooks.on_role_changed(locked, viewer.user_id)
     if locked.user_id == viewer.user_id:
         forget_memberships(viewer)
     audit(
@@ -313,8 +326,11 @@ def membership_remove(*, actor: Viewer | User, membership: Membership, reason: s
     _refuse_last_owner(community, locked)
     before = {"user": locked.user_id, "role": locked.role, "state": locked.state}
     was_active = locked.state == State.ACTIVE
+    if locked.state == State.PENDING:
+        inbox_hooks.join_request_closed(locked, acting_user(viewer))
     locked.delete()
     add_members(community, -1 if was_active else 0)
+    revoke_unless_readable(locked.user, community)
     audit(viewer, action="membership.removed", community=community, target=locked, before=before, reason=reason)
 
 
@@ -342,11 +358,14 @@ def membership_ban(*, actor: Viewer | User, community: Community, user: User, re
         membership = existing
         before = {"user": user.pk, "role": membership.role, "state": membership.state}
         add_members(community, -1 if membership.state == State.ACTIVE else 0)
+        if membership.state == State.PENDING:
+            inbox_hooks.join_request_closed(membership, acting_user(viewer))
         membership.state = State.BANNED
         membership.role = Role.MEMBER
         membership.decided_by = acting_user(viewer)
         membership.decided_at = timezone.now()
         membership.save(update_fields=["state", "role", "decided_by", "decided_at", "updated_at"])
+    revoke_unless_readable(user, community)
     audit(
         viewer,
         action="membership.banned",

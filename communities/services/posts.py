@@ -24,6 +24,8 @@ from intranet.core.permissions import require
 from intranet.core.realtime import publish_on_commit
 from intranet.core.viewer import Viewer
 
+from .. import inbox as inbox_hooks
+from .. import notify as notify_hooks
 from ..models import Comment, Community, ContentStatus, Mention, Post, PostRevision, PostTag
 from ..permissions import as_viewer
 from ..permissions_posts import (
@@ -36,6 +38,7 @@ from ..permissions_posts import (
 )
 from ._common import UNSET, acting_user, is_set
 from .attachments import attachment_save, validate_uploads
+from .screening import screen_post, screening_opened
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -139,6 +142,7 @@ def sync_mentions(*, post: Post, comment: Comment | None, user_ids: Iterable[int
     added = wanted - existing
     if added:
         Mention.objects.bulk_create([Mention(post=post, comment=comment, user_id=uid) for uid in sorted(added)])
+    inbox_hooks.mentions_changed(post=post, comment=comment, added=added, removed=existing - wanted)
     return added
 
 
@@ -200,6 +204,7 @@ def post_create(
                 errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+    screening = screen_post(viewer=viewer, community=community, title=cleaned["title"], body=cleaned["body"])
     rendered, mentioned = render_for_community(cleaned["body"], community)
     now = timezone.now()
     post = Post.objects.create(
@@ -210,6 +215,7 @@ def post_create(
         body_source=cleaned["body"],
         body_html=rendered.html,
         body_text=plain_text(rendered.html),
+        status=screening.status,
         created_at=now,
         last_activity_at=now,
     )
@@ -218,9 +224,13 @@ def post_create(
     sync_mentions(post=post, comment=None, user_ids=mentioned.values())
     for upload in cleaned["attachments"]:
         attachment_save(post=post, uploaded_by=author, upload=upload)
+    screening_opened(screening, post=post)
+    if screening.is_held:  # counted, announced and notified when a moderator approves it
+        return post
     Community.objects.filter(pk=community.pk).update(post_count=F("post_count") + 1, last_activity_at=now)
     community.post_count += 1
     community.last_activity_at = now
+    notify_hooks.on_post_created(post)
     publish_on_commit(
         f"community.{community.pk}", {"type": "post.created", "post_id": post.pk, "community_id": community.pk}
     )
@@ -268,7 +278,8 @@ def post_update(
         locked.body_source = new_body
         locked.body_html = rendered.html
         locked.body_text = plain_text(rendered.html)
-        sync_mentions(post=locked, comment=None, user_ids=mentioned.values())
+        if sync_mentions(post=locked, comment=None, user_ids=mentioned.values()):
+            notify_hooks.on_mentions_changed(locked)
     locked.edited_at = now
     locked.edited_by = editor
     locked.save(update_fields=["title", "body_source", "body_html", "body_text", "edited_at", "edited_by"])
@@ -296,7 +307,7 @@ def post_delete(*, actor: Viewer | User, post: Post, reason: str = "") -> Post:
     if locked.status == ContentStatus.PUBLISHED:
         Community.objects.filter(pk=locked.community_id).update(post_count=Greatest(F("post_count") - 1, 0))
     if viewer.user_id != locked.author_id:
-        _audit_post(viewer, "post.deleted", locked, reason=reason)
+        _audit_post(viewer, "post.deleted", locked, reason=reason, before={"deleted": False}, after={"deleted": True})
     post.deleted_at = locked.deleted_at
     return locked
 

@@ -22,9 +22,9 @@ from intranet.core.pagination import InvalidCursor
 from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
 
-from .. import selectors, selectors_posts, services
+from .. import selectors, selectors_moderation, selectors_posts, services
 from ..forms_posts import CommentForm, PostForm, ReactionForm
-from ..models import Attachment, Comment, Community, Post
+from ..models import Attachment, Comment, Community, ContentStatus, Post
 from ..permissions import can_post_in_community, can_read_community_content
 from ..permissions_posts import (
     can_delete_post,
@@ -35,6 +35,8 @@ from ..permissions_posts import (
     can_start_post_kind,
     can_view_post,
 )
+from ..selectors_live import newest_cursor
+from .live import community_live_bar
 
 PREVIEW_MAX = 20_000
 KIND_FILTER_LABELS = [
@@ -94,6 +96,15 @@ def post_stream_context(viewer: Viewer, community: Community, *, kind: str = "al
         "kind_filter": stream.kind_filter,
         "older_url": older_url,
         "can_post": can_post_in_community(viewer, community),
+        # The "N new posts" bar counts from the newest card of the first page (not on later pages).
+        "live": None
+        if cursor
+        else community_live_bar(
+            community,
+            since=newest_cursor(stream.posts_page.items),
+            kind=stream.kind_filter,
+            insert=bool(stream.posts_page.items),
+        ),
     }
 
 
@@ -143,7 +154,10 @@ def post_create(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Your post is published."))
+            if post.status == ContentStatus.PENDING:
+                messages.info(request, _("Your post waits for a moderator's approval. Until then only you can see it."))
+            else:
+                messages.success(request, _("Your post is published."))
             return HttpResponseRedirect(post.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(
@@ -257,10 +271,18 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reactions": page.reactions,
         "more_url": more_url,
         "comment_form": CommentForm(),
+        # New comments arrive live when every comment is on this page (no "show more" link).
+        "live_after": _newest_comment_id(page) if not page.comments.next_cursor and not cursor else None,
+        "moderation_notice": selectors_moderation.notice_for_post(viewer, page.post),
     }
     if _is_htmx(request) and cursor:
         return render(request, "communities/_comment_page.html", context)
     return render(request, "communities/post_detail.html", context)
+
+
+def _newest_comment_id(page: selectors_posts.PostPage) -> int:
+    shown = [c.pk for top in page.comments.items for c in (top, *top.reply_list)]  # type: ignore[attr-defined]
+    return max(shown, default=0)
 
 
 @login_required

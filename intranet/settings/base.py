@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "intranet.accounts",
     "intranet.cms",
     "intranet.search",
+    "intranet.notifications",
+    "intranet.messaging",
     # Domain
     "communities",
     "training",
@@ -86,6 +88,11 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
+# ``make bench`` only (never in a deployment): /bench/limit/ and the X-Bench-Queries header.
+BENCHMARK = ENV.benchmark
+if BENCHMARK:
+    MIDDLEWARE.insert(1, "intranet.core.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "intranet.urls"
 WSGI_APPLICATION = "intranet.wsgi.application"
 ASGI_APPLICATION = "intranet.asgi.application"
@@ -133,7 +140,9 @@ if ENV.redis_url:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [ENV.redis_url], "prefix": "intranet:ws"},
+            # redis-py 8 reads with a 5-second socket timeout by default, exactly as long as
+            # channels-redis blocks in BZPOPMIN: the read would time out and kill the consumer.
+            "CONFIG": {"hosts": [{"address": ENV.redis_url, "socket_timeout": 30}], "prefix": "intranet:ws"},
         }
     }
 else:
@@ -152,6 +161,30 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = ENV.time_zone
+# Periodic jobs. The DatabaseScheduler copies these entries into django-celery-beat's tables when
+# beat starts, so operators may retime them in the admin.
+from celery.schedules import crontab
+
+CELERY_BEAT_SCHEDULE = {
+    "notifications-digest-daily": {
+        "task": "notifications.digest_send",
+        "schedule": crontab(minute=0, hour=7),
+        "args": ("daily",),
+    },
+    "notifications-digest-weekly": {
+        "task": "notifications.digest_send",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+        "args": ("weekly",),
+    },
+    "notifications-email-sweep": {
+        "task": "notifications.email_immediate_sweep",
+        "schedule": crontab(minute="*/10"),
+    },
+    "communities-inbox-unanswered-questions": {
+        "task": "communities.inbox_unanswered_questions",
+        "schedule": crontab(minute="*/15"),
+    },
+}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14

@@ -119,7 +119,8 @@ def test_load_more_with_htmx_returns_only_the_cards(client, viewer):
     for _ in range(30):
         CommunityFactory.create()
     first = client.get(URL).content.decode()
-    match = re.search(r'hx-get="([^"]+)"', first)
+    # The "show more" link (the header badges have hx-get URLs of their own).
+    match = re.search(r'hx-get="([^"]+)" hx-target="#communities-more"', first)
     assert match is not None
     next_url = match.group(1).replace("&amp;", "&")
     partial = client.get(next_url, headers={"HX-Request": "true"})
