@@ -13,7 +13,7 @@ from tests.factories import UserFactory
 
 
 def _hx_url(html: str) -> str:
-    match = re.search(r'hx-get="([^"]+)"', html)
+    match = re.search(r'hx-get="([^"]+)" hx-target="#search-more"', html)
     assert match is not None, "no link to more results"
     return match.group(1).replace("&amp;", "&")
 
@@ -102,7 +102,7 @@ def test_posts_newest_first_and_paged_without_gaps(client, me):
 
     html, counts = _search(client, "Fahrplan")
     first = [int(pk) for pk in _ids(html, "post")]
-    more = re.search(r'hx-get="([^"]+)"', html)
+    more = re.search(r'hx-get="([^"]+)" hx-target="#search-more"', html)
     assert more is not None
     fragment = client.get(more.group(1).replace("&amp;", "&"), HTTP_HX_REQUEST="true").content.decode()
     second = [int(pk) for pk in _ids(fragment, "post")]
@@ -220,8 +220,9 @@ def test_query_count_does_not_grow_with_matches(client, me, tab):
             UserFactory.create(display_name="Kaffeemaschine Person")
 
     # user, role map, community permissions, one capped count per tab (people: with its search
-    # settings), then the active tab's page (people: settings, people, skills)
-    expected = {"posts": 8, "communities": 8, "people": 10}[tab]
+    # settings), then the active tab's page (people: settings, people, skills; posts of a rare
+    # term: the matching ids, then the page; the planner's estimate is cached after the first call)
+    expected = {"posts": 9, "communities": 8, "people": 10}[tab]
     assert_constant_queries(
         add_rows=add, action=lambda: _search(client, "Kaffeemaschine", tab), small=1, large=6, expected=expected
     )
@@ -234,13 +235,13 @@ def test_more_results_fragment_skips_the_counts(client, me):
     html, _ = _search(client, "Betriebsrat", "posts")
     url = _hx_url(html)
 
-    # user, role map, community permissions, the page
+    # user, role map, community permissions, the matching ids of a rare term, the page
     assert_constant_queries(
         add_rows=lambda n: [make_post(community, title="Betriebsrat") for _ in range(n)],
         action=lambda: client.get(url, HTTP_HX_REQUEST="true"),
         small=1,
         large=6,
-        expected=4,
+        expected=5,
     )
 
 
@@ -274,3 +275,23 @@ def test_communities_page_by_keyset_without_gaps_when_ranks_tie(client, me):
     assert len(first) == 20
     assert len(second) == 3
     assert len(set(first + second)) == 23
+
+
+@pytest.mark.parametrize("rare_below", [0, 10**9])
+def test_both_plans_page_the_same_posts(client, me, monkeypatch, rare_below):
+    # Common terms walk the posts newest first; rare ones are paged from their matching ids.
+    monkeypatch.setattr("communities.search_providers.RARE_TERM_ESTIMATE", rare_below)
+    community = CommunityFactory.create()
+    posts = [make_post(community, title=f"Schichtplan {i}") for i in range(23)]
+    html, _ = _search(client, "Schichtplan")
+    first = [int(pk) for pk in _ids(html, "post")]
+    fragment = client.get(_hx_url(html), HTTP_HX_REQUEST="true").content.decode()
+    assert first + [int(pk) for pk in _ids(fragment, "post")] == [p.pk for p in reversed(posts)]
+
+
+def test_a_rare_term_with_too_many_matches_falls_back_to_the_walk(client, me, monkeypatch):
+    monkeypatch.setattr("communities.search_providers.RARE_TERM_CANDIDATES", 2)
+    community = CommunityFactory.create()
+    posts = [make_post(community, title="Dienstwagen") for _ in range(4)]
+    html, _ = _search(client, "Dienstwagen")
+    assert [int(pk) for pk in _ids(html, "post")] == [p.pk for p in reversed(posts)]
