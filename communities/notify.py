@@ -21,8 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from intranet.notifications.kinds import register_kind, register_scope_provider
 from intranet.notifications.models import Delivery
@@ -86,54 +85,58 @@ def _role_message(p: Mapping[str, Any], count: int) -> str:
 
 def register() -> None:
     """Register the kinds and the per-community scope (called from ``CommunitiesConfig.ready``)."""
-    register_kind(MENTION, _lazy("Mentions of me"), Delivery.IMMEDIATE, _mention_message, scoped=True)
+    register_kind(MENTION, gettext_lazy("Mentions of me"), Delivery.IMMEDIATE, _mention_message, scoped=True)
     register_kind(
-        REPLY, _lazy("Comments on my posts and replies to my comments"), Delivery.IMMEDIATE, _reply_message, scoped=True
+        REPLY,
+        gettext_lazy("Comments on my posts and replies to my comments"),
+        Delivery.IMMEDIATE,
+        _reply_message,
+        scoped=True,
     )
     register_kind(
         ANSWER,
-        _lazy("Answers to my questions"),
+        gettext_lazy("Answers to my questions"),
         Delivery.IMMEDIATE,
         lambda p, c: _("%(actor)s answered your question “%(title)s”") % p,
         scoped=True,
     )
     register_kind(
         ACCEPTED,
-        _lazy("My answer was accepted"),
+        gettext_lazy("My answer was accepted"),
         Delivery.IMMEDIATE,
         lambda p, c: _("%(actor)s accepted your answer to “%(title)s”") % p,
         scoped=True,
     )
-    register_kind(REACTIONS, _lazy("Reactions to my posts"), Delivery.IN_APP, _reactions_message, scoped=True)
+    register_kind(REACTIONS, gettext_lazy("Reactions to my posts"), Delivery.IN_APP, _reactions_message, scoped=True)
     register_kind(
         NEW_POST,
-        _lazy("New posts in communities I follow closely"),
+        gettext_lazy("New posts in communities I follow closely"),
         Delivery.DAILY,
         lambda p, c: _("%(actor)s posted “%(title)s” in %(community)s") % p,
         scoped=True,
     )
     register_kind(
         ANNOUNCEMENT,
-        _lazy("Announcements in my communities"),
+        gettext_lazy("Announcements in my communities"),
         Delivery.IMMEDIATE,
         lambda p, c: _("Announcement in %(community)s: “%(title)s”") % p,
         scoped=True,
     )
     register_kind(
         REQUEST,
-        _lazy("Requests to join communities I manage"),
+        gettext_lazy("Requests to join communities I manage"),
         Delivery.IMMEDIATE,
         lambda p, c: _("%(actor)s asks to join %(community)s") % p,
         scoped=True,
     )
-    register_kind(DECISION, _lazy("Decisions on my requests to join"), Delivery.IMMEDIATE, _decision_message)
+    register_kind(DECISION, gettext_lazy("Decisions on my requests to join"), Delivery.IMMEDIATE, _decision_message)
     register_kind(
         INVITATION,
-        _lazy("Invitations to communities"),
+        gettext_lazy("Invitations to communities"),
         Delivery.IMMEDIATE,
         lambda p, c: _("%(actor)s invited you to join %(community)s") % p,
     )
-    register_kind(ROLE, _lazy("Changes of my role in a community"), Delivery.IMMEDIATE, _role_message)
+    register_kind(ROLE, gettext_lazy("Changes of my role in a community"), Delivery.IMMEDIATE, _role_message)
     register_scope_provider("community", community_scope_choices)
 
 

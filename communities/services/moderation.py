@@ -19,7 +19,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from intranet.core.audit import audit_log
 from intranet.core.markdown import plain_text
@@ -167,7 +167,7 @@ def register_notification_kind() -> None:
     from intranet.notifications.kinds import register_kind
     from intranet.notifications.models import Delivery
 
-    register_kind(NOTIFY_KIND, _lazy("Moderation of my content"), Delivery.IMMEDIATE, _message)
+    register_kind(NOTIFY_KIND, gettext_lazy("Moderation of my content"), Delivery.IMMEDIATE, _message)
 
 
 def _lock_post(post: Post) -> Post:

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intranet.core.markdown import render_markdown
@@ -40,11 +40,11 @@ from .live import community_live_bar
 
 PREVIEW_MAX = 20_000
 KIND_FILTER_LABELS = [
-    ("all", _lazy("All")),
-    ("discussion", _lazy("Discussions")),
-    ("question", _lazy("Questions")),
-    ("unanswered", _lazy("Unanswered")),
-    ("announcement", _lazy("Announcements")),
+    ("all", gettext_lazy("All")),
+    ("discussion", gettext_lazy("Discussions")),
+    ("question", gettext_lazy("Questions")),
+    ("unanswered", gettext_lazy("Unanswered")),
+    ("announcement", gettext_lazy("Announcements")),
 ]
 
 

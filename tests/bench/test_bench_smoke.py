@@ -33,6 +33,13 @@ def smoke_database(django_db_setup: None, django_db_blocker: pytest.FixtureReque
     admin_url = urlunsplit(base._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+        # A template must have no other sessions. Earlier tests of this worker can leave idle
+        # connections in worker threads (channels' database_sync_to_async); Django reconnects
+        # them when they are next used.
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (template,),
+        )
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')  # type: ignore[arg-type]
     try:
         yield urlunsplit(base._replace(path=f"/{name}"))
