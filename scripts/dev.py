@@ -231,7 +231,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 # Tests -----------------------------------------------------------------------------------------
 
-PYTHON_PACKAGES = ["intranet", "communities", "training", "meetups", "tests"]
+PYTHON_PACKAGES = ["intranet", "communities", "training", "meetups", "bench", "tests"]
 
 
 def cmd_test(args: argparse.Namespace) -> int:
