@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 from factory.django import DjangoModelFactory
 
-from communities.models import Category, Community, Membership
+from communities.models import Category, Community, Membership, Post
+from intranet.accounts.models import User
 from tests.factories import UserFactory
 
 
@@ -36,3 +39,21 @@ class MembershipFactory(DjangoModelFactory[Membership]):
     community = factory.SubFactory(CommunityFactory)
     role = Membership.Role.MEMBER
     state = Membership.State.ACTIVE
+
+
+def add_person(
+    community: Community, role: str = Membership.Role.MEMBER, state: str = Membership.State.ACTIVE, **user: Any
+) -> User:
+    """A new person with a membership row in ``community`` (any role and state)."""
+    person = UserFactory.create(**user)
+    MembershipFactory.create(user=person, community=community, role=role, state=state)
+    return person
+
+
+def write_post(author: User, community: Community, **fields: Any) -> Post:
+    """A post written through the real service (mentions, counters, events and hooks included)."""
+    from communities import services
+
+    fields.setdefault("title", "A title")
+    fields.setdefault("body", "Some **text**.")
+    return services.post_create(actor=author, community=community, **fields)

@@ -19,27 +19,15 @@ from channels.layers import get_channel_layer
 from django.db import connection
 
 from communities import services
-from communities.models import Community, Membership, Post
+from communities.models import Community, Membership
 from intranet.accounts.models import User
 from intranet.core.realtime import user_group
-from tests.communities.factories import MembershipFactory
+from tests.communities.factories import MembershipFactory, add_person, write_post  # noqa: F401  (the tests import them from here)
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 Role = Membership.Role
 State = Membership.State
-
-
-def add_person(community: Community, role: str = Role.MEMBER, state: str = State.ACTIVE, **user: Any) -> User:
-    person = UserFactory.create(**user)
-    MembershipFactory.create(user=person, community=community, role=role, state=state)
-    return person
-
-
-def write_post(author: User, community: Community, **fields: Any) -> Post:
-    fields.setdefault("title", "Solar panels")
-    fields.setdefault("body", "Some **text**.")
-    return services.post_create(actor=author, community=community, **fields)
 
 
 @pytest.fixture

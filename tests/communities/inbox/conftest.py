@@ -10,24 +10,12 @@ from communities import services
 from communities.inbox import open_item
 from communities.models import Community, InboxItem, Membership, Post
 from intranet.accounts.models import User
-from tests.communities.factories import MembershipFactory
+from tests.communities.factories import MembershipFactory, add_person, write_post  # noqa: F401  (the tests import them from here)
 from tests.factories import UserFactory
 
 Role = Membership.Role
 State = Membership.State
 Kind = InboxItem.Kind
-
-
-def add_person(community: Community, role: str = Role.MEMBER, state: str = State.ACTIVE, **user: Any) -> User:
-    person = UserFactory.create(**user)
-    MembershipFactory.create(user=person, community=community, role=role, state=state)
-    return person
-
-
-def write_post(author: User, community: Community, **fields: Any) -> Post:
-    fields.setdefault("title", "A title")
-    fields.setdefault("body", "Some **text**.")
-    return services.post_create(actor=author, community=community, **fields)
 
 
 def open_for_post(post: Post, kind: str = Kind.FLAGGED_POST, **extra: Any) -> InboxItem:

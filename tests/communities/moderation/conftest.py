@@ -3,31 +3,17 @@ second community, coordinators scoped inside and outside, and content built thro
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.contrib.auth.models import Permission
 
 from communities import services
 from communities.models import Category, Community, CoordinatorScope, Membership, Post
 from intranet.accounts.models import User
-from tests.communities.factories import CategoryFactory, MembershipFactory
+from tests.communities.factories import CategoryFactory, MembershipFactory, add_person, write_post  # noqa: F401  (the tests import them from here)
 from tests.factories import UserFactory
 
 Role = Membership.Role
 State = Membership.State
-
-
-def add_person(community: Community, role: str = Role.MEMBER, state: str = State.ACTIVE, **user: Any) -> User:
-    person = UserFactory.create(**user)
-    MembershipFactory.create(user=person, community=community, role=role, state=state)
-    return person
-
-
-def write_post(author: User, community: Community, **fields: Any) -> Post:
-    fields.setdefault("title", "A title")
-    fields.setdefault("body", "Some **text**.")
-    return services.post_create(actor=author, community=community, **fields)
 
 
 def scoped_coordinator(*, categories: list[Category] = (), communities: list[Community] = ()) -> User:  # type: ignore[assignment]

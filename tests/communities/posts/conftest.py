@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,23 +11,11 @@ from PIL import Image
 from communities import services
 from communities.models import Community, Membership, Post
 from intranet.accounts.models import User
-from tests.communities.factories import MembershipFactory
+from tests.communities.factories import MembershipFactory, add_person, write_post  # noqa: F401  (the tests import them from here)
 from tests.factories import UserFactory
 
 Role = Membership.Role
 State = Membership.State
-
-
-def add_person(community: Community, role: str = Role.MEMBER, state: str = State.ACTIVE, **user: Any) -> User:
-    person = UserFactory.create(**user)
-    MembershipFactory.create(user=person, community=community, role=role, state=state)
-    return person
-
-
-def write_post(author: User, community: Community, **fields: Any) -> Post:
-    fields.setdefault("title", "A title")
-    fields.setdefault("body", "Some **text**.")
-    return services.post_create(actor=author, community=community, **fields)
 
 
 def image_upload(name: str = "photo.png", fmt: str = "PNG", size: tuple[int, int] = (40, 30)) -> SimpleUploadedFile:
