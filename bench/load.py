@@ -121,6 +121,11 @@ def run_scenario(plan: dict[str, Any], scenario: str, *, base: str, users: int, 
     started = time.monotonic()
     runner.start(users, spawn_rate=users)
     gevent.sleep(duration)
+    # A scenario slower than its duration (a short smoke run on a busy machine) still reports:
+    # wait for the first answer, up to the request timeout.
+    deadline = time.monotonic() + Visitor.network_timeout
+    while not recorder.samples and not recorder.errors and time.monotonic() < deadline:
+        gevent.sleep(0.1)
     runner.quit()
     elapsed = time.monotonic() - started
     env.events.request.remove_listener(recorder.on_request)

@@ -22,7 +22,7 @@ REDIS_DB = 6
 
 
 @pytest.fixture
-def smoke_database(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[str]:
+def smoke_database(transactional_db: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh database cloned from this worker's migrated test database (migrating anew would take
     minutes); dropped afterwards."""
     template = connection.settings_dict["NAME"]

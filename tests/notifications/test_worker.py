@@ -44,8 +44,10 @@ def test_fan_out_runs_in_the_worker_and_twice_makes_no_duplicates(celery_worker)
     wait_for(lambda: Notification.objects.filter(kind=kinds.ANNOUNCEMENT).count() == 30, worker=celery_worker)
     # The same task, twice more, as a broker redelivery would do: no duplicates.
     first, second = post_notify_task.delay(post.pk), post_notify_task.delay(post.pk)
-    first.get(timeout=60)
-    second.get(timeout=60)
+    # disable_sync_subtasks=False: an eager task of an earlier test in this process can leave
+    # Celery believing it runs inside a task, and get() would refuse to wait.
+    first.get(timeout=60, disable_sync_subtasks=False)
+    second.get(timeout=60, disable_sync_subtasks=False)
     assert Notification.objects.count() == 30
     assert Notification.objects.values("recipient_id").distinct().count() == 30
     assert not Notification.objects.filter(recipient=owner).exists()
