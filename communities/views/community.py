@@ -34,6 +34,7 @@ from ..permissions import (
     is_coordinator,
     role_map,
 )
+from ._common import viewer_of as _viewer
 
 # The post stream comes from the posts screens (``communities.views.posts.post_stream_context``,
 # which renders ``communities/_post_stream.html``). The import is guarded so this page works, with
@@ -44,10 +45,6 @@ try:
     from .posts import post_stream_context as post_stream_provider
 except ImportError:  # pragma: no cover - only without the posts screens
     post_stream_provider = None
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
 
 
 def get_community(request: HttpRequest, slug: str) -> Community:

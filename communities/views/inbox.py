@@ -49,17 +49,11 @@ from ..permissions_inbox import (
 )
 from ..selectors_posts import post_get_for_action
 from ..services import inbox as services
+from ._common import is_htmx as _is_htmx
+from ._common import viewer_of as _viewer
 from .community import get_community, header_context
 
 Kind = InboxItem.Kind
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from intranet.core.pagination import InvalidCursor
-from intranet.core.viewer import Viewer
 
 from .. import selectors
 from ..feed import FEED_KINDS
@@ -29,10 +28,7 @@ from ..selectors_live import (
     posts_newer_for_feed,
 )
 from ..selectors_posts import KIND_FILTERS
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
+from ._common import viewer_of as _viewer
 
 
 @dataclass(frozen=True)

@@ -29,13 +29,10 @@ from ..permissions import (
     can_remove_member,
     can_unban_member,
 )
+from ._common import viewer_of as _viewer
 from .community import error_message, get_community, header_context
 
 ROLES = Membership.Role
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
 
 
 def members_url(community: Community, **params: str) -> str:

@@ -54,23 +54,9 @@ from ..permissions_moderation import (
 )
 from ..services import moderation as mod
 from ..services.screening import compile_word, matching_words, rule_name, validate_pattern, words_for
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
+from ._common import apply_errors as _apply_errors
+from ._common import is_htmx as _is_htmx
+from ._common import viewer_of as _viewer
 
 # Reports ----------------------------------------------------------------------------------------
 

@@ -36,6 +36,9 @@ from ..permissions_posts import (
     can_view_post,
 )
 from ..selectors_live import newest_cursor
+from ._common import apply_errors as _apply_errors
+from ._common import is_htmx as _is_htmx
+from ._common import viewer_of as _viewer
 from .live import community_live_bar
 
 PREVIEW_MAX = 20_000
@@ -46,22 +49,6 @@ KIND_FILTER_LABELS = [
     ("unanswered", gettext_lazy("Unanswered")),
     ("announcement", gettext_lazy("Announcements")),
 ]
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _community_url(community: Community) -> str:
