@@ -19,6 +19,8 @@ urlpatterns = [
     path("notifications/", include("intranet.notifications.urls")),
     path("messages/", include("intranet.messaging.urls")),
     path("", include("communities.urls")),
+    path("training/", include("training.urls")),
+    path("meetups/", include("meetups.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

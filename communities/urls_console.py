@@ -1,0 +1,5 @@
+"""URLs of the communities app's console screens (joined into ``communities.urls``)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
