@@ -149,6 +149,19 @@ class MemorySampler(threading.Thread):
             self.stopped.wait(0.5)
 
 
+def figures_job_time(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
+    """Run the nightly community-figures job (issue 9) for one day, after the load, and return
+    its wall time as measured inside the job (Django's start-up excluded)."""
+    command = [PYTHON, "manage.py", "health_figures", "--json"]
+    if args.figures_day:
+        command += ["--day", args.figures_day]
+    completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        return {"error": completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else "failed"}
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     database_url = args.database_url or os.environ.get("DATABASE_URL", "")
     redis_url = args.redis_url or os.environ.get("REDIS_URL", "")
@@ -213,6 +226,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             except Exception as error:
                 websocket = {"error": f"{type(error).__name__}: {error}"}
         peak_hwm = {pid: memory(pid).get("VmHWM", 0) for pid in pids}
+    figures_job = figures_job_time(env, args) if args.figures_job else None
     raw = json.loads(raw_path.read_text())
     results = report.summarise(
         raw,
@@ -229,6 +243,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "plan": {k: plan[k] for k in ("largest", "hottest_post", "terms", "heavy_users")},
             "wall_seconds": round(time.monotonic() - started, 1),
         },
+        figures_job=figures_job,
     )
     (out / "results.json").write_text(json.dumps(results, indent=1))
     (out / "results.md").write_text(report.markdown(results))
@@ -249,6 +264,10 @@ def main() -> None:
     parser.add_argument("--ws-posts", type=int, default=5)
     parser.add_argument("--only", default="", help="Comma-separated scenarios (default: all).")
     parser.add_argument("--seed-scale", type=float, default=0.0, help="Seed this scale first (replaces data).")
+    parser.add_argument(
+        "--no-figures-job", dest="figures_job", action="store_false", help="Skip timing the daily figures job."
+    )
+    parser.add_argument("--figures-day", default="", help="Day for the figures job (YYYY-MM-DD; default yesterday).")
     args = parser.parse_args()
     results = run(args)
     print(report.markdown(results))

@@ -61,3 +61,14 @@ def inbox_unanswered_questions_task() -> tuple[int, int]:
     from .services.inbox import unanswered_questions_sync
 
     return unanswered_questions_sync()
+
+
+@shared_task(name="communities.health_figures_daily")
+def health_figures_daily_task(day: str | None = None) -> dict[str, object]:
+    """Nightly: yesterday's community figures (or ``day``, ISO date), then the health score."""
+    import datetime as dt
+
+    from .health.figures import health_job_run
+
+    result = health_job_run(dt.date.fromisoformat(day) if day else None)
+    return {"day": result.day.isoformat(), "rows": result.rows, "health_rows": result.health_rows}

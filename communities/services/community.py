@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
 
-from ..models import Category, Community, CommunityTag, Membership
+from ..health.events import membership_event_record
+from ..models import Category, Community, CommunityTag, Membership, MembershipEvent
 from ..permissions import (
     as_viewer,
     can_archive_community,
@@ -214,12 +215,15 @@ def community_create(
     _set_tags(community, tag_names)
     community.member_count = 1
     community.save(update_fields=["cover_image", "tag_names", "member_count"])
-    Membership.objects.create(
+    owner = Membership.objects.create(
         user=acting_user(viewer),
         community=community,
         role=Membership.Role.OWNER,
         state=Membership.State.ACTIVE,
         decided_at=timezone.now(),
+    )
+    membership_event_record(
+        community_id=community.pk, user_id=owner.user_id, kind=MembershipEvent.Kind.JOINED, role=owner.role
     )
     forget_memberships(viewer)
     audit(viewer, action="community.created", community=community, target=community, after=_snapshot(community))

@@ -19,7 +19,8 @@ from intranet.core.viewer import Viewer
 
 from .. import inbox as inbox_hooks
 from .. import notify as notify_hooks
-from ..models import Community, Membership
+from ..health.events import membership_event_record
+from ..models import Community, Membership, MembershipEvent
 from ..permissions import (
     as_viewer,
     can_accept_invitation,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from intranet.accounts.models import User
 
 State = Membership.State
+EventKind = MembershipEvent.Kind
 Role = Membership.Role
 MESSAGE_MAX = 1000
 
@@ -103,6 +105,9 @@ def _enter(viewer: Viewer, community: Community, *, state: str, message: str = "
     )
     if state == State.ACTIVE:
         add_members(community, +1)
+        membership_event_record(
+            community_id=community.pk, user_id=membership.user_id, kind=EventKind.JOINED, role=membership.role
+        )
     forget_memberships(viewer)
     return membership
 
@@ -152,6 +157,9 @@ def _decide(viewer: Viewer, membership: Membership, *, approve: bool, message: s
         locked.decision_message = message
         locked.save(update_fields=["state", "decided_by", "decided_at", "decision_message", "updated_at"])
         add_members(community, +1)
+        membership_event_record(
+            community_id=community.pk, user_id=locked.user_id, kind=EventKind.JOINED, role=locked.role
+        )
     else:
         locked.delete()
     audit(
@@ -229,6 +237,9 @@ def membership_accept_invitation(*, actor: Viewer | User, community: Community) 
     membership.decided_at = timezone.now()
     membership.save(update_fields=["state", "decided_at", "updated_at"])
     add_members(community, +1)
+    membership_event_record(
+        community_id=community.pk, user_id=membership.user_id, kind=EventKind.JOINED, role=membership.role
+    )
     return membership
 
 
@@ -270,6 +281,10 @@ def membership_leave(*, actor: Viewer | User, community: Community) -> None:
         inbox_hooks.join_request_closed(membership)
     membership.delete()
     add_members(community, -1 if was_active else 0)
+    if was_active:
+        membership_event_record(
+            community_id=community.pk, user_id=membership.user_id, kind=EventKind.LEFT, role=membership.role
+        )
     revoke_unless_readable(acting_user(viewer), community)
 
 
@@ -301,6 +316,7 @@ def membership_change_role(*, actor: Viewer | User, membership: Membership, role
     before = {"user": locked.user_id, "role": locked.role}
     locked.role = role
     locked.save(update_fields=["role", "updated_at"])
+    membership_event_record(community_id=community.pk, user_id=locked.user_id, kind=EventKind.ROLE_CHANGED, role=role)
     notify_hooks.on_role_changed(locked, viewer.user_id)
     if locked.user_id == viewer.user_id:
         forget_memberships(viewer)
@@ -330,6 +346,10 @@ def membership_remove(*, actor: Viewer | User, membership: Membership, reason: s
         inbox_hooks.join_request_closed(locked, acting_user(viewer))
     locked.delete()
     add_members(community, -1 if was_active else 0)
+    if was_active:
+        membership_event_record(
+            community_id=community.pk, user_id=locked.user_id, kind=EventKind.REMOVED, role=locked.role
+        )
     revoke_unless_readable(locked.user, community)
     audit(viewer, action="membership.removed", community=community, target=locked, before=before, reason=reason)
 
@@ -365,6 +385,8 @@ def membership_ban(*, actor: Viewer | User, community: Community, user: User, re
         membership.decided_by = acting_user(viewer)
         membership.decided_at = timezone.now()
         membership.save(update_fields=["state", "role", "decided_by", "decided_at", "updated_at"])
+    was_role = str(before["role"]) if before.get("state") == State.ACTIVE else ""
+    membership_event_record(community_id=community.pk, user_id=user.pk, kind=EventKind.BANNED, role=was_role)
     revoke_unless_readable(user, community)
     audit(
         viewer,
@@ -386,6 +408,7 @@ def membership_unban(*, actor: Viewer | User, membership: Membership, reason: st
     community, locked = _locked_pair(viewer, membership)
     require(can_unban_member(viewer, locked))
     locked.delete()
+    membership_event_record(community_id=community.pk, user_id=locked.user_id, kind=EventKind.UNBANNED)
     audit(
         viewer,
         action="membership.unbanned",
