@@ -274,3 +274,65 @@ def user_set_language(*, actor: User, language: str) -> User:
         actor.language = language
         actor.save(update_fields=["language"])
     return actor
+
+
+# Deactivation -----------------------------------------------------------------------------------
+
+DEACTIVATION_REASON_MAX = 1000
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User:
+    """Switch ``user``'s account off (staff only; ``actor=None`` for system jobs). One audit row.
+
+    Sends ``user_deactivating`` inside the transaction first, so other apps hand over what the
+    person ran (communities promote a successor owner) atomically with the deactivation. Already
+    inactive accounts are left alone (no signal, no audit).
+    """
+    from .signals import user_deactivating
+
+    if actor is not None:
+        require(bool(actor.is_authenticated and actor.is_active and (actor.is_staff or actor.is_superuser)))
+        if actor.pk == user.pk:
+            raise ValidationError(_("You cannot deactivate your own account."), code="self")
+    reason = _clean_text(reason or "")[:DEACTIVATION_REASON_MAX]
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.is_active:
+        return locked
+    user_deactivating.send(sender=User, user=locked, actor=actor, reason=reason)
+    locked.is_active = False
+    locked.save(update_fields=["is_active"])
+    audit_log(
+        actor=actor,
+        action="user.deactivated",
+        target=locked,
+        before={"is_active": True},
+        after={"is_active": False},
+        reason=reason,
+        scope=f"user:{locked.pk}",
+    )
+    user.is_active = False
+    return locked
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User, reason: str = "") -> User:
+    """Switch a deactivated account back on (staff only). One audit row; roles handed over at
+    deactivation stay with their successors."""
+    require(bool(actor.is_authenticated and actor.is_active and (actor.is_staff or actor.is_superuser)))
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.is_active:
+        return locked
+    locked.is_active = True
+    locked.save(update_fields=["is_active"])
+    audit_log(
+        actor=actor,
+        action="user.reactivated",
+        target=locked,
+        before={"is_active": False},
+        after={"is_active": True},
+        reason=_clean_text(reason or "")[:DEACTIVATION_REASON_MAX],
+        scope=f"user:{locked.pk}",
+    )
+    user.is_active = True
+    return locked
