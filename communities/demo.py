@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from intranet.accounts.models import User
 
+from .demo_canvas import seed_canvases
 from .demo_posts import seed_posts
 from .models import Category, Community, Membership
 from .services import community_archive, community_create, community_recount_members, slug_base
@@ -199,3 +200,4 @@ def seed(*, stdout: _Output) -> None:
         created += 1
     stdout.write(f"communities: {created} communities created ({len(COMMUNITIES) - created} existed already).")
     seed_posts(stdout=stdout)
+    seed_canvases(stdout=stdout)
