@@ -19,6 +19,7 @@ from intranet.core.pagination import InvalidCursor
 from . import selectors, services
 from .forms import DirectorySearchForm, ProfileForm
 from .permissions import can_edit_profile
+from .profile_sections import render_profile_sections
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -69,6 +70,7 @@ def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
             "person": person,
             "can_edit": can_edit_profile(request.viewer, person),  # type: ignore[attr-defined]
             "is_self": person.pk == request.user.pk,
+            "extra_sections": render_profile_sections(request, person),
         },
     )
 
