@@ -58,13 +58,29 @@ class PostForm(forms.Form):
         % {"max": MAX_ATTACHMENTS},
     )
 
-    def __init__(self, *args: Any, kinds: list[tuple[str, Any]] | None = None, editing: bool = False, **kwargs: Any):
+    reason = forms.CharField(
+        label=_("Reason for your change"),
+        required=False,
+        max_length=1000,
+        help_text=_("You are editing someone else's text: the author is told, and readers see the note."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        kinds: list[tuple[str, Any]] | None = None,
+        editing: bool = False,
+        moderating: bool = False,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         if kinds is not None:
             self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
         if editing:
             del self.fields["kind"]
             del self.fields["attachments"]
+        if not moderating:
+            del self.fields["reason"]
 
     def tag_list(self) -> list[str]:
         return split_tags(self.cleaned_data.get("tags", ""))
@@ -73,6 +89,23 @@ class PostForm(forms.Form):
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Your comment"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class CommentEditForm(forms.Form):
+    """Editing a comment; ``reason`` only when a moderator edits someone else's comment."""
+
+    body = forms.CharField(label=_("Text"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
+    reason = forms.CharField(
+        label=_("Reason for your change"),
+        required=False,
+        max_length=1000,
+        help_text=_("You are editing someone else's text: the author is told, and readers see the note."),
+    )
+
+    def __init__(self, *args: Any, moderating: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not moderating:
+            del self.fields["reason"]
 
 
 class ReactionForm(forms.Form):

@@ -10,7 +10,8 @@ Decisions:
   reject, move (they must moderate both communities), and warn or mute people below their rank;
 * managers and above (and coordinators) set the community's rules and watched words and read its
   moderation log; coordinators who coordinate everything manage platform-wide watched words and
-  handle reports on direct messages (which belong to no community);
+  handle reports on direct messages (which belong to no community, so a scoped coordinator, whose
+  reach is a set of communities, never sees them): dismiss, resolve, hide and restore the message;
 * a coordinator's platform log covers the communities of their scope.
 """
 
@@ -75,6 +76,23 @@ def can_handle_report(viewer: Viewer, report: Report) -> bool:
     return can_moderate_community(viewer, report.community)
 
 
+def can_hide_message(viewer: Viewer, report: Report) -> bool:
+    """Hide the direct message of an open report: coordinators of everything only. A conversation
+    belongs to no community, so no community role and no scoped coordinator reaches it."""
+    return report.message_id is not None and report.status == Report.Status.OPEN and coordinates_everything(viewer)
+
+
+def can_restore_message(viewer: Viewer) -> bool:
+    """Undo the hiding of a direct message: coordinators of everything."""
+    return coordinates_everything(viewer)
+
+
+def can_view_message_reports(viewer: Viewer) -> bool:
+    """The "Direct messages" list of the inbox: coordinators of everything (staff, unscoped holders
+    of ``communities.coordinate``)."""
+    return coordinates_everything(viewer)
+
+
 # Content ----------------------------------------------------------------------------------------
 
 
@@ -117,6 +135,15 @@ def can_hide_comment(viewer: Viewer, comment: Comment) -> bool:
     return (
         comment.deleted_at is None
         and comment.status == ContentStatus.PUBLISHED
+        and can_moderate_community(viewer, comment.post.community)
+    )
+
+
+def can_reject_comment(viewer: Viewer, comment: Comment) -> bool:
+    """Refuse a held (pending) comment."""
+    return (
+        comment.deleted_at is None
+        and comment.status == ContentStatus.PENDING
         and can_moderate_community(viewer, comment.post.community)
     )
 

@@ -11,7 +11,8 @@ Decisions:
   only by their author and the community's moderators; deleted posts only by moderators (for
   review and audit), never by the author;
 * authors edit and delete their own posts and comments while the community is active; moderators
-  and above (and coordinators) edit and delete others' posts, delete others' comments, pin and lock;
+  and above (and coordinators) edit (with a reason) and delete others' posts and comments, pin and
+  lock;
 * announcements are started by managers and above (and coordinators who are members);
 * a locked post takes no new comments except from moderators;
 * an answer is accepted by the asker or by managers and above, on questions only.
@@ -162,15 +163,14 @@ def can_view_comment(viewer: Viewer, comment: Comment) -> bool:
 
 
 def can_edit_comment(viewer: Viewer, comment: Comment) -> bool:
-    """Change a comment: its author, while it and its post are live and the community active."""
+    """Change a comment: its author or a moderator+ (who must give a reason, shown as "edited by a
+    moderator"), while it and its post are live and the community active."""
     post = comment.post
-    return (
-        comment.deleted_at is None
-        and _is_author(viewer, comment.author_id)
-        and not post.community.is_archived
-        and can_view_post(viewer, post)
-        and post.deleted_at is None
-    )
+    if comment.deleted_at is not None or post.deleted_at is not None or post.community.is_archived:
+        return False
+    if not can_view_post(viewer, post):
+        return False
+    return _is_author(viewer, comment.author_id) or can_moderate_community(viewer, post.community)
 
 
 def can_delete_comment(viewer: Viewer, comment: Comment) -> bool:

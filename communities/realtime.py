@@ -2,9 +2,11 @@
 
 Topics (registered in :meth:`communities.apps.CommunitiesConfig.ready`):
 
-* ``community.<id>``: ``post.created``, ``comment.created`` and ``post.counters`` of the community,
+* ``community.<id>``: ``post.created``, ``comment.created``, ``post.counters``, ``post.hidden`` and
+  ``post.restored`` of the community,
   for whoever may read its content (:func:`~communities.permissions.can_read_community_content`);
-* ``post.<id>``: ``comment.created``, ``post.counters`` and ``comment.counters`` of one post, for
+* ``post.<id>``: ``comment.created``, ``post.counters``, ``comment.counters``, ``post.hidden`` and
+  ``post.restored`` of one post, for
   whoever may see the post (:func:`~communities.permissions_posts.can_view_post`); its parent is
   the post's community, so revoking the community revokes the post page too;
 * ``feed`` (aggregate): ``community.<id>`` of the viewer's active memberships, the most recently
@@ -105,3 +107,16 @@ def publish_post_counters(post: Post, *, comment_count: int, reaction_count: int
     }
     publish_on_commit(post_topic(post.pk), event)
     publish_on_commit(community_topic(post.community_id), event)
+
+
+def publish_post_visibility(post: Post, event_type: str) -> None:
+    """Queue ``post.hidden`` or ``post.restored`` for the post's community (streams and feeds) and
+    its page, on commit.
+
+    Who still sees the post differs per reader (its author and moderators do), so the event is only
+    a hint: open pages re-fetch the card through the permission-checked ``post_card`` view and drop
+    or grey it when that answers 404.
+    """
+    event = {"type": event_type, "post_id": post.pk, "community_id": post.community_id}
+    publish_on_commit(community_topic(post.community_id), event)
+    publish_on_commit(post_topic(post.pk), event)

@@ -179,3 +179,23 @@ def comments_newer_for_post(viewer: Viewer, post_pk: int, *, after: int) -> Newe
     can = {"comment": can_comment_on_post(viewer, post), "accept": accept, "view": can_view_post(viewer, post)}
     newest = max([after, *by_id])
     return NewerComments(post=post, top_level=top_level, replies=replies, after=newest, can=can)
+
+
+def post_card_for_viewer(viewer: Viewer, pk: int) -> Post:
+    """One post as a stream card (after ``post.hidden`` / ``post.restored``): author, profile and
+    community joined, tags prefetched, ``reaction_bar`` and ``can_react`` attached. Three queries
+    (post, tags, the viewer's reactions). ``Http404`` for missing and invisible alike, so a reader
+    who may no longer see a hidden post learns nothing but "gone"."""
+    post = (
+        Post.objects.select_related("community", "author__profile")
+        .defer("search_vector", "body_source", "body_html", "community__search_vector")
+        .filter(pk=pk)
+        .first()
+    )
+    if post is None or post.deleted_at is not None or not can_view_post(viewer, post):
+        raise Http404
+    prefetch_related_objects([post], "tags")
+    mine = _own_reactions(viewer, [post], [])
+    post.reaction_bar = reaction_bar(post.reaction_counts, mine.get(("post", post.pk), ()))  # type: ignore[attr-defined]
+    post.can_react = can_react(viewer, post)  # type: ignore[attr-defined]
+    return post

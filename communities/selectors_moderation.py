@@ -4,6 +4,8 @@ rules and watched words, and the notice an author sees on their own held or hidd
 The log is the shared audit table (``intranet.core.models.AuditEntry``): a community's rows carry
 ``scope="community:<id>"`` and are read through the index ``audit_scope_recent`` with keyset
 pagination; platform rows (platform-wide words, reports on direct messages) carry ``"platform"``.
+A moved post is one row in the scope of the community it left, listed in the log of the community it
+arrived in too (matched on ``after["community_id"]``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import BigIntegerField, CharField, Q, QuerySet, Value
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
 
@@ -20,12 +23,13 @@ from intranet.core.pagination import Page, keyset_page
 from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
 
-from .models import Community, CommunityRules, ContentStatus, Post, Report, WatchedWord
+from .models import Community, CommunityRules, ContentStatus, HiddenMessage, Post, Report, WatchedWord
 from .permissions import coordinator_reach, is_coordinator
 from .permissions_moderation import (
     can_handle_report,
     can_manage_platform_words,
     can_manage_rules,
+    can_view_message_reports,
     can_view_moderation_log,
     can_view_platform_log,
 )
@@ -54,24 +58,48 @@ def _search(qs: QuerySet[AuditEntry], query: str) -> QuerySet[AuditEntry]:
     )
 
 
+#: Actions whose row lives in one community's scope but also concern the community in
+#: ``after["community_id"]`` (a moved post arrives there): both logs list the one row.
+CROSS_COMMUNITY_ACTIONS = ("post.moved",)
+
+
+def _arrived(community_ids: object) -> Q:
+    """Rows of cross-community actions whose ``after["community_id"]`` is in ``community_ids``
+    (a list or a subquery of primary keys)."""
+    return Q(action__in=CROSS_COMMUNITY_ACTIONS, arrived_in__in=community_ids)
+
+
+def _with_arrival(qs: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    return qs.alias(arrived_in=Cast(KeyTextTransform("community_id", "after"), BigIntegerField()))
+
+
 def _community_log(community: Community) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(scope=f"community:{community.pk}")
+    """The community's rows, and the rows of posts moved into it from elsewhere (the move is one
+    audit row in the scope of the community it left; the index on ``action`` finds the arrivals)."""
+    return _with_arrival(AuditEntry.objects.all()).filter(
+        Q(scope=f"community:{community.pk}") | _arrived([community.pk])
+    )
 
 
 def _platform_log(viewer: Viewer) -> QuerySet[AuditEntry]:
-    """Every community row within the coordinator's reach (all rows for coordinators of everything)."""
+    """Every community row within the coordinator's reach (all rows for coordinators of everything),
+    posts moved into the reach included."""
     reach = coordinator_reach(viewer)
     if reach is None:
         return AuditEntry.objects.none()
     if reach.everything:
         return AuditEntry.objects.all()
     scopes = [f"community:{pk}" for pk in sorted(reach.community_ids)]
-    by_category = (
-        Community.objects.filter(category_id__in=sorted(reach.category_ids))
-        .annotate(scope_key=Concat(Value("community:"), Cast("pk", CharField()), output_field=CharField()))
-        .values("scope_key")
+    in_categories = Community.objects.filter(category_id__in=sorted(reach.category_ids))
+    by_category = in_categories.annotate(
+        scope_key=Concat(Value("community:"), Cast("pk", CharField()), output_field=CharField())
+    ).values("scope_key")
+    return _with_arrival(AuditEntry.objects.all()).filter(
+        Q(scope__in=scopes)
+        | Q(scope__in=by_category)
+        | _arrived(sorted(reach.community_ids))
+        | _arrived(in_categories.values("pk"))
     )
-    return AuditEntry.objects.filter(Q(scope__in=scopes) | Q(scope__in=by_category))
 
 
 def _with_people(qs: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
@@ -129,6 +157,28 @@ def report_get_for_viewer(viewer: Viewer, pk: int) -> Report:
 def report_entries(report: Report) -> list[object]:
     """The individual reports of a case, oldest first, with their reporters (one query)."""
     return list(report.entries.select_related("reporter").order_by("created_at", "id"))
+
+
+MESSAGE_REPORT_PAGE_SIZE = 25
+MESSAGE_REPORT_ORDERING = ("-last_reported_at", "-id")
+
+
+def message_reports_page(
+    viewer: Viewer, *, cursor: str | None = None, page_size: int = MESSAGE_REPORT_PAGE_SIZE
+) -> Page[Report]:
+    """One keyset page of open reports on direct messages, most recently reported first, with their
+    authors (one query, through ``report_community_status``). ``Http404`` unless the viewer
+    coordinates everything; ``InvalidCursor`` for a bad cursor."""
+    require_visible(can_view_message_reports(viewer))
+    qs = Report.objects.filter(community__isnull=True, status=Report.Status.OPEN).select_related("target_author")
+    return keyset_page(qs, ordering=MESSAGE_REPORT_ORDERING, cursor=cursor, page_size=page_size)
+
+
+def hidden_message_for_report(report: Report) -> HiddenMessage | None:
+    """The hiding of a reported direct message, if it is hidden (one query; none for posts)."""
+    if report.message_id is None:
+        return None
+    return HiddenMessage.objects.filter(message_id=report.message_id).select_related("hidden_by").first()
 
 
 # Rules, words and notices -----------------------------------------------------------------------
@@ -205,10 +255,12 @@ __all__ = [
     "LOG_PAGE_SIZE",
     "ModerationNotice",
     "ModerationSettings",
+    "hidden_message_for_report",
     "is_coordinator",
     "log_page_for_community",
     "log_page_for_platform",
     "log_rows_for_export",
+    "message_reports_page",
     "move_targets",
     "notice_for_post",
     "platform_words",

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from intranet.accounts.models import User
@@ -40,6 +41,9 @@ from .permissions_posts import (
 
 STREAM_PAGE_SIZE = 20
 COMMENT_PAGE_SIZE = 50
+#: Replies shown per thread on the post page; the rest load on demand (at most REPLIES_MAX).
+REPLY_PREVIEW = 3
+REPLIES_MAX = 500
 PINNED_LIMIT = 5
 MENTION_LIMIT = 8
 STREAM_ORDERING = ("-created_at", "-id")
@@ -171,20 +175,57 @@ def comment_list_for_post(
     shown = _comment_visibility(viewer, post)
     top = Comment.objects.filter(post=post, parent__isnull=True)
     replies = Comment.objects.all()
+    visible_replies = Comment.objects.filter(parent=OuterRef("pk"))
     if shown is not None:
-        visible_replies = Comment.objects.filter(parent=OuterRef("pk")).filter(shown)
+        visible_replies = visible_replies.filter(shown)
         deleted_with_replies = Q(deleted_at__isnull=False, status=ContentStatus.PUBLISHED) & Exists(visible_replies)
         top = top.filter(shown | deleted_with_replies)
         replies = replies.filter(shown)
+    # How many replies each thread has, and its newest one: the page shows the first few and links
+    # the rest ("N more replies", loaded by htmx), still in the same query.
+    stats = visible_replies.order_by().values("parent")
+    top = top.annotate(
+        reply_total=Coalesce(Subquery(stats.annotate(n=Count("pk")).values("n")), 0),
+        newest_reply_id=Subquery(stats.annotate(m=Max("pk")).values("m")),
+    )
     page = keyset_page(_with_people(top, ""), ordering=COMMENT_ORDERING, cursor=cursor, page_size=page_size)
     if page.items:
-        reply_qs = _with_people(replies, "").order_by(*COMMENT_ORDERING)
+        reply_qs = _with_people(replies, "").order_by(*COMMENT_ORDERING)[:REPLY_PREVIEW]
         prefetch_related_objects(page.items, Prefetch("replies", queryset=reply_qs, to_attr="reply_list"))
     for comment in page.items:
         comment.post = post
         for reply in comment.reply_list:  # type: ignore[attr-defined]
             reply.post = post
+        comment.more_replies = max(comment.reply_total - len(comment.reply_list), 0)  # type: ignore[attr-defined]
     return page
+
+
+def replies_for_comment(viewer: Viewer, pk: int, *, upto: int) -> tuple[Comment, list[Comment], dict[str, bool]]:
+    """The replies of top-level comment ``pk`` after the first :data:`REPLY_PREVIEW` (those the post
+    page shows) up to reply id ``upto`` (the newest when the page was rendered; later ones arrive
+    live), decorated like the post page's, with the ``can`` flags the template asks. Four queries
+    (comment with post and community, role map, replies, the viewer's reactions). ``Http404`` when
+    the viewer may not see the post or the comment is no thread."""
+    comment = (
+        Comment.objects.select_related("post__community")
+        .defer("post__search_vector", "post__community__search_vector")
+        .filter(pk=pk, parent__isnull=True)
+        .first()
+    )
+    if comment is None or not can_view_post(viewer, comment.post):
+        raise Http404
+    post = comment.post
+    shown = _comment_visibility(viewer, post)
+    qs = Comment.objects.filter(parent=comment, pk__lte=upto)
+    if shown is not None:
+        qs = qs.filter(shown)
+    rest = list(_with_people(qs, "").order_by(*COMMENT_ORDERING)[REPLY_PREVIEW : REPLY_PREVIEW + REPLIES_MAX])
+    mine = _own_reactions(viewer, [], rest)
+    accept = can_accept_answer(viewer, post)
+    for reply in rest:
+        reply.post = post
+        _decorate_comment(viewer, reply, mine, accept)
+    return comment, rest, {"accept": accept}
 
 
 def _decorate_comment(viewer: Viewer, comment: Comment, mine: dict[tuple[str, int], set[str]], accept: bool) -> None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("comments/<int:pk>/moderation/", moderation.comment_moderate, name="comment_moderate"),
     path("moderation/messages/<int:pk>/report/", moderation.message_report, name="message_report"),
     path("moderation/reports/<int:pk>/", moderation.report_detail, name="report_detail"),
+    path("moderation/hidden-messages/<int:pk>/restore/", moderation.message_restore, name="message_restore"),
     path("moderation/words/", moderation.platform_words, name="platform_words"),
     path("moderation/words/<int:pk>/remove/", moderation.watched_word_remove, name="watched_word_remove"),
     path("moderation/log/", moderation.platform_log, name="platform_log"),

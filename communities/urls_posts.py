@@ -11,6 +11,7 @@ urlpatterns = [
     path("communities/<slug:slug>/posts/newer/", live.post_stream_newer, name="post_stream_newer"),
     path("feed/newer/", live.feed_newer, name="feed_newer"),
     path("posts/<int:pk>/comments/newer/", live.comment_list_newer, name="comment_list_newer"),
+    path("posts/<int:pk>/card/", live.post_card, name="post_card"),
     path("communities/<slug:slug>/mentions/", posts.mention_autocomplete, name="mention_autocomplete"),
     path("posts/preview/", posts.markdown_preview, name="markdown_preview"),
     path("posts/reactions/", posts.reaction_toggle, name="reaction_toggle"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("posts/<int:pk>/comments/", posts.comment_create, name="comment_create"),
     path("posts/<int:pk>/answer/", posts.answer_accept, name="answer_accept"),
     path("comments/<int:pk>/edit/", posts.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/replies/", posts.comment_replies, name="comment_replies"),
     path("comments/<int:pk>/delete/", posts.comment_delete, name="comment_delete"),
     path("attachments/<int:pk>/", posts.attachment_download, name="attachment_download"),
 ]

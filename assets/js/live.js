@@ -205,6 +205,91 @@ function onCommentCounters(event) {
   updateReactionBar(document.getElementById(`reactions-comment-${Number(detail.comment_id)}`), detail.reaction_counts);
 }
 
+// Hidden and restored posts -----------------------------------------------------------------------
+// "post.hidden" / "post.restored" say only which post changed: who still sees it differs (its author
+// and moderators do), so every card of it asks its permission-checked card URL. A 404 greys the card
+// (a placeholder keeps its place, so a restore can fill it again); a 200 replaces it (moderators get
+// the card with its "hidden" badge). On the post page itself the article is greyed with a notice.
+
+function liveString(name) {
+  const strings = document.getElementById("live-strings");
+  return (strings && strings.dataset[name]) || "";
+}
+
+function fetchCard(article) {
+  const url = article.dataset.cardUrl;
+  if (!url) return Promise.resolve(null);
+  return fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } }).then((response) => {
+    if (response.status === 404) return { gone: true };
+    if (!response.ok) return null;
+    return response.text().then((html) => ({ gone: false, html }));
+  });
+}
+
+function greyCard(article) {
+  article.classList.add("opacity-50");
+  article.dataset.postGone = "1";
+  const body = article.querySelector(".card-body") || article;
+  const note = document.createElement("p");
+  note.className = "text-body-secondary fst-italic mb-0";
+  note.dataset.postTombstone = "1";
+  note.textContent = liveString("postHidden");
+  body.replaceChildren(note);
+}
+
+function replaceCard(article, html) {
+  const template = document.createElement("template");
+  template.innerHTML = html.trim();
+  const fresh = template.content.firstElementChild;
+  if (!fresh) return;
+  article.replaceWith(fresh);
+  if (window.htmx) window.htmx.process(fresh);
+}
+
+function markPostPage(article, hidden, visibleToMe) {
+  const notice = article.querySelector("[data-post-hidden-notice]");
+  let badge = article.querySelector("[data-post-status]");
+  if (hidden && !visibleToMe) {
+    article.classList.add("opacity-50");
+    article.dataset.postGone = "1";
+    if (notice) notice.hidden = false;
+  } else if (hidden) {
+    if (!badge) {
+      const row = article.querySelector(".card-body > .d-flex");
+      badge = document.createElement("span");
+      badge.className = "badge text-bg-warning";
+      badge.dataset.postStatus = "1";
+      badge.textContent = liveString("postHiddenBadge");
+      if (row) row.append(badge);
+    }
+  } else {
+    article.classList.remove("opacity-50");
+    delete article.dataset.postGone;
+    if (notice) notice.hidden = true;
+    if (badge) badge.remove();
+  }
+}
+
+function onPostVisibility(event) {
+  const detail = event.detail || {};
+  const hidden = detail.type === "post.hidden";
+  const id = Number(detail.post_id);
+  if (!id) return;
+  document.querySelectorAll(`[data-post="${id}"]`).forEach((article) => {
+    fetchCard(article).then((answer) => {
+      if (!answer) return;
+      if (article.hasAttribute("data-post-page")) {
+        markPostPage(article, hidden || answer.gone, !answer.gone);
+      } else if (answer.gone) {
+        greyCard(article);
+      } else {
+        replaceCard(article, answer.html);
+      }
+      document.body.dispatchEvent(new CustomEvent("live:post-visibility-done", { detail, bubbles: true }));
+    });
+  });
+}
+
 // Start -------------------------------------------------------------------------------------------
 
 export function startLive() {
@@ -221,6 +306,8 @@ export function startLive() {
   live.pageTopics = topicsInPage();
   document.body.addEventListener("live:post-counters", onPostCounters);
   document.body.addEventListener("live:comment-counters", onCommentCounters);
+  document.body.addEventListener("live:post-hidden", onPostVisibility);
+  document.body.addEventListener("live:post-restored", onPostVisibility);
   // Content swapped in (htmx:load) may name topics; swapped-out content may have named some.
   document.addEventListener("htmx:load", () => live.scheduleSync());
   document.addEventListener("htmx:afterSettle", () => live.scheduleSync());

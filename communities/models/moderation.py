@@ -200,3 +200,33 @@ class CoordinatorScope(models.Model):
 
     def __str__(self) -> str:
         return f"scope of {self.user_id}"
+
+
+class HiddenMessage(models.Model):
+    """A direct message a coordinator hid after a report.
+
+    The messaging app knows nothing of moderation (the shell never imports domain apps): hiding
+    replaces the message's text with a notice, and this row keeps the original so the action can be
+    undone. Read by coordinators only.
+    """
+
+    message_id = models.BigIntegerField(unique=True)
+    conversation_id = models.BigIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    original_source = models.TextField()
+    original_html = models.TextField()
+    original_text = models.TextField()
+    reason = models.TextField(_("reason"))
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hidden message")
+        verbose_name_plural = _("hidden messages")
+
+    def __str__(self) -> str:
+        return f"hidden message {self.message_id}"

@@ -113,6 +113,9 @@ class Post(models.Model):  # type: ignore[django-manager-missing]  # taggit's th
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: Why a moderator last changed the text (shown with the "edited by a moderator" note); cleared
+    #: when the author edits again.
+    moderator_note = models.CharField(_("moderator's reason"), max_length=1000, blank=True, default="", db_default="")
     deleted_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
 
@@ -215,6 +218,11 @@ class Comment(models.Model):
     status = models.CharField(max_length=10, choices=ContentStatus.choices, default=ContentStatus.PUBLISHED)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: Why a moderator last changed the text; cleared when the author edits again.
+    moderator_note = models.CharField(_("moderator's reason"), max_length=1000, blank=True, default="", db_default="")
     deleted_at = models.DateTimeField(null=True, blank=True)
     reaction_count = models.PositiveIntegerField(default=0, editable=False)
     reaction_counts = models.JSONField(default=dict, editable=False, blank=True)

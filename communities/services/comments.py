@@ -32,7 +32,7 @@ from ..permissions_posts import (
 from ..realtime import post_topic, publish_post_counters
 from ._common import acting_user
 from .posts import clean_body, render_for_community, sync_mentions
-from .screening import screen_comment, screening_opened
+from .screening import screen_comment, screen_edit, screening_opened
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -102,8 +102,16 @@ def _load(comment: Comment) -> Comment:
 
 
 @transaction.atomic
-def comment_update(*, actor: Viewer | User, comment: Comment, body: str) -> Comment:
-    """Change the text of one's own comment; mentions are re-synchronised."""
+def comment_update(*, actor: Viewer | User, comment: Comment, body: str, reason: str = "") -> Comment:
+    """Change a comment's text (its author, or moderators+); mentions are re-synchronised.
+
+    Screened like a new comment (:func:`.screening.screen_edit`): a blocking word refuses the edit,
+    a holding word the edit brings in takes a published comment back to "pending" (it leaves
+    ``comment_count``) with a "held" inbox item, a flagging word opens a "flagged" item.
+
+    An edit by someone other than the author needs ``reason`` (shown with the "edited by a
+    moderator" note), is audited once (``comment.edited``, before/after) and the author is told.
+    """
     viewer = as_viewer(actor)
     require(can_edit_comment(viewer, comment))
     locked = _load(comment)
@@ -111,13 +119,58 @@ def comment_update(*, actor: Viewer | User, comment: Comment, body: str) -> Comm
     text = clean_body(body, max_length=COMMENT_MAX)
     if text == locked.body_source:
         return locked
-    rendered, mentioned = render_for_community(text, locked.post.community)
+    editor = acting_user(viewer)
+    by_moderator = editor.pk != locked.author_id
+    if by_moderator:
+        from .moderation import clean_reason
+
+        reason = clean_reason(reason)
+    community = locked.post.community
+    screening = screen_edit(viewer=viewer, community=community, old_text=locked.body_source, new_text=text)
+    before = locked.body_source
+    rendered, mentioned = render_for_community(text, community)
     locked.body_source = text
     locked.body_html = rendered.html
     locked.edited_at = timezone.now()
-    locked.save(update_fields=["body_source", "body_html", "edited_at"])
+    locked.edited_by = editor
+    locked.moderator_note = reason if by_moderator else ""
+    fields = ["body_source", "body_html", "edited_at", "edited_by", "moderator_note"]
+    held = screening.is_held and locked.status == ContentStatus.PUBLISHED
+    if held:
+        locked.status = ContentStatus.PENDING
+        fields.append("status")
+    locked.save(update_fields=fields)
     if sync_mentions(post=locked.post, comment=locked, user_ids=mentioned.values()):
         notify_hooks.on_mentions_changed(locked.post, locked)
+    if held:
+        Post.objects.filter(pk=locked.post_id).update(comment_count=Greatest(F("comment_count") - 1, 0))
+        Post.objects.filter(pk=locked.post_id, accepted_comment=locked).update(accepted_comment=None)
+    if held or screening.flagged_by:
+        if not held:
+            screening.status = ContentStatus.PUBLISHED
+        screening_opened(screening, post=locked.post, comment=locked)
+    if by_moderator:
+        from .moderation import tell_member
+
+        entry = audit_log(
+            actor=viewer.user,
+            action="comment.edited",
+            target=locked,
+            scope=f"community:{community.pk}",
+            reason=reason,
+            before={"body_source": before},
+            after={"body_source": text},
+        )
+        tell_member(
+            user_id=locked.author_id,
+            actor=viewer,
+            entry=entry,
+            url=f"{locked.post.get_absolute_url()}#comment-{locked.pk}",
+            what="comment_edited",
+            params={"title": locked.post.title, "community": community.name, "reason": reason},
+            community_id=community.pk,
+        )
+    comment.body_source, comment.status, comment.moderator_note = text, locked.status, locked.moderator_note
     return locked
 
 

@@ -313,6 +313,12 @@ def _perform(viewer: Viewer, item: InboxItem, action: str, reason: str, body: st
         return {"post": item.post_id, "comment": item.comment_id}
     if kind == Kind.HELD_POST:
         mod = _moderation()
+        if item.comment is not None:  # a held comment (new, or edited with a holding word)
+            if action == Resolution.APPROVED:
+                mod.comment_restore(actor=viewer, comment=item.comment)
+            else:
+                mod.comment_reject(actor=viewer, comment=item.comment, reason=reason)
+            return {"post": item.post_id, "comment": item.comment_id}
         if action == Resolution.APPROVED:
             mod.post_approve(actor=viewer, post=item.post)
         else:

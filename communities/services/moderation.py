@@ -12,12 +12,14 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +36,7 @@ from ..models import (
     Community,
     CommunityRules,
     ContentStatus,
+    HiddenMessage,
     MemberMute,
     Membership,
     Post,
@@ -45,18 +48,22 @@ from ..permissions import as_viewer
 from ..permissions_moderation import (
     can_handle_report,
     can_hide_comment,
+    can_hide_message,
     can_hide_post,
     can_manage_platform_words,
     can_manage_rules,
     can_move_post,
+    can_reject_comment,
     can_report_comment,
     can_report_message,
     can_report_post,
     can_restore_comment,
+    can_restore_message,
     can_restore_post,
     can_review_post,
     can_sanction_member,
 )
+from ..realtime import publish_post_visibility
 from ._common import acting_user
 from .posts import render_for_community, sync_mentions
 from .screening import validate_pattern
@@ -110,7 +117,7 @@ def clean_reason(reason: str, *, required: bool = True) -> str:
     return reason
 
 
-def _tell(
+def tell_member(
     *,
     user_id: int | None,
     actor: Viewer,
@@ -152,6 +159,10 @@ def _message(params: Mapping[str, Any], count: int) -> str:
         "post_moved": _("A moderator moved your post “%(title)s” to %(community)s."),
         "comment_hidden": _("A moderator hid your comment on “%(title)s”."),
         "comment_restored": _("Your comment on “%(title)s” is visible again."),
+        "post_edited": _("A moderator edited your post “%(title)s”."),
+        "comment_edited": _("A moderator edited your comment on “%(title)s”."),
+        "message_hidden": _("A coordinator hid one of your direct messages."),
+        "message_restored": _("Your direct message is visible again."),
         "warned": _("A moderator of %(community)s sent you a warning."),
         "muted": _("You cannot post or comment in %(community)s until %(until)s."),
         "unmuted": _("You can post and comment in %(community)s again."),
@@ -367,7 +378,7 @@ def _post_status_change(
     )
     for kind in inbox_kinds:
         inbox_item_close(kind=kind, key=f"post:{locked.pk}", actor=acting_user(viewer))
-    _tell(
+    tell_member(
         user_id=locked.author_id,
         actor=viewer,
         entry=entry,
@@ -383,9 +394,10 @@ def _post_status_change(
 @transaction.atomic
 def post_hide(*, actor: Viewer | User, post: Post, reason: str) -> Post:
     """Hide a published post (moderators+): only its author (with the reason) and moderators still
-    see it; it leaves ``post_count``. Audited; the author is told."""
+    see it; it leaves ``post_count``. Audited; the author is told; ``post.hidden`` goes to open
+    pages on commit."""
     reason = clean_reason(reason)
-    return _post_status_change(
+    locked = _post_status_change(
         as_viewer(actor),
         post,
         check=can_hide_post,
@@ -395,12 +407,15 @@ def post_hide(*, actor: Viewer | User, post: Post, reason: str) -> Post:
         reason=reason,
         inbox_kinds=("flagged_post",),
     )
+    publish_post_visibility(locked, "post.hidden")
+    return locked
 
 
 @transaction.atomic
 def post_restore(*, actor: Viewer | User, post: Post, reason: str = "") -> Post:
-    """Publish a hidden post again (moderators+; audited; the author is told)."""
-    return _post_status_change(
+    """Publish a hidden post again (moderators+; audited; the author is told; ``post.restored``
+    goes to open pages on commit)."""
+    locked = _post_status_change(
         as_viewer(actor),
         post,
         check=can_restore_post,
@@ -409,6 +424,8 @@ def post_restore(*, actor: Viewer | User, post: Post, reason: str = "") -> Post:
         what="post_restored",
         reason=clean_reason(reason, required=False),
     )
+    publish_post_visibility(locked, "post.restored")
+    return locked
 
 
 @transaction.atomic
@@ -463,7 +480,8 @@ def post_move(*, actor: Viewer | User, post: Post, community: Community, reason:
 
     Both communities' ``post_count`` stay exact; mentions in the post and its comments are resolved
     again for the new community (people who cannot read it are no longer linked). Open reports of
-    the post follow it. Audited once, in the log of the community it left.
+    the post follow it. Audited once, in the scope of the community it left; the log of the
+    community it arrived in lists the same row (matched on ``after["community_id"]``).
     """
     viewer = as_viewer(actor)
     require(can_move_post(viewer, post, community))
@@ -497,7 +515,7 @@ def post_move(*, actor: Viewer | User, post: Post, community: Community, reason:
         before={"community_id": source.pk, "community": source.name},
         after={"community_id": community.pk, "community": community.name},
     )
-    _tell(
+    tell_member(
         user_id=locked.author_id,
         actor=viewer,
         entry=entry,
@@ -539,7 +557,7 @@ def _comment_status_change(
     )
     for kind in ("held_post", "flagged_post"):
         inbox_item_close(kind=kind, key=f"comment:{locked.pk}", actor=acting_user(viewer))
-    _tell(
+    tell_member(
         user_id=locked.author_id,
         actor=viewer,
         entry=entry,
@@ -587,6 +605,137 @@ def comment_restore(*, actor: Viewer | User, comment: Comment, reason: str = "")
     )
 
 
+@transaction.atomic
+def comment_reject(*, actor: Viewer | User, comment: Comment, reason: str) -> Comment:
+    """Refuse a held comment (moderators+): it stays hidden, visible to its author. Audited."""
+    return _comment_status_change(
+        as_viewer(actor),
+        comment,
+        check=can_reject_comment,
+        new_status=ContentStatus.HIDDEN,
+        action="comment.rejected",
+        what="comment_hidden",
+        reason=clean_reason(reason),
+    )
+
+
+# Direct messages --------------------------------------------------------------------------------
+
+
+def _hidden_notice() -> str:
+    # Stored in the message itself (the messaging app knows nothing of moderation), so in the
+    # platform's language rather than the coordinator's.
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(_("This message was hidden by a coordinator."))
+
+
+@transaction.atomic
+def message_hide(*, actor: Viewer | User, report: Report, reason: str) -> HiddenMessage:
+    """Hide the direct message of an open report (coordinators of everything) and close the report
+    as resolved, in one action with one audit row (``message.hidden``, scope ``"platform"``).
+
+    The message's text is replaced by a notice for every participant; the original is kept in a
+    :class:`HiddenMessage` row so :func:`message_restore` can undo it. The author is told why.
+    """
+    from intranet.messaging.models import Conversation, Message
+
+    viewer = as_viewer(actor)
+    require(can_hide_message(viewer, report))
+    reason = clean_reason(reason)
+    locked = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    require(can_hide_message(viewer, locked))
+    message = Message.objects.select_for_update().filter(pk=locked.message_id or 0).first()
+    if message is None:
+        raise ValidationError(_("The message no longer exists."), code="gone")
+    if HiddenMessage.objects.filter(message_id=message.pk).exists():
+        raise ValidationError(_("This message is already hidden."), code="hidden")
+    now = timezone.now()
+    hidden = HiddenMessage.objects.create(
+        message_id=message.pk,
+        conversation_id=message.conversation_id,
+        author_id=message.author_id,
+        original_source=message.body_source,
+        original_html=message.body_html,
+        original_text=message.body_text,
+        reason=reason,
+        hidden_by=acting_user(viewer),
+        hidden_at=now,
+    )
+    notice = _hidden_notice()
+    message.body_source = notice
+    message.body_html = f"<p><em>{escape(notice)}</em></p>"
+    message.body_text = notice
+    message.save(update_fields=["body_source", "body_html", "body_text"])
+    Conversation.objects.filter(pk=message.conversation_id, last_message_id=message.pk).update(
+        last_message_preview=notice
+    )
+    locked.status = Report.Status.RESOLVED
+    locked.handled_by = acting_user(viewer)
+    locked.handled_at = now
+    locked.resolution_note = reason
+    locked.save(update_fields=["status", "handled_by", "handled_at", "resolution_note"])
+    entry = _audit(
+        viewer,
+        "message.hidden",
+        message,
+        community_id=None,
+        reason=reason,
+        before={"hidden": False, "report": locked.pk, "report_status": Report.Status.OPEN},
+        after={"hidden": True, "report": locked.pk, "report_status": Report.Status.RESOLVED},
+    )
+    tell_member(
+        user_id=message.author_id,
+        actor=viewer,
+        entry=entry,
+        url=message.get_absolute_url(),
+        what="message_hidden",
+        params={"reason": reason},
+        community_id=None,
+    )
+    _sync(report, locked, "status", "handled_by_id", "handled_at", "resolution_note")
+    return hidden
+
+
+@transaction.atomic
+def message_restore(*, actor: Viewer | User, hidden: HiddenMessage, reason: str = "") -> None:
+    """Put a hidden direct message's original text back (coordinators of everything). Audited
+    (``message.restored``); the author is told."""
+    from intranet.messaging.models import Message
+
+    viewer = as_viewer(actor)
+    require(can_restore_message(viewer))
+    reason = clean_reason(reason, required=False)
+    locked = HiddenMessage.objects.select_for_update().filter(pk=hidden.pk).first()
+    if locked is None:
+        raise ValidationError(_("This message is not hidden."), code="not_hidden")
+    message = Message.objects.select_for_update().filter(pk=locked.message_id).first()
+    if message is None:
+        raise ValidationError(_("The message no longer exists."), code="gone")
+    message.body_source = locked.original_source
+    message.body_html = locked.original_html
+    message.body_text = locked.original_text
+    message.save(update_fields=["body_source", "body_html", "body_text"])
+    locked.delete()
+    entry = _audit(
+        viewer,
+        "message.restored",
+        message,
+        community_id=None,
+        reason=reason,
+        before={"hidden": True},
+        after={"hidden": False},
+    )
+    tell_member(
+        user_id=message.author_id,
+        actor=viewer,
+        entry=entry,
+        url=message.get_absolute_url(),
+        what="message_restored",
+        params={"reason": reason},
+        community_id=None,
+    )
+
+
 # Members ----------------------------------------------------------------------------------------
 
 
@@ -615,7 +764,7 @@ def member_warn(*, actor: Viewer | User, community: Community, user: User, note:
         before={"warning": None},
         after={"warning": note},
     )
-    _tell(
+    tell_member(
         user_id=user.pk,
         actor=viewer,
         entry=entry,
@@ -665,7 +814,7 @@ def member_mute(
         before={"muted_until": before_until.isoformat() if before_until else None},
         after={"muted_until": until.isoformat()},
     )
-    _tell(
+    tell_member(
         user_id=user.pk,
         actor=viewer,
         entry=entry,
@@ -701,7 +850,7 @@ def member_unmute(*, actor: Viewer | User, community: Community, user: User, rea
         before={"muted_until": before_until.isoformat()},
         after={"muted_until": None},
     )
-    _tell(
+    tell_member(
         user_id=user.pk,
         actor=viewer,
         entry=entry,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from intranet.core.audit import audit_log
 from intranet.core.markdown import MentionTarget, Rendered, plain_text, render_markdown
+from intranet.core.models import AuditEntry
 from intranet.core.permissions import require
 from intranet.core.realtime import publish_on_commit
 from intranet.core.viewer import Viewer
@@ -36,9 +37,10 @@ from ..permissions_posts import (
     can_start_post_kind,
     readers_of_community,
 )
+from ..realtime import publish_post_visibility
 from ._common import UNSET, acting_user, is_set
 from .attachments import attachment_save, validate_uploads
-from .screening import screen_post, screening_opened
+from .screening import screen_edit, screen_post, screening_opened
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -151,8 +153,8 @@ def _lock_post(post: Post) -> Post:
     return locked
 
 
-def _audit_post(viewer: Viewer, action: str, post: Post, **extra: Any) -> None:
-    audit_log(
+def _audit_post(viewer: Viewer, action: str, post: Post, **extra: Any) -> AuditEntry:
+    return audit_log(
         actor=viewer.user if viewer.is_authenticated else None,
         action=action,
         target=post,
@@ -245,10 +247,18 @@ def post_update(
     title: str = UNSET,
     body: str = UNSET,
     tags: Iterable[str] = UNSET,
+    reason: str = "",
 ) -> Post:
     """Edit a post (author or moderators+). The previous version is kept as a PostRevision first;
-    mentions are re-synchronised. An edit by someone other than the author is audited.
-    Returns the post unchanged (no revision) when nothing changed.
+    mentions are re-synchronised. Returns the post unchanged (no revision) when nothing changed.
+
+    The new text is screened like a new post's (:func:`.screening.screen_edit`): a blocking word
+    refuses the edit; a holding word the edit brings in takes a published post back to "pending"
+    (it leaves ``post_count`` and open pages, ``post.hidden`` on commit) until a moderator approves
+    it; a flagging word opens a "flagged" inbox item.
+
+    A text edit by someone other than the author needs ``reason``: it is shown with the "edited by
+    a moderator" note, audited once (``post.edited``, before/after) and the author is told.
     """
     viewer = as_viewer(actor)
     require(can_edit_post(viewer, post))
@@ -263,7 +273,23 @@ def post_update(
     if not text_changed and not tags_changed:
         return locked
     editor = acting_user(viewer)
+    by_moderator = editor.pk != locked.author_id and text_changed
+    if by_moderator:
+        from .moderation import clean_reason
+
+        reason = clean_reason(reason)
+    screening = (
+        screen_edit(
+            viewer=viewer,
+            community=locked.community,
+            old_text=f"{locked.title}\n{locked.body_source}",
+            new_text=f"{new_title}\n{new_body}",
+        )
+        if text_changed
+        else None
+    )
     now = timezone.now()
+    fields = ["title", "body_source", "body_html", "body_text", "edited_at", "edited_by", "moderator_note"]
     if text_changed:
         PostRevision.objects.create(
             post=locked,
@@ -278,16 +304,52 @@ def post_update(
         locked.body_source = new_body
         locked.body_html = rendered.html
         locked.body_text = plain_text(rendered.html)
+        locked.moderator_note = reason if by_moderator else ""
         if sync_mentions(post=locked, comment=None, user_ids=mentioned.values()):
             notify_hooks.on_mentions_changed(locked)
     locked.edited_at = now
     locked.edited_by = editor
-    locked.save(update_fields=["title", "body_source", "body_html", "body_text", "edited_at", "edited_by"])
+    held = screening is not None and screening.is_held and locked.status == ContentStatus.PUBLISHED
+    if held:
+        locked.status = ContentStatus.PENDING
+        locked.is_pinned, locked.pinned_at = False, None
+        fields += ["status", "is_pinned", "pinned_at"]
+    locked.save(update_fields=fields)
     if new_tags is not None and tags_changed:
         locked.tags.set(new_tags)
-    if editor.pk != locked.author_id and text_changed:
-        _audit_post(viewer, "post.edited", locked, before=before, after={"title": new_title, "body_source": new_body})
+    if held:
+        Community.objects.filter(pk=locked.community_id).update(post_count=Greatest(F("post_count") - 1, 0))
+        publish_post_visibility(locked, "post.hidden")
+    if screening is not None and (held or screening.flagged_by):
+        if not held:
+            screening.status = ContentStatus.PUBLISHED
+        screening_opened(screening, post=locked)
+    if by_moderator:
+        _moderator_edited(viewer, locked, before=before, reason=reason)
+    post.status, post.edited_at, post.moderator_note = locked.status, locked.edited_at, locked.moderator_note
     return locked
+
+
+def _moderator_edited(viewer: Viewer, post: Post, *, before: dict[str, Any], reason: str) -> None:
+    from .moderation import tell_member
+
+    entry = _audit_post(
+        viewer,
+        "post.edited",
+        post,
+        reason=reason,
+        before=before,
+        after={"title": post.title, "body_source": post.body_source},
+    )
+    tell_member(
+        user_id=post.author_id,
+        actor=viewer,
+        entry=entry,
+        url=post.get_absolute_url(),
+        what="post_edited",
+        params={"title": post.title, "community": post.community.name, "reason": reason},
+        community_id=post.community_id,
+    )
 
 
 @transaction.atomic

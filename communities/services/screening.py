@@ -1,4 +1,5 @@
-"""Screening of new posts and comments: watched words, pre-moderation and new members' rate limit.
+"""Screening of new and edited posts and comments: watched words, pre-moderation and new members'
+rate limit (edits: watched words only, see :func:`screen_edit`).
 
 ``post_create`` and ``comment_create`` call :func:`screen_post` / :func:`screen_comment` after their
 own validation and before writing anything; a refusal raises ``ValidationError`` (nothing saved),
@@ -254,6 +255,43 @@ def screen_comment(*, viewer: Viewer, post: Post, body: str) -> Screening:
     screening = Screening()
     community = post.community
     _check_words(body, community, exempt=can_moderate_community(viewer, community), screening=screening)
+    return screening
+
+
+def screen_edit(*, viewer: Viewer, community: Community, old_text: str, new_text: str) -> Screening:
+    """Decide on an edited post or comment: the same watched words as for new text (one query).
+
+    A blocking word anywhere in the new text refuses the edit (``ValidationError``, nothing saved),
+    so words added later also stop edits that keep them. Holding and flagging words count only when
+    the edit brings them in (they did not match ``old_text``): fixing a typo in a post that was
+    flagged or approved before does not hold or flag it again. Moderators+ and coordinators are held
+    to blocking words only. Pre-moderation and the new members' rate limit apply to new posts only.
+    """
+    screening = Screening()
+    exempt = can_moderate_community(viewer, community)
+    words = words_for(community)
+    hits = matching_words(new_text, words)
+    blocking = [w for w in hits if w.action == WatchedWord.Action.BLOCK]
+    if blocking:
+        raise ValidationError(
+            {
+                "body": _(
+                    "Your changes were not saved: the text contains something this community does not allow "
+                    "(%(rule)s). Please rephrase it."
+                )
+                % {"rule": rule_name(blocking[0])}
+            },
+            code="watched_word",
+        )
+    if exempt:
+        return screening
+    before = {w.pk for w in matching_words(old_text, words)}
+    fresh = [w for w in hits if w.pk not in before]
+    held = [w for w in fresh if w.action == WatchedWord.Action.HOLD]
+    if held:
+        screening.status = ContentStatus.PENDING
+        screening.held_because = _("The changed text matches the %(rule)s.") % {"rule": rule_name(held[0])}
+    screening.flagged_by = [w for w in fresh if w.action == WatchedWord.Action.FLAG]
     return screening
 
 

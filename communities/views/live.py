@@ -24,6 +24,7 @@ from ..selectors_live import (
     NEWER_LIMIT,
     NewerPosts,
     comments_newer_for_post,
+    post_card_for_viewer,
     posts_newer_for_community,
     posts_newer_for_feed,
 )
@@ -136,3 +137,13 @@ def comment_list_newer(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest()
     newer = comments_newer_for_post(_viewer(request), pk, after=int(raw))
     return render(request, "communities/_live_comments.html", {"newer": newer, "post": newer.post, "can": newer.can})
+
+
+@login_required
+def post_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """One post's card for open streams and feeds (after ``post.hidden`` / ``post.restored``):
+    404 when the viewer may not see it (the page then greys the card), the card otherwise (with a
+    "hidden" badge for the author and moderators)."""
+    post = post_card_for_viewer(_viewer(request), pk)
+    context = {"post": post, "show_community": request.GET.get("community") == "1", "live_card": True}
+    return render(request, "communities/_post_card.html", context)

@@ -37,10 +37,11 @@ from ..forms_moderation import (
     WordForm,
     WordTestForm,
 )
-from ..models import Community, ContentStatus, MemberMute, Membership, Post, WatchedWord
+from ..models import Community, ContentStatus, HiddenMessage, MemberMute, Membership, Post, Report, WatchedWord
 from ..permissions import can_moderate_community
 from ..permissions_moderation import (
     can_hide_comment,
+    can_hide_message,
     can_hide_post,
     can_manage_platform_words,
     can_manage_rules,
@@ -48,6 +49,7 @@ from ..permissions_moderation import (
     can_report_comment,
     can_report_post,
     can_restore_comment,
+    can_restore_message,
     can_restore_post,
     can_review_post,
     can_sanction_member,
@@ -148,8 +150,37 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "communities/moderation/report_detail.html",
-        {"report": report, "entries": selectors_moderation.report_entries(report), "form": form},
+        {
+            "report": report,
+            "entries": selectors_moderation.report_entries(report),
+            "form": form,
+            "hidden_message": selectors_moderation.hidden_message_for_report(report),
+            "can_hide_message": can_hide_message(viewer, report),
+            "can_restore_message": report.message_id is not None and can_restore_message(viewer),
+        },
     )
+
+
+@login_required
+@require_POST
+def message_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a hidden direct message back (coordinators of everything; 404 for everyone else)."""
+    viewer = _viewer(request)
+    if not can_restore_message(viewer):
+        raise Http404
+    hidden = HiddenMessage.objects.filter(pk=pk).first()
+    if hidden is None:
+        raise Http404
+    report = Report.objects.filter(message_id=hidden.message_id).order_by("-id").first()
+    try:
+        mod.message_restore(actor=viewer, hidden=hidden, reason=str(request.POST.get("reason", "")))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The message is visible again."))
+    if report is not None:
+        return HttpResponseRedirect(reverse("communities:report_detail", kwargs={"pk": report.pk}))
+    return HttpResponseRedirect(reverse("communities:inbox_messages"))
 
 
 # Posts and comments -----------------------------------------------------------------------------

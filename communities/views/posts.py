@@ -23,7 +23,7 @@ from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
 
 from .. import selectors, selectors_moderation, selectors_posts, services
-from ..forms_posts import CommentForm, PostForm, ReactionForm
+from ..forms_posts import CommentEditForm, CommentForm, PostForm, ReactionForm
 from ..models import Attachment, Comment, Community, ContentStatus, Post
 from ..permissions import can_post_in_community, can_read_community_content
 from ..permissions_posts import (
@@ -163,8 +163,10 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit_post(viewer, post):
         raise PermissionDenied
     initial = {"title": post.title, "body": post.body_source, "tags": ", ".join(t.name for t in post.tags.all())}
-    form = PostForm(request.POST or None, initial=initial, editing=True)
+    moderating = viewer.user_id != post.author_id
+    form = PostForm(request.POST or None, initial=initial, editing=True, moderating=moderating)
     if request.method == "POST" and form.is_valid():
+        was = post.status
         try:
             services.post_update(
                 actor=viewer,
@@ -172,11 +174,21 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 tags=form.tag_list(),
+                reason=form.cleaned_data.get("reason", ""),
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Your changes are saved."))
+            if was != post.status and post.status == ContentStatus.PENDING:
+                messages.warning(
+                    request,
+                    _(
+                        "Your changes are saved. Because of a word this community watches, the post waits for a "
+                        "moderator's approval before others see it again."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your changes are saved."))
             return HttpResponseRedirect(post.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(
@@ -268,8 +280,20 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _newest_comment_id(page: selectors_posts.PostPage) -> int:
+    # Replies behind "N more replies" count as shown: they load with their thread, not live.
     shown = [c.pk for top in page.comments.items for c in (top, *top.reply_list)]  # type: ignore[attr-defined]
+    shown += [top.newest_reply_id or 0 for top in page.comments.items]  # type: ignore[attr-defined]
     return max(shown, default=0)
+
+
+@login_required
+def comment_replies(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rest of a thread's replies (behind "N more replies" on the post page), for htmx."""
+    upto = str(request.GET.get("upto", ""))
+    if not upto.isdigit():
+        raise Http404
+    comment, replies, can = selectors_posts.replies_for_comment(_viewer(request), pk, upto=int(upto))
+    return render(request, "communities/_comment_replies.html", {"replies": replies, "post": comment.post, "can": can})
 
 
 @login_required
@@ -312,15 +336,32 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = _viewer(request)
     comment = selectors_posts.comment_get_for_action(viewer, pk)
-    form = CommentForm(request.POST or None, initial={"body": comment.body_source})
     if not can_edit_comment(viewer, comment):
         raise PermissionDenied
+    moderating = viewer.user_id != comment.author_id
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body_source}, moderating=moderating)
     if request.method == "POST" and form.is_valid():
+        was = comment.status
         try:
-            services.comment_update(actor=viewer, comment=comment, body=form.cleaned_data["body"])
+            services.comment_update(
+                actor=viewer,
+                comment=comment,
+                body=form.cleaned_data["body"],
+                reason=form.cleaned_data.get("reason", ""),
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
+            if was != comment.status and comment.status == ContentStatus.PENDING:
+                messages.warning(
+                    request,
+                    _(
+                        "Your changes are saved. Because of a word this community watches, the comment waits for a "
+                        "moderator's approval before others see it again."
+                    ),
+                )
+            elif moderating:
+                messages.success(request, _("The comment is changed. Its author was told why."))
             return HttpResponseRedirect(f"{comment.post.get_absolute_url()}#comment-{comment.pk}")
     status = 400 if request.method == "POST" else 200
     return render(

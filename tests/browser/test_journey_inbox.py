@@ -2,7 +2,8 @@
 
 Omar (context A) manages two communities and keeps ``/inbox/`` open; Mia (context B) is a member.
 1. Mia reports a post through the report dialog; the item arrives in Omar's inbox without a reload
-   (``live:inbox-changed``); he claims it and hides the post with a reason; Mia's post page tells her.
+   (``live:inbox-changed``); he claims it and hides the post with a reason; the post page Mia still
+   has open greys the post live (``live:post-hidden``); the author's post page tells her why.
 2. In a community that holds new members' first posts, Mia's first post waits; Omar approves it from
    the inbox and the post is published.
 3. That community addresses people formally ("Sie"): the saved reply Omar inserts into the answer
@@ -12,6 +13,7 @@ The server is ``asgi_live_server`` (uvicorn: HTTP and websockets).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -76,6 +78,7 @@ def test_inbox_report_premoderation_and_saved_reply(browser, two_users_logged_in
     expect(a.page.locator("#item-post")).to_contain_text("Wer parkt hier ständig falsch?")
     a.page.locator("#claim").click()
     expect(a.page.locator("#item-assignee")).to_contain_text("Assigned to Omar Haddad", timeout=TIMEOUT)
+    wait_live(b.page, f"post.{rude.pk}")  # Mia still has the post open
     resolve = a.page.locator("#resolve-hidden")
     resolve.locator("textarea[name=reason]").fill("Bitte sachlich bleiben.")
     resolve.get_by_role("button", name="Hide").click()
@@ -83,6 +86,10 @@ def test_inbox_report_premoderation_and_saved_reply(browser, two_users_logged_in
     expect(a.page.locator("#inbox-open-count")).to_contain_text("0 open", timeout=TIMEOUT)
     rude.refresh_from_db()
     assert rude.status == ContentStatus.HIDDEN
+    # Mia's open post page greys the post live (post.hidden over the websocket, then a 404 card).
+    expect(b.page.locator("[data-post-hidden-notice]")).to_be_visible(timeout=TIMEOUT)
+    expect(b.page.locator("article[data-post-page]")).to_have_class(re.compile(r"opacity-50"))
+    _shot(b.page, screenshots_dir, "2b-hidden-post-greyed-live")
 
     # The author (a third person, in a context of her own) is told, with the reason, on the post page.
     olga = sign_in(browser, base, owner)

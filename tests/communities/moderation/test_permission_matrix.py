@@ -125,7 +125,11 @@ ACTIONS: dict[str, tuple[set[str], Action, str]] = {
         lambda a, w: mod.post_move(actor=a, post=w.post, community=w.dest, reason="wrong place"),
         "post.moved",
     ),
-    "post_edit": (MODERATORS, lambda a, w: services.post_update(actor=a, post=w.post, body="Fixed"), "post.edited"),
+    "post_edit": (
+        MODERATORS,
+        lambda a, w: services.post_update(actor=a, post=w.post, body="Fixed", reason="typo"),
+        "post.edited",
+    ),
     "post_delete": (MODERATORS, lambda a, w: services.post_delete(actor=a, post=w.post, reason="x"), "post.deleted"),
     "post_pin": (MODERATORS, lambda a, w: services.post_pin(actor=a, post=w.post), "post.pinned"),
     "post_lock": (MODERATORS, lambda a, w: services.post_lock(actor=a, post=w.post), "post.locked"),

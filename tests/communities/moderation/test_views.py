@@ -145,7 +145,7 @@ def test_blocked_word_refused_in_the_form(client, community, owner, member):
 
 
 def test_edited_by_moderator_note(client, post, moderator, member):
-    services.post_update(actor=moderator, post=post, body="Cleaned up")
+    services.post_update(actor=moderator, post=post, body="Cleaned up", reason="tidy")
     client.force_login(member)
     assert 'id="edited-by-moderator"' in client.get(post.get_absolute_url()).content.decode()
 

@@ -145,7 +145,7 @@ def test_post_update_by_moderator_is_audited_and_others_refused(member, moderato
     other = add_person(community)
     with pytest.raises(PermissionDenied):
         services.post_update(actor=other, post=post, title="Mine now")
-    services.post_update(actor=moderator, post=post, title="Tidied")
+    services.post_update(actor=moderator, post=post, title="Tidied", reason="tidy")
     entry = AuditEntry.objects.get(action="post.edited")
     assert entry.actor_id == moderator.pk and (entry.before or {})["title"] == "A title"
 

@@ -22,7 +22,10 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 WRITES: dict[str, tuple[str, Any]] = {
-    "edit": ("post_edit", lambda post, answer: {"title": "Changed", "body": "Changed body", "tags": ""}),
+    "edit": (
+        "post_edit",
+        lambda post, answer: {"title": "Changed", "body": "Changed body", "tags": "", "reason": "Tidied up"},
+    ),
     "delete": ("post_delete", lambda post, answer: {}),
     "pin": ("post_pin", lambda post, answer: {}),
     "lock": ("post_lock", lambda post, answer: {}),
