@@ -418,7 +418,11 @@ def can_archive_community(viewer: Viewer, community: Community) -> bool:
 
 
 def can_set_official(viewer: Viewer, community: Community) -> bool:
-    return is_coordinator(viewer, community)
+    """Coordinators; and owners or managers who hold ``communities.create_official_community``
+    (granted, for example, by a training level) for the communities they run."""
+    if is_coordinator(viewer, community):
+        return True
+    return _active_rank(viewer, community) >= ROLE_RANK[Role.MANAGER] and _has_perm(viewer, "create_official_community")
 
 
 def can_create_community(viewer: Viewer) -> bool:

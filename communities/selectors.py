@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -256,3 +257,53 @@ def invitee_get_for_viewer(*, viewer: Viewer, identifier: str) -> User | None:
     people = visible_users(viewer, get_user_model().objects.all())
     lookup = Q(email__iexact=identifier) if "@" in identifier else Q(handle__iexact=identifier)
     return people.filter(lookup).first()
+
+
+# Managers of many people at once (the managers' network) ----------------------------------------
+
+
+def managed_communities_for_users(user_ids: list[int], *, visible_to: Viewer) -> dict[int, list[Community]]:
+    """``{user_id: [community, ...]}``: the active communities each person runs (owner or manager,
+    active membership) that ``visible_to`` may see, largest first, each with ``run_role`` and its
+    category loaded. One query (plus the viewer's role map when not cached)."""
+    result: dict[int, list[Community]] = {uid: [] for uid in user_ids}
+    if not user_ids:
+        return result
+    rows = (
+        Membership.objects.filter(
+            user_id__in=user_ids,
+            state=Membership.State.ACTIVE,
+            role__in=[Membership.Role.OWNER, Membership.Role.MANAGER],
+            community__in=visible_communities(
+                visible_to, Community.objects.filter(lifecycle=Community.Lifecycle.ACTIVE)
+            ),
+        )
+        .select_related("community__category")
+        .order_by("user_id", "-community__member_count", "community__name", "community_id")
+    )
+    for membership in rows:
+        community = membership.community
+        community.run_role = membership.role  # type: ignore[attr-defined]
+        result[membership.user_id].append(community)
+    return result
+
+
+def manager_since_for_users(user_ids: list[int]) -> dict[int, dt.datetime]:
+    """When each person's oldest active owner or manager membership began (one query).
+
+    People who run no community are missing from the map. Used by the training levels ("months as
+    a community manager"); the membership's ``created_at`` is when the person joined.
+    """
+    if not user_ids:
+        return {}
+    rows = (
+        Membership.objects.filter(
+            user_id__in=sorted(set(user_ids)),
+            state=Membership.State.ACTIVE,
+            role__in=(Membership.Role.OWNER, Membership.Role.MANAGER),
+        )
+        .values("user_id")
+        .annotate(since=models.Min("created_at"))
+        .values_list("user_id", "since")
+    )
+    return dict(rows)

@@ -7,5 +7,8 @@ from celery import Celery
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings.dev")
 
 app = Celery("intranet")
+# The default app of every thread, not only the importing one: shared tasks sent from other threads
+# (a threaded server, a test starting threads) must find this app and its registered tasks.
+app.set_default()
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

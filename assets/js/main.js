@@ -6,9 +6,15 @@ import { enhanceMentions } from "./mentions.js";
 import { startLive } from "./live.js";
 import { enableSavedReplies } from "./saved_replies.js";
 import { enhanceMessages } from "./messages.js";
+import { enableCanvasPrint } from "./canvas.js";
+import { enableTrainingPrint } from "./training.js";
+import { enableExamTimer } from "./exam_timer.js";
 
 window.bootstrap = bootstrap;
 enableSavedReplies();
+enableCanvasPrint();
+enableTrainingPrint();
+enableExamTimer();
 
 function enhance(root) {
   enhanceMentions(root);

@@ -1,5 +1,6 @@
 """Models of the communities app, split by sub-domain; import them from here."""
 
+from .canvas import CanvasComment, CanvasVersion, CommunityCanvas
 from .community import (
     DEFAULT_TRIGRAM_THRESHOLD,
     ROLE_RANK,
@@ -13,8 +14,18 @@ from .community import (
     cover_image_path,
     trigram_threshold,
 )
+from .health import CommunityDayFigures, CommunityHealth, MembershipEvent
 from .inbox import InboxItem, InboxNote, InboxSettings, SavedReply
-from .moderation import CommunityRules, CoordinatorScope, MemberMute, Report, ReportEntry, WatchedWord
+from .lifecycle import CampaignCase, CoordinatorNote, HandoverRecord, LifecycleCampaign, MergeRecord
+from .moderation import (
+    CommunityRules,
+    CoordinatorScope,
+    HiddenMessage,
+    MemberMute,
+    Report,
+    ReportEntry,
+    WatchedWord,
+)
 from .posts import (
     REACTION_EMOJI,
     Attachment,
@@ -36,20 +47,32 @@ __all__ = [
     "ROLE_RANK",
     "SEARCH_CONFIGS",
     "Attachment",
+    "CampaignCase",
+    "CanvasComment",
+    "CanvasVersion",
     "Category",
     "Comment",
     "Community",
+    "CommunityCanvas",
+    "CommunityDayFigures",
+    "CommunityHealth",
     "CommunityQuerySet",
     "CommunityRules",
     "CommunityTag",
     "ContentStatus",
+    "CoordinatorNote",
     "CoordinatorScope",
+    "HandoverRecord",
+    "HiddenMessage",
     "InboxItem",
     "InboxNote",
     "InboxSettings",
+    "LifecycleCampaign",
     "MemberMute",
     "Membership",
+    "MembershipEvent",
     "Mention",
+    "MergeRecord",
     "Post",
     "PostQuerySet",
     "PostRevision",

@@ -34,6 +34,8 @@ from ..permissions import (
     is_coordinator,
     role_map,
 )
+from ..permissions_canvas import can_view_canvas
+from ..permissions_health import can_view_community_health
 from ._common import viewer_of as _viewer
 
 # The post stream comes from the posts screens (``communities.views.posts.post_stream_context``,
@@ -72,6 +74,8 @@ def community_actions(viewer: Viewer, community: Community) -> dict[str, bool]:
         "change_settings": can_change_community_settings(viewer, community),
         "archive": can_archive_community(viewer, community),
         "notifications": can_change_own_notification_level(viewer, community),
+        "canvas": can_view_canvas(viewer, community),
+        "health": can_view_community_health(viewer, community),
     }
 
 

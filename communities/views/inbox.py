@@ -39,6 +39,7 @@ from ..forms_inbox import SNOOZE_DELTAS as SNOOZE_FOR
 from ..inbox import inbox_settings_for
 from ..models import InboxItem, Post
 from ..permissions import community_ids_where
+from ..permissions_console import can_view_console
 from ..permissions_inbox import (
     can_change_inbox_settings,
     can_escalate_inbox_item,
@@ -47,6 +48,7 @@ from ..permissions_inbox import (
     can_work_inbox_item,
     works_inbox,
 )
+from ..permissions_moderation import can_view_message_reports
 from ..selectors_posts import post_get_for_action
 from ..services import inbox as services
 from ._common import is_htmx as _is_htmx
@@ -106,6 +108,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "kinds": Kind.choices,
         "snooze_choices": SNOOZE_CHOICES,
         "works_inbox": works_inbox(viewer),
+        # Query-free here: the list selector has loaded the viewer's coordinator reach.
+        "message_tab": can_view_message_reports(viewer),
+        "console": can_view_console(viewer),
     }
     if _is_htmx(request) and cursor:
         return render(request, "communities/inbox/_inbox_rows.html", context)
@@ -457,3 +462,56 @@ def saved_reply_picker(request: HttpRequest) -> HttpResponse:
         "communities/inbox/_saved_reply_picker_list.html",
         {"replies": replies, "target": target, "tonality": tonality},
     )
+
+
+# Reports on direct messages ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inbox_messages(request: HttpRequest) -> HttpResponse:
+    """The "Direct messages" tab: open reports on direct messages, for coordinators of everything
+    (a conversation belongs to no community, so no role or scoped reach covers it). 404 otherwise."""
+    from .. import selectors_moderation
+
+    viewer = _viewer(request)
+    cursor = str(request.GET.get("cursor") or "")[:200]
+    try:
+        page = selectors_moderation.message_reports_page(viewer, cursor=cursor or None)
+    except InvalidCursor:
+        page = selectors_moderation.message_reports_page(viewer)
+    next_url = ""
+    if page.next_cursor:
+        next_url = f"{reverse('communities:inbox_messages')}?{urlencode({'cursor': page.next_cursor})}"
+    context = {"page": page, "next_url": next_url, "works_inbox": works_inbox(viewer), "tab": "messages"}
+    return render(request, "communities/inbox/inbox_messages.html", context)
+
+
+@login_required
+@require_POST
+def inbox_message_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hide the reported message (reason required), resolve or dismiss the report."""
+    from .. import selectors_moderation
+    from ..services import moderation as mod
+
+    viewer = _viewer(request)
+    report = selectors_moderation.report_get_for_viewer(viewer, pk)
+    if report.message_id is None:
+        raise Http404
+    action = request.POST.get("action", "")
+    reason = str(request.POST.get("reason", ""))
+    try:
+        if action == "hide":
+            mod.message_hide(actor=viewer, report=report, reason=reason)
+            messages.success(request, _("The message is hidden; its author has been told why."))
+        elif action == "dismiss":
+            mod.report_dismiss(actor=viewer, report=report, note=reason)
+            messages.success(request, _("Dismissed."))
+        elif action == "resolve":
+            mod.report_resolve(actor=viewer, report=report, note=reason)
+            messages.success(request, _("Marked as done."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _error(request, exc)
+    return _back(request, reverse("communities:inbox_messages"))

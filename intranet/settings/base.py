@@ -184,7 +184,56 @@ CELERY_BEAT_SCHEDULE = {
         "task": "communities.inbox_unanswered_questions",
         "schedule": crontab(minute="*/15"),
     },
+    "meetups-tandem-suggestions": {
+        "task": "meetups.tandem_suggestions_refresh",
+        "schedule": crontab(minute=30, hour=3),
+    },
+    "training-session-reminders": {
+        "task": "training.session_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "training-certificate-expiry-reminders": {
+        "task": "training.certificate_expiry_reminders",
+        "schedule": crontab(minute=30, hour=6),
+    },
+    "training-attempts-close-expired": {
+        "task": "training.attempts_close_expired",
+        "schedule": crontab(minute="*/5"),
+    },
+    "training-circles-finish-due": {
+        "task": "training.circles_finish_due",
+        "schedule": crontab(minute=15, hour=3),
+    },
+    "communities-lifecycle-tick": {
+        "task": "communities.lifecycle_tick",
+        "schedule": crontab(minute=30, hour=6),
+    },
+    "meetups-send-reminders": {
+        "task": "meetups.send_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "meetups-generate-events": {
+        "task": "meetups.generate_events",
+        "schedule": crontab(minute=15, hour=3),
+    },
+    "communities-lifecycle-campaign-weekly": {
+        "task": "communities.lifecycle_campaign_weekly",
+        "schedule": crontab(minute=0, hour=6, day_of_week="tue"),
+    },
 }
+# Community health (issue 9): nightly figures for yesterday, then the health score.
+CELERY_BEAT_SCHEDULE["communities-health-figures-nightly"] = {
+    "task": "communities.health_figures_daily",
+    "schedule": crontab(minute=30, hour=2),
+}
+#: No figure derived from people (members, active members, joins, leaves) is shown below this.
+HEALTH_MIN_GROUP_SIZE = 5
+#: A community without posts, comments or reactions for this many days is "dormant".
+HEALTH_DORMANT_DAYS = 90
+#: An owner or manager without activity or login for this many days no longer counts as present.
+HEALTH_ORPHAN_INACTIVE_DAYS = 180
+#: Daily figures older than this many days are deleted by the nightly job.
+HEALTH_FIGURES_RETENTION_DAYS = 400
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
