@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communities.views._common import apply_errors, viewer_of
 from intranet.core.pagination import InvalidCursor
+from intranet.core.web import apply_errors, viewer_of
 
 from . import ical, selectors, services
 from . import permissions as perms

@@ -14,8 +14,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from communities.views._common import apply_errors, is_htmx, viewer_of
 from intranet.core.pagination import InvalidCursor
+from intranet.core.web import apply_errors, is_htmx, viewer_of
 
 from . import selectors_network as selectors
 from . import services_network as services

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.models import Community
 from communities.selectors import community_get_for_viewer
-from communities.views._common import apply_errors, is_htmx, viewer_of
 from intranet.core.pagination import InvalidCursor
+from intranet.core.web import apply_errors, is_htmx, viewer_of
 
 from . import selectors_tandems as selectors
 from . import services_tandems as services

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.core.viewer import Viewer
+from intranet.core.web import viewer_of as _viewer
 
 from .forms_authoring import BankForm, BaseChoiceFormSet, ChoiceFormSet, ExamForm, QuestionForm, RuleFormSet, TopicForm
 from .models import Choice, Exam, ExamTopicRule, Question, QuestionBank, Topic
@@ -26,10 +27,6 @@ from .permissions_authoring import (
 )
 from .permissions_exams import is_exam_admin
 from .services_authoring import bank_save, exam_save, question_delete, question_save, topic_save
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
 
 
 def _require_bank_author(viewer: Viewer) -> None:

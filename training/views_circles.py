@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.core.pagination import InvalidCursor
-from intranet.core.viewer import Viewer
+from intranet.core.web import viewer_of as _viewer
 
 from . import selectors_circles as sel
 from .models import CIRCLE_MAX_MEMBERS, CIRCLE_MIN_MEMBERS, CirclePlan
@@ -37,10 +37,6 @@ from .services_circles import (
     circle_start,
     retrospective_save,
 )
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.core.pagination import InvalidCursor
-from intranet.core.viewer import Viewer
+from intranet.core.web import viewer_of as _viewer
 
 from . import selectors_exams as sel
 from .models import Question
@@ -27,10 +27,6 @@ from .services_exams import (
     attempt_start,
     attempt_submit,
 )
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
 
 
 @login_required

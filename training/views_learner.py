@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from intranet.core.pagination import InvalidCursor
-from intranet.core.viewer import Viewer
+from intranet.core.web import viewer_of as _viewer
 
 from . import permissions as perms
 from . import selectors as sel
@@ -22,10 +22,6 @@ from .forms_training import ExerciseAnswerForm
 from .models import SessionBooking, Step
 from .services_programmes import enrolment_create, exercise_submit, step_mark_done
 from .services_sessions import booking_cancel, calendar_token_for, calendar_token_regenerate, session_book
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
 
 
 def _base_url(request: HttpRequest) -> str:

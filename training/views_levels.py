@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.core.pagination import InvalidCursor
-from intranet.core.viewer import Viewer
+from intranet.core.web import viewer_of as _viewer
 
 from . import selectors_levels as sel
 from .models import Level, LevelApplication
@@ -30,10 +30,6 @@ from .services_levels import (
     level_requirements,
     level_set,
 )
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
 
 
 @login_required

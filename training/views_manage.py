@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from intranet.core.pagination import InvalidCursor
 from intranet.core.viewer import Viewer
+from intranet.core.web import apply_errors as _apply
+from intranet.core.web import viewer_of as _viewer
 
 from . import permissions as perms
 from . import selectors as sel
@@ -28,18 +30,6 @@ from .services_sessions import attendance_mark, session_cancel, session_create, 
 
 STUCK_DEFAULT_DAYS = 14
 EXPIRING_DAYS = 60
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
-
-
-def _apply(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _guard(check: Callable[[Viewer], bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
