@@ -132,7 +132,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if ENV.redis_url:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "intranet.core.cache.RedisCache",
             "LOCATION": ENV.redis_url,
             "KEY_PREFIX": "intranet",
         }
