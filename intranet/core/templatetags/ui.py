@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -12,6 +15,19 @@ from django.utils.safestring import SafeString
 register = template.Library()
 
 ICON_SPRITE = "dist/icons/bootstrap-icons.svg"
+
+
+@cache
+def sprite_url() -> str:
+    """The sprite's (hashed) URL, looked up once per process: a page draws dozens of icons, and
+    each ``static()`` call walks the app registry and the manifest again."""
+    return static(ICON_SPRITE)
+
+
+@receiver(setting_changed)
+def _forget_sprite_url(*, setting: str, **_kwargs: Any) -> None:
+    if setting in {"STATIC_URL", "STORAGES", "INSTALLED_APPS"}:
+        sprite_url.cache_clear()
 
 
 @register.simple_tag
@@ -22,7 +38,7 @@ def icon(name: str, label: str = "", css_class: str = "") -> SafeString:
     only content of a control, so it is announced as an image with that name.
     """
     classes = f"bi {css_class}".strip()
-    href = f"{static(ICON_SPRITE)}#{name}"
+    href = f"{sprite_url()}#{name}"
     if label:
         return format_html(
             '<svg class="{}" role="img" aria-label="{}" focusable="false"><use href="{}"></use></svg>',
