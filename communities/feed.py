@@ -30,6 +30,7 @@ from intranet.core.viewer import Viewer
 
 from .models import Community, ContentStatus, Membership, Post
 from .permissions import community_ids_where, coordinates_everything, role_map
+from .selectors_posts import attach_tag_names
 
 FEED_PAGE_SIZE = 20
 
@@ -188,9 +189,9 @@ def post_list_for_feed(
     posts = (
         Post.objects.filter(pk__in=ids)
         .select_related("author", "author__profile", "community")
-        .prefetch_related("tags")  # type: ignore[misc]  # taggit's manager prefetches; the stubs miss it
         # The search vectors are the widest columns and no card shows them.
         .defer("search_vector", "community__search_vector")
     )
     by_id = {post.pk: post for post in posts}
+    attach_tag_names(by_id.values())
     return FeedPage(items=[by_id[pk] for pk in ids if pk in by_id], next_cursor=next_cursor)

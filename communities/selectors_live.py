@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q
 from django.http import Http404
 
 from intranet.core.pagination import InvalidCursor, decode_cursor, encode_cursor
@@ -31,6 +31,7 @@ from .selectors_posts import (
     _decorate_comment,
     _kind_condition,
     _own_reactions,
+    attach_tag_names,
     post_get_for_action,
     reaction_bar,
 )
@@ -98,7 +99,7 @@ def posts_newer_for_community(
     more = len(posts) > NEWER_LIMIT
     posts = posts[:NEWER_LIMIT]
     if cards and posts:
-        prefetch_related_objects(posts, "tags")
+        attach_tag_names(posts)
         mine = _own_reactions(viewer, posts, [])
         for post in posts:
             post.community = community
@@ -130,10 +131,10 @@ def posts_newer_for_feed(viewer: Viewer, *, since: str, kind: str = "", cards: b
     loaded = (
         Post.objects.filter(pk__in=ids)
         .select_related("author", "author__profile", "community")
-        .prefetch_related("tags")  # type: ignore[misc]  # taggit's manager prefetches; the stubs miss it
         .defer("search_vector", "community__search_vector")
     )
     by_id = {post.pk: post for post in loaded}
+    attach_tag_names(by_id.values())
     return NewerPosts(posts=[by_id[pk] for pk in ids if pk in by_id], more=more, since=newest)
 
 
@@ -194,7 +195,7 @@ def post_card_for_viewer(viewer: Viewer, pk: int) -> Post:
     )
     if post is None or post.deleted_at is not None or not can_view_post(viewer, post):
         raise Http404
-    prefetch_related_objects([post], "tags")
+    attach_tag_names([post])
     mine = _own_reactions(viewer, [post], [])
     post.reaction_bar = reaction_bar(post.reaction_counts, mine.get(("post", post.pk), ()))  # type: ignore[attr-defined]
     post.can_react = can_react(viewer, post)  # type: ignore[attr-defined]

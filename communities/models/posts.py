@@ -181,6 +181,16 @@ class Post(models.Model):  # type: ignore[django-manager-missing]  # taggit's th
         return reverse("communities:post_detail", kwargs={"pk": self.pk})
 
     @property
+    def tag_names(self) -> list[str]:
+        """The tag names, sorted. Lists of cards fill them with one query for the whole page
+        (:func:`attach_tag_names`); otherwise they come from ``tags`` (prefetched or not)."""
+        names: list[str] | None = self.__dict__.get("_tag_names")
+        if names is None:
+            names = sorted(tag.name for tag in self.tags.all())
+            self.__dict__["_tag_names"] = names
+        return names
+
+    @property
     def is_question(self) -> bool:
         return self.kind == self.Kind.QUESTION
 

@@ -94,7 +94,7 @@ def test_stream_queries_constant(member, community):
         posts: list[Any] = [*stream.pinned_posts, *stream.posts_page.items]
         for post in posts:
             assert post.author.profile is not None
-            list(post.tags.all())
+            assert post.tag_names == [] or "common" in post.tag_names
             assert post.reaction_bar
 
     post_list_for_community(viewer, community)  # warm the role map
