@@ -1,30 +1,29 @@
-"""The load driver: locust (headless, FastHttpUser, in this process) runs each scenario of a plan for
-a fixed time with a fixed number of concurrent users and records every request's latency, status
-and SQL query count (the ``X-Bench-Queries`` header of the benchmark build).
+"""The load driver: wrk (C, one event loop per thread) runs each scenario of a plan for a fixed time
+with a fixed number of concurrent connections, through :file:`bench/wrk.lua`, which replays the
+scenario's requests with random signed-in people and counts status codes and the SQL queries of
+each answer (the ``X-Bench-Queries`` header of the benchmark build).
 
 ``python -m bench.load PLAN.json OUT.json --base http://127.0.0.1:8000 --users 16 --duration 20
-[--only a,b]``. The results hold raw per-request samples; :mod:`bench.report` summarises them.
-Run as its own process: locust patches the standard library for gevent.
+[--only a,b]``. The results hold one summary per scenario; :mod:`bench.report` turns them into
+the table.
+
+wrk rather than a Python load generator: the load shares the two cores with the server and
+PostgreSQL, and wrk spends a few microseconds per request where locust spent about half a
+millisecond, which capped the limit the pages are compared with.
 """
 
 from __future__ import annotations
 
-from gevent import monkey
+import argparse
+import json
+import math
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
 
-monkey.patch_all()
-
-import argparse  # noqa: E402 - after the gevent patch, as locust requires
-import json  # noqa: E402
-import random  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-
-import gevent  # noqa: E402
-from locust import FastHttpUser, constant, events, task  # noqa: E402
-from locust.env import Environment  # noqa: E402
-
-QUERIES_HEADER = "X-Bench-Queries"
+SCRIPT = Path(__file__).with_name("wrk.lua")
 #: Order of a run: the limit first and last (its mean is the reference), post create at the end
 #: because its Celery fan-out keeps the worker busy for a while after it.
 ORDER = (
@@ -45,97 +44,71 @@ ORDER = (
     "limit",
     "post_create",
 )
+WARM_UP_SECONDS = 1
+POST_BODY = "kind=discussion&title=Benchmark+post+{n}&body=Text+of+benchmark+post+{n}."
 
 
-def requests_for(plan: dict[str, Any], scenario: str) -> list[tuple[str, str]]:
-    """(session key, path) pairs a scenario draws from."""
+def wrk_binary() -> str:
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("make bench needs wrk (Debian: apt-get install wrk)")
+    return found
+
+
+def requests_for(plan: dict[str, Any], scenario: str) -> list[str]:
+    """The scenario's requests as lines of the TSV file :file:`wrk.lua` reads."""
+    csrf = plan["csrf"]
     if scenario == "feed_deep":
-        return [(s, url) for s, url in plan["deep"]]
-    if scenario == "feed_heavy":
-        sessions = plan["heavy_sessions"] or plan["browsing"]
-    elif scenario == "post_create":
-        sessions = plan["posting"]
+        pairs = [(s, url) for s, url in plan["deep"]]
     else:
-        sessions = plan["browsing"]
-    return [(s, url) for s in sessions for url in plan["scenarios"][scenario]]
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.samples: list[tuple[float, int, int]] = []  # (ms, status, queries)
-        self.errors: dict[str, int] = {}
-
-    def on_request(self, response_time: float, response: Any, exception: Any, **_kw: Any) -> None:
-        status = getattr(response, "status_code", 0) or 0
-        queries = -1
-        if response is not None and getattr(response, "headers", None) is not None:
-            value = response.headers.get(QUERIES_HEADER)
-            queries = int(value) if value and value.isdigit() else -1
-        self.samples.append((float(response_time), int(status), queries))
-        if exception is not None or not (200 <= status < 400):
-            key = f"{status} {type(exception).__name__ if exception else ''}".strip()
-            self.errors[key] = self.errors.get(key, 0) + 1
+        if scenario == "feed_heavy":
+            sessions = plan["heavy_sessions"] or plan["browsing"]
+        elif scenario == "post_create":
+            sessions = plan["posting"]
+        else:
+            sessions = plan["browsing"]
+        pairs = [(s, url) for s in sessions for url in plan["scenarios"][scenario]]
+    method, body = ("POST", POST_BODY) if scenario == "post_create" else ("GET", "")
+    return [f"{method}\t{url}\tsessionid={s}; csrftoken={csrf}\t{csrf}\t{body}" for s, url in pairs]
 
 
 def run_scenario(plan: dict[str, Any], scenario: str, *, base: str, users: int, duration: float) -> dict[str, Any]:
-    pairs = requests_for(plan, scenario)
-    if not pairs:
-        return {"scenario": scenario, "skipped": "no requests in the plan", "samples": [], "errors": {}}
-    host = base.split("://", 1)[1]
-    csrf = plan["csrf"]
-    headers = {
-        # Production runs behind a TLS proxy: the same header makes the prod settings see HTTPS.
-        "X-Forwarded-Proto": "https",
-        "Origin": f"https://{host}",
-        "Referer": f"https://{host}/",
-    }
-    posting = scenario == "post_create"
-    counter = iter(range(10**9))
+    lines = requests_for(plan, scenario)
+    if not lines:
+        return {"scenario": scenario, "skipped": "no requests in the plan"}
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as requests_file:
+        requests_file.write("\n".join(lines) + "\n")
 
-    class Visitor(FastHttpUser):
-        wait_time = constant(0)
-        network_timeout = 30.0
-        connection_timeout = 30.0
+    def command(seconds: float) -> list[str]:
+        return [
+            wrk_binary(), "--connections", str(users), "--threads", str(min(2, users)),
+            "--duration", f"{max(1, math.ceil(seconds))}s", "--timeout", "30s",
+            "--script", str(SCRIPT), base, "--", requests_file.name,
+        ]  # fmt: skip
 
-        @task
-        def visit(self) -> None:
-            session, path = random.choice(pairs)  # noqa: S311 - load shaping, not security
-            cookie = f"sessionid={session}; csrftoken={csrf}"
-            if posting:
-                n = next(counter)
-                self.client.post(
-                    path,
-                    data={"kind": "discussion", "title": f"Benchmark post {n}", "body": f"Text of benchmark post {n}."},
-                    headers={**headers, "Cookie": cookie, "X-CSRFToken": csrf},
-                    name=scenario,
-                    allow_redirects=False,
-                )
-            else:
-                self.client.get(path, headers={**headers, "Cookie": cookie}, name=scenario, allow_redirects=False)
-
-    Visitor.host = base
-    recorder = Recorder()
-    env = Environment(user_classes=[Visitor], events=events)
-    env.events.request.add_listener(recorder.on_request)
-    runner = env.create_local_runner()
-    started = time.monotonic()
-    runner.start(users, spawn_rate=users)
-    gevent.sleep(duration)
-    # A scenario slower than its duration (a short smoke run on a busy machine) still reports:
-    # wait for the first answer, up to the request timeout.
-    deadline = time.monotonic() + Visitor.network_timeout
-    while not recorder.samples and not recorder.errors and time.monotonic() < deadline:
-        gevent.sleep(0.1)
-    runner.quit()
-    elapsed = time.monotonic() - started
-    env.events.request.remove_listener(recorder.on_request)
-    return {
-        "scenario": scenario,
-        "users": users,
-        "seconds": elapsed,
-        "samples": recorder.samples,
-        "errors": recorder.errors,
-    }
+    try:
+        # One unrecorded second first: every worker opens its connections and fills its
+        # per-process caches (content types, permissions, compiled templates) before it counts.
+        subprocess.run(command(WARM_UP_SECONDS), capture_output=True, check=False)
+        completed = subprocess.run(command(duration), capture_output=True, text=True, check=False)
+    finally:
+        Path(requests_file.name).unlink(missing_ok=True)
+    marker = "BENCH-RESULT "
+    found = [line[len(marker) :] for line in completed.stdout.splitlines() if line.startswith(marker)]
+    if completed.returncode != 0 or not found:
+        raise RuntimeError(f"wrk failed for {scenario}: {completed.stdout[-2000:]} {completed.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(found[-1])
+    errors = {f"socket {kind}": count for kind, count in result.pop("socket_errors").items() if count}
+    # A page answers 200 and post create redirects (302) to the new post; anything else (a
+    # redirect to the login or to HTTPS included) is an error.
+    expected = "302" if scenario == "post_create" else "200"
+    for status, count in result["statuses"].items():
+        if status != expected:
+            errors[status] = errors.get(status, 0) + count
+    for key in ("queries_min", "queries_max", "queries_mean"):
+        if result[key] < 0:
+            result[key] = None
+    return {"scenario": scenario, "users": users, **result, "errors": errors}
 
 
 def main() -> None:

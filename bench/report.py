@@ -59,28 +59,22 @@ def summarise(
     limits: list[float] = []
     for run in raw:
         name = run["scenario"]
-        samples = run["samples"]
-        if not samples:
-            rows[name] = {"scenario": name, "skipped": run.get("skipped", "no samples")}
+        if not run.get("requests"):
+            rows[name] = {"scenario": name, "skipped": run.get("skipped", "no request completed")}
             continue
-        ms = [s[0] for s in samples]
-        queries = [s[2] for s in samples if s[2] >= 0]
-        statuses: dict[str, int] = {}
-        for s in samples:
-            statuses[str(s[1])] = statuses.get(str(s[1]), 0) + 1
         row = {
             "scenario": name,
-            "requests": len(samples),
-            "rps": len(samples) / run["seconds"],
-            "p50_ms": percentile(ms, 50),
-            "p95_ms": percentile(ms, 95),
-            "p99_ms": percentile(ms, 99),
+            "requests": run["requests"],
+            "rps": run["requests"] / run["seconds"],
+            "p50_ms": run["p50_ms"],
+            "p95_ms": run["p95_ms"],
+            "p99_ms": run["p99_ms"],
             "errors": sum(run["errors"].values()),
             "error_kinds": run["errors"],
-            "statuses": statuses,
-            "queries_min": min(queries) if queries else None,
-            "queries_max": max(queries) if queries else None,
-            "queries_median": statistics.median(queries) if queries else None,
+            "statuses": run["statuses"],
+            "queries_min": run["queries_min"],
+            "queries_max": run["queries_max"],
+            "queries_mean": run["queries_mean"],
             "peak_rss_mb": {str(pid): kb / 1024 for pid, kb in memory_peaks.get(name, {}).items()},
         }
         if name == "limit":
@@ -190,7 +184,8 @@ def dataset(database_url: str) -> dict[str, int]:
 def markdown(results: dict[str, Any]) -> str:
     meta = results["meta"]
     lines = [
-        f"Benchmark {meta['date']}: {meta['workers']} uvicorn workers, {meta['users']} connections, "
+        f"Benchmark {meta['date']}: {meta['workers']} gunicorn workers with {meta.get('threads', 1)} threads, "
+        f"{meta['users']} connections, "
         f"{meta['duration']:.0f} s per scenario; {meta['machine']}",
         "",
         "Dataset: " + ", ".join(f"{k.split('_', 1)[1]} {v:,}" for k, v in meta["dataset"].items()),

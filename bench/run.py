@@ -1,6 +1,7 @@
-"""``make bench``: the production ASGI server as deployed (uvicorn, ``intranet.settings.prod``, one
-worker per core, the full middleware) plus a Celery worker, against a seeded database and Redis,
-loaded on loopback by :mod:`bench.load`; then websocket delivery by :mod:`bench.ws`.
+"""``make bench``: the production servers as deployed (deploy/README.md: gunicorn for HTTP with
+``deploy/gunicorn.conf.py``, uvicorn for websockets, ``intranet.settings.prod``, the full
+middleware) plus a Celery worker, against a seeded database and Redis, loaded on loopback by
+:mod:`bench.load` (wrk); then websocket delivery by :mod:`bench.ws`.
 
     DATABASE_URL=... REDIS_URL=... python -m bench.run [--duration 20] [--users 16]
 
@@ -100,7 +101,7 @@ def wait_ready(base: str, proc: subprocess.Popen[bytes], log: Path, timeout: flo
 
 
 def worker_pids(master: int) -> list[int]:
-    """The uvicorn worker processes (children of the master that run Python)."""
+    """The worker processes of the gunicorn master (its children)."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -111,9 +112,7 @@ def worker_pids(master: int) -> list[int]:
             continue
         if int(stat.rsplit(")", 1)[1].split()[1]) != master:
             continue
-        with contextlib.suppress(OSError):
-            if b"spawn_main" in (entry / "cmdline").read_bytes():  # not the resource tracker
-                pids.append(int(entry.name))
+        pids.append(int(entry.name))
     return sorted(pids)
 
 
@@ -129,23 +128,29 @@ def memory(pid: int) -> dict[str, int]:
 
 
 class MemorySampler(threading.Thread):
-    """Peak RSS per worker per scenario, sampled twice a second."""
+    """Peak RSS per worker per scenario and the peak (VmHWM) of every worker, sampled twice a
+    second. The workers are looked up again on every sample, so a replaced worker is seen too."""
 
-    def __init__(self, pids: list[int], marker: Path) -> None:
+    def __init__(self, master: int, marker: Path) -> None:
         super().__init__(daemon=True)
-        self.pids, self.marker = pids, marker
+        self.master, self.marker = master, marker
         self.peaks: dict[str, dict[int, int]] = {}
+        self.hwm: dict[int, int] = {}
         self.stopped = threading.Event()
+
+    def sample(self) -> None:
+        with contextlib.suppress(OSError):
+            scenario = self.marker.read_text().strip()
+            for pid in worker_pids(self.master):
+                values = memory(pid)
+                self.hwm[pid] = max(self.hwm.get(pid, 0), values.get("VmHWM", 0))
+                if scenario:
+                    peaks = self.peaks.setdefault(scenario, {})
+                    peaks[pid] = max(peaks.get(pid, 0), values.get("VmRSS", 0))
 
     def run(self) -> None:
         while not self.stopped.is_set():
-            with contextlib.suppress(OSError):
-                scenario = self.marker.read_text().strip()
-                if scenario:
-                    peaks = self.peaks.setdefault(scenario, {})
-                    for pid in self.pids:
-                        rss = memory(pid).get("VmRSS", 0)
-                        peaks[pid] = max(peaks.get(pid, 0), rss)
+            self.sample()
             self.stopped.wait(0.5)
 
 
@@ -181,20 +186,35 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if static is not None and static.wait() != 0:
         raise SystemExit("collectstatic failed")
     port = args.port or free_port()
+    ws_port = free_port()
     base = f"http://127.0.0.1:{port}"
-    workers = args.workers or os.cpu_count() or 2
+    ws_base = f"http://127.0.0.1:{ws_port}"
+    workers = args.workers or 2 * (os.cpu_count() or 1)
+    web_env = {
+        **env, "PORT": str(port), "WEB_WORKERS": str(workers), "WEB_THREADS": str(args.threads),
+        "FORWARDED_ALLOW_IPS": "127.0.0.1",
+    }  # fmt: skip
+    gunicorn = [
+        str(BIN / "gunicorn"), "intranet.wsgi:application", "--config", str(ROOT / "deploy" / "gunicorn.conf.py"),
+        "--bind", f"127.0.0.1:{port}",
+    ]  # fmt: skip
     uvicorn = [
-        str(BIN / "uvicorn"), "intranet.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-        "--workers", str(workers), "--proxy-headers", "--forwarded-allow-ips", "*", "--no-access-log",
+        str(BIN / "uvicorn"), "intranet.asgi:application", "--host", "127.0.0.1", "--port", str(ws_port),
+        "--workers", str(os.cpu_count() or 1), "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1",
+        "--no-access-log",
     ]  # fmt: skip
     celery = [str(BIN / "celery"), "-A", "intranet", "worker", "--loglevel", "WARNING", "--concurrency", "1"]
+    # Tasks an earlier run left queued (the fan-out of its posts) would keep the worker busy
+    # during this run's scenarios.
+    subprocess.run([str(BIN / "celery"), "-A", "intranet", "purge", "-f"], cwd=ROOT, env=env, check=True)
     started = time.monotonic()
     with (
         process(celery, env, out / "celery.log"),
-        process(uvicorn, env, out / "server.log") as server,
+        process(gunicorn, web_env, out / "server.log") as server,
+        process(uvicorn, env, out / "realtime.log") as realtime,
     ):
         wait_ready(base, server, out / "server.log")
-        pids = worker_pids(server.pid)
+        wait_ready(ws_base, realtime, out / "realtime.log")
         plan_path = out / "plan.json"
         subprocess.run(
             [PYTHON, "-m", "bench.prepare", str(plan_path), "--users", str(args.sessions)],
@@ -204,7 +224,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raw_path = out / "raw.json"
         marker = Path(str(raw_path) + ".current")
         marker.write_text("")
-        sampler = MemorySampler(pids, marker)
+        sampler = MemorySampler(server.pid, marker)
         sampler.start()
         load = [
             PYTHON, "-m", "bench.load", str(plan_path), str(raw_path), "--base", base,
@@ -220,12 +240,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             try:
                 websocket = asyncio.run(
                     __import__("bench.ws", fromlist=["measure"]).measure(
-                        base=base, plan=plan, connections=args.ws_connections, posts=args.ws_posts
+                        base=base, ws_base=ws_base, plan=plan, connections=args.ws_connections, posts=args.ws_posts
                     )
                 )
             except Exception as error:
                 websocket = {"error": f"{type(error).__name__}: {error}"}
-        peak_hwm = {pid: memory(pid).get("VmHWM", 0) for pid in pids}
+        sampler.sample()
+        peak_hwm = sampler.hwm
     figures_job = figures_job_time(env, args) if args.figures_job else None
     raw = json.loads(raw_path.read_text())
     results = report.summarise(
@@ -236,6 +257,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         meta={
             "date": time.strftime("%Y-%m-%d %H:%M"),
             "workers": workers,
+            "threads": args.threads,
             "users": args.users,
             "duration": args.duration,
             "machine": report.machine(),
@@ -258,7 +280,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="Seconds per scenario.")
     parser.add_argument("--users", type=int, default=16, help="Concurrent connections.")
     parser.add_argument("--sessions", type=int, default=200, help="Signed-in people drawn for the load.")
-    parser.add_argument("--workers", type=int, default=0, help="uvicorn workers (default: one per core).")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: two per core).")
+    parser.add_argument("--threads", type=int, default=4, help="Threads per gunicorn worker (default 4).")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--ws-connections", type=int, default=1000)
     parser.add_argument("--ws-posts", type=int, default=5)

@@ -68,9 +68,10 @@ def _create_post(base: str, path: str, session: str, csrf: str, n: int) -> int:
 
 
 async def measure(
-    *, base: str, plan: dict[str, Any], connections: int, posts: int = 5, timeout: float = 30.0
+    *, base: str, ws_base: str, plan: dict[str, Any], connections: int, posts: int = 5, timeout: float = 30.0
 ) -> dict[str, Any]:
-    parts = urllib.parse.urlsplit(base)
+    """Sockets on ``ws_base`` (the realtime process), posts through ``base`` (the web process)."""
+    parts = urllib.parse.urlsplit(ws_base)
     url = f"ws://{parts.hostname}:{parts.port}/ws/"
     origin = f"https://{parts.hostname}:{parts.port}"
     topic = f"community.{plan['largest']['id']}"

@@ -71,7 +71,7 @@ MIDDLEWARE = [
     # Probes answer before host validation, the HTTPS redirect and sessions (see core/health.py).
     "intranet.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "servestatic.middleware.ServeStaticMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -27,7 +27,7 @@ LANGUAGE_COOKIE_HTTPONLY = True
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # One JSON object per log line unless LOG_FORMAT says otherwise: log shippers parse it as is.

@@ -69,7 +69,7 @@ def test_every_scenario_answers_within_the_query_budget(smoke_database: str, red
             "--seed-scale",
             "0.01",
             "--duration",
-            "1.5",
+            "2",
             "--users",
             "4",
             "--sessions",
