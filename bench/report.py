@@ -117,8 +117,9 @@ def check(results: dict[str, Any]) -> list[dict[str, Any]]:
             checks.append({"target": what, "value": None, "met": False, "miss": "not measured"})
             return
         met = value >= limit if at_least else value <= limit
+        # "ratio 0.199" must not read "0% short": one decimal for shortfalls, x for excesses.
         miss = (
-            "" if met else (f"{(limit - value) / limit:.0%} short" if at_least else f"{value / limit:.1f}x the limit")
+            "" if met else (f"{(limit - value) / limit:.1%} short" if at_least else f"{value / limit:.1f}x the target")
         )
         checks.append(
             {"target": what, "value": round(value, 3), "limit": limit, "unit": unit, "met": met, "miss": miss}
