@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from intranet.core.realtime import publish, user_group
+from intranet.core.realtime import publish, publish_many, user_group
 
 from .models import ROLE_RANK, Community, InboxItem, InboxSettings, Membership
 from .service_hours import ServiceHours, add_service_time
@@ -101,8 +101,7 @@ def announce_on_commit(
 
     def send() -> None:
         recipients = inbox_recipient_ids(communities, escalated=escalated) | extra
-        for uid in sorted(recipients):
-            publish(user_group(uid), {"type": "inbox.changed"})
+        publish_many((user_group(uid), {"type": "inbox.changed"}) for uid in sorted(recipients))
 
     transaction.on_commit(send)
 

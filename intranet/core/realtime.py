@@ -117,21 +117,38 @@ def aggregate(name: str) -> AggregateExpand | None:
 # Publishing -------------------------------------------------------------------------------------
 
 
-def _group_send(group: str, message: dict[str, Any]) -> None:
+#: How many group sends one batch keeps in flight, each on its own Redis connection (the pool
+#: allows 100, shared with a realtime process's consumers). 4,000 sends took 684 ms of CPU one at
+#: a time, 449 ms with 8 in flight and no less with 16 or 32.
+PUBLISH_CONCURRENCY = 8
+
+
+def _run_on_layer(sends: Callable[[Any], Awaitable[None]]) -> None:
+    """Run ``sends(layer)`` to completion from synchronous code (nothing without a layer)."""
     layer = get_channel_layer()
     if layer is None:
         return
-    send: Callable[[str, dict[str, Any]], Awaitable[None]] = layer.group_send
+
+    async def run() -> None:
+        await sends(layer)
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        async_to_sync(send)(group, message)
+        async_to_sync(run)()
         return
     # Sync code in a thread whose event loop is running (an async test calling a service directly,
     # Playwright's sync API): async_to_sync must not block that loop, so a helper thread sends.
-    worker = threading.Thread(target=async_to_sync(send), args=(group, message), name="realtime-publish")
+    worker = threading.Thread(target=async_to_sync(run), name="realtime-publish")
     worker.start()
     worker.join()
+
+
+def _group_send(group: str, message: dict[str, Any]) -> None:
+    async def send(layer: Any) -> None:
+        await layer.group_send(group, message)
+
+    _run_on_layer(send)
 
 
 def user_group(user_id: int) -> str:
@@ -145,6 +162,26 @@ def publish(group: str, event: dict[str, Any]) -> None:
     is still queued for it.
     """
     _group_send(group, {"type": EVENT_MESSAGE, "group": group, "event": event})
+
+
+def publish_many(events: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    """Send each ``(group, event)`` now, all from one event loop, up to
+    :data:`PUBLISH_CONCURRENCY` at a time.
+
+    For fan-outs (a new post's notifications reach thousands of people, each in their own group):
+    one :func:`publish` per group costs an ``async_to_sync`` round, about 1.7 ms of CPU each, so
+    4,000 of them kept a Celery worker busy for 6.6 s.
+    """
+    messages = [(group, {"type": EVENT_MESSAGE, "group": group, "event": event}) for group, event in events]
+    if not messages:
+        return
+
+    async def send(layer: Any) -> None:
+        for start in range(0, len(messages), PUBLISH_CONCURRENCY):
+            batch = messages[start : start + PUBLISH_CONCURRENCY]
+            await asyncio.gather(*(layer.group_send(group, message) for group, message in batch))
+
+    _run_on_layer(send)
 
 
 def publish_on_commit(group: str, event: dict[str, Any], *, using: str | None = None) -> None:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intranet.core.permissions import require
-from intranet.core.realtime import publish, user_group
+from intranet.core.realtime import publish_many, user_group
 from intranet.core.viewer import Viewer
 
 from .kinds import get_kind, scope_choices
@@ -102,8 +102,7 @@ def _unread_counts(user_ids: list[int]) -> dict[int, int]:
 
 
 def _publish_counts(counts: Mapping[int, int], user_ids: Iterable[int]) -> None:
-    for uid in user_ids:
-        publish(user_group(uid), {"type": CHANGED, "unread": counts.get(uid, 0)})
+    publish_many((user_group(uid), {"type": CHANGED, "unread": counts.get(uid, 0)}) for uid in user_ids)
 
 
 def notify(

@@ -18,7 +18,15 @@ from django.contrib.auth.models import AnonymousUser
 
 from intranet.core import realtime
 from intranet.core.consumers import LiveConsumer
-from intranet.core.realtime import publish, publish_on_commit, revoke, revoke_on_commit, topic_kind, user_group
+from intranet.core.realtime import (
+    publish,
+    publish_many,
+    publish_on_commit,
+    revoke,
+    revoke_on_commit,
+    topic_kind,
+    user_group,
+)
 from tests.core.ws import drain, subscribe
 from tests.factories import UserFactory
 
@@ -306,6 +314,31 @@ async def test_publish_from_sync_code_reaches_subscribers():
 
     assert await socket.receive_json_from() == {"type": "x.published", "id": 1}
     await socket.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_publish_many_sends_each_event_to_its_own_group_only():
+    me, other, third = await _user(), await _user(), await _user()
+    mine, theirs = await _socket(me), await _socket(other)
+    # More events than one batch keeps in flight, mine among the last.
+    events = [
+        (user_group(1_000_000 + n), {"type": "x.nobody", "n": n}) for n in range(realtime.PUBLISH_CONCURRENCY + 5)
+    ]
+    events += [
+        (user_group(me.pk), {"type": "x.count", "unread": 3}),
+        (user_group(other.pk), {"type": "x.count", "unread": 7}),
+    ]
+
+    await sync_to_async(publish_many)(iter(events))
+    await sync_to_async(publish_many)([])  # nothing to send: no error, no event
+
+    assert await drain(mine) == [{"type": "x.count", "unread": 3}]
+    assert await drain(theirs) == [{"type": "x.count", "unread": 7}]
+    third_socket = await _socket(third)
+    assert await drain(third_socket) == []
+    for socket in (mine, theirs, third_socket):
+        await socket.disconnect()
 
 
 # Presence and relayed messages -------------------------------------------------------------------

@@ -21,7 +21,7 @@ from channels.testing import WebsocketCommunicator
 
 from intranet.core import realtime
 from intranet.core.consumers import LiveConsumer
-from intranet.core.realtime import publish, revoke
+from intranet.core.realtime import PUBLISH_CONCURRENCY, publish, publish_many, revoke
 from tests.core.realtime_peer import StandIn, redis_layers
 from tests.core.ws import drain
 
@@ -111,4 +111,19 @@ async def test_an_idle_socket_survives_the_blocking_reads(redis_layer):
     await sync_to_async(publish)(f"user.{MAIN_USER}", {"type": "x.still-there"})
 
     assert await socket.receive_json_from(timeout=10) == {"type": "x.still-there"}
+    await socket.disconnect()
+
+
+@pytest.mark.asyncio
+async def test_publish_many_fans_out_through_redis(redis_layer):
+    """A notification fan-out: hundreds of user groups in one call, one event loop, batches in flight."""
+    socket = WebsocketCommunicator(LiveConsumer.as_asgi(), "/ws/")
+    socket.scope["user"] = StandIn(MAIN_USER)
+    assert (await socket.connect(timeout=10))[0]
+    others = [(f"user.{920_000 + n}", {"type": "x.count", "unread": n}) for n in range(2 * PUBLISH_CONCURRENCY + 1)]
+
+    await sync_to_async(publish_many)([*others, (f"user.{MAIN_USER}", {"type": "x.count", "unread": 42})])
+
+    assert await socket.receive_json_from(timeout=10) == {"type": "x.count", "unread": 42}
+    assert await drain(socket) == []
     await socket.disconnect()

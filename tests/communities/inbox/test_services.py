@@ -281,7 +281,7 @@ def test_escalate_needs_a_reason_and_is_audited_once(post, manager) -> None:
 def test_escalation_tells_the_coordinators(post, manager, staff_user, django_capture_on_commit_callbacks, monkeypatch):
     item = open_for_post(post)
     sent: list[str] = []
-    monkeypatch.setattr("communities.inbox.publish", lambda group, event: sent.append(group))
+    monkeypatch.setattr("communities.inbox.publish_many", lambda events: sent.extend(group for group, _event in events))
     with django_capture_on_commit_callbacks(execute=True):
         inbox_services.inbox_item_escalate(actor=manager, item=item, reason="Help")
     assert f"user.{staff_user.pk}" in sent and f"user.{manager.pk}" in sent
