@@ -118,9 +118,12 @@ def check(results: dict[str, Any]) -> list[dict[str, Any]]:
             return
         met = value >= limit if at_least else value <= limit
         # "ratio 0.199" must not read "0% short": one decimal for shortfalls, x for excesses.
-        miss = (
-            "" if met else (f"{(limit - value) / limit:.1%} short" if at_least else f"{value / limit:.1f}x the target")
-        )
+        if met:
+            miss = ""
+        elif not limit:
+            miss = f"{value:g}, target {limit:g}"
+        else:
+            miss = f"{(limit - value) / limit:.1%} short" if at_least else f"{value / limit:.1f}x the target"
         checks.append(
             {"target": what, "value": round(value, 3), "limit": limit, "unit": unit, "met": met, "miss": miss}
         )
@@ -213,6 +216,14 @@ def markdown(results: dict[str, Any]) -> str:
         f"p95 {ws['p95_ms']:.0f} ms, missing {ws['missing']}"
         if "p95_ms" in ws else str(ws.get("error") or ws.get("skipped") or ws)
     )]  # fmt: skip
+    if ws.get("per_post"):
+        lines.append(
+            "Per post (ms from the request): "
+            + "; ".join(
+                f"request {p['request_ms']:.0f}, first socket {p['first_ms']:.0f}, last {p['last_ms']:.0f}"
+                for p in ws["per_post"]
+            )
+        )
     lines.append(
         "Peak memory per worker (VmHWM): " + ", ".join(f"{mb:.0f} MB" for mb in results["worker_peak_mb"].values())
     )

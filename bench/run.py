@@ -154,6 +154,28 @@ class MemorySampler(threading.Thread):
             self.stopped.wait(0.5)
 
 
+def drain_celery(env: dict[str, str], timeout: float = 120.0) -> None:
+    """Drop the fan-out the post-create scenario queued and wait for the worker to finish what it
+    holds. That scenario creates about a thousand posts in the largest community within seconds,
+    i.e. millions of notification rows for Celery; left running, that backlog shares the two cores
+    with the websocket measurement and with the daily figures job."""
+    celery = str(BIN / "celery")
+    subprocess.run([celery, "-A", "intranet", "purge", "-f"], cwd=ROOT, env=env, capture_output=True, check=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answer = subprocess.run(
+            [celery, "-A", "intranet", "inspect", "active", "--json"],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        try:
+            busy = any(json.loads(answer.stdout.strip().splitlines()[-1]).values())
+        except (ValueError, IndexError, AttributeError):
+            busy = False
+        if not busy:
+            return
+        time.sleep(1)
+
+
 def figures_job_time(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     """Run the nightly community-figures job (issue 9) for one day, after the load, and return
     its wall time as measured inside the job (Django's start-up excluded)."""
@@ -237,6 +259,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         sampler.join()
         websocket: dict[str, Any] = {"skipped": "--ws-connections 0"}
         if args.ws_connections:
+            drain_celery(env)
             try:
                 websocket = asyncio.run(
                     __import__("bench.ws", fromlist=["measure"]).measure(

@@ -34,9 +34,13 @@ async def _wait_for_post(socket: Any, timeout: float) -> tuple[float, int] | Non
     deadline = time.monotonic() + timeout
     while (left := deadline - time.monotonic()) > 0:
         try:
-            message = json.loads(await asyncio.wait_for(socket.recv(), left))
+            raw = await asyncio.wait_for(socket.recv(), left)
         except (TimeoutError, websockets.ConnectionClosed):
             return None
+        # The client shares the cores with the servers: decode only what may be the post.
+        if "post.created" not in raw:
+            continue
+        message = json.loads(raw)
         if message.get("type") == "post.created":
             return time.monotonic(), int(message.get("post_id", 0))
     return None
@@ -86,6 +90,7 @@ async def measure(
         sockets += await asyncio.gather(*batch)
     open_seconds = time.monotonic() - opened
     latencies: list[float] = []
+    per_post: list[dict[str, float]] = []
     missing = 0
     statuses = []
     try:
@@ -97,11 +102,17 @@ async def measure(
                     _create_post, base, plan["scenarios"]["post_create"][0], plan["posting"][0], plan["csrf"], n
                 )
             )
+            answered = time.monotonic()
+            these = []
             for arrival in await asyncio.gather(*waiters):
                 if arrival is None:
                     missing += 1
                 else:
-                    latencies.append((arrival[0] - sent) * 1000)
+                    these.append((arrival[0] - sent) * 1000)
+            latencies += these
+            if these:
+                # The request's own time is part of every delivery (the event is sent on commit).
+                per_post.append({"request_ms": (answered - sent) * 1000, "first_ms": min(these), "last_ms": max(these)})
             await asyncio.sleep(0.5)
     finally:
         await asyncio.gather(*(socket.close() for socket in sockets), return_exceptions=True)
@@ -111,5 +122,6 @@ async def measure(
         "open_seconds": open_seconds,
         "post_statuses": statuses,
         "latencies_ms": latencies,
+        "per_post": per_post,
         "missing": missing,
     }
