@@ -50,7 +50,9 @@ from .permissions_posts import (
 )
 
 STREAM_PAGE_SIZE = 20
-COMMENT_PAGE_SIZE = 50
+#: Top-level comments per page of a post (each with up to REPLY_PREVIEW replies): 50 threads made
+#: the most-commented post of the reference data 245 KB of HTML and 82 ms of CPU per view.
+COMMENT_PAGE_SIZE = 20
 #: Replies shown per thread on the post page; the rest load on demand (at most REPLIES_MAX).
 REPLY_PREVIEW = 3
 REPLIES_MAX = 500
