@@ -154,13 +154,20 @@ class MemorySampler(threading.Thread):
             self.stopped.wait(0.5)
 
 
+def purge_celery(env: dict[str, str]) -> None:
+    """Drop every queued task (the fan-out of the benchmark's own posts)."""
+    subprocess.run(
+        [str(BIN / "celery"), "-A", "intranet", "purge", "-f"], cwd=ROOT, env=env, capture_output=True, check=True
+    )
+
+
 def drain_celery(env: dict[str, str], timeout: float = 120.0) -> None:
     """Drop the fan-out the post-create scenario queued and wait for the worker to finish what it
     holds. That scenario creates about a thousand posts in the largest community within seconds,
     i.e. millions of notification rows for Celery; left running, that backlog shares the two cores
     with the websocket measurement and with the daily figures job."""
+    purge_celery(env)
     celery = str(BIN / "celery")
-    subprocess.run([celery, "-A", "intranet", "purge", "-f"], cwd=ROOT, env=env, capture_output=True, check=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         answer = subprocess.run(
@@ -228,7 +235,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     celery = [str(BIN / "celery"), "-A", "intranet", "worker", "--loglevel", "WARNING", "--concurrency", "1"]
     # Tasks an earlier run left queued (the fan-out of its posts) would keep the worker busy
     # during this run's scenarios.
-    subprocess.run([str(BIN / "celery"), "-A", "intranet", "purge", "-f"], cwd=ROOT, env=env, check=True)
+    purge_celery(env)
     started = time.monotonic()
     with (
         process(celery, env, out / "celery.log"),

@@ -128,18 +128,14 @@ def _run_on_layer(sends: Callable[[Any], Awaitable[None]]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-
-    async def run() -> None:
-        await sends(layer)
-
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        async_to_sync(run)()
+        async_to_sync(sends)(layer)
         return
     # Sync code in a thread whose event loop is running (an async test calling a service directly,
     # Playwright's sync API): async_to_sync must not block that loop, so a helper thread sends.
-    worker = threading.Thread(target=async_to_sync(run), name="realtime-publish")
+    worker = threading.Thread(target=async_to_sync(sends), args=(layer,), name="realtime-publish")
     worker.start()
     worker.join()
 

@@ -320,7 +320,7 @@ async def test_publish_from_sync_code_reaches_subscribers():
 @pytest.mark.django_db(transaction=True)
 async def test_publish_many_sends_each_event_to_its_own_group_only():
     me, other, third = await _user(), await _user(), await _user()
-    mine, theirs = await _socket(me), await _socket(other)
+    mine, theirs, bystander = await _socket(me), await _socket(other), await _socket(third)
     # More events than one batch keeps in flight, mine among the last.
     events = [
         (user_group(1_000_000 + n), {"type": "x.nobody", "n": n}) for n in range(realtime.PUBLISH_CONCURRENCY + 5)
@@ -335,9 +335,12 @@ async def test_publish_many_sends_each_event_to_its_own_group_only():
 
     assert await drain(mine) == [{"type": "x.count", "unread": 3}]
     assert await drain(theirs) == [{"type": "x.count", "unread": 7}]
-    third_socket = await _socket(third)
-    assert await drain(third_socket) == []
-    for socket in (mine, theirs, third_socket):
+    assert await drain(bystander) == []
+
+    # Called from code whose event loop is running, it sends from a helper thread.
+    publish_many([(user_group(third.pk), {"type": "x.count", "unread": 1})])
+    assert await drain(bystander) == [{"type": "x.count", "unread": 1}]
+    for socket in (mine, theirs, bystander):
         await socket.disconnect()
 
 
