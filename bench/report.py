@@ -188,7 +188,7 @@ def dataset(database_url: str) -> dict[str, int]:
 def markdown(results: dict[str, Any]) -> str:
     meta = results["meta"]
     lines = [
-        f"Benchmark {meta['date']}: {meta['workers']} gunicorn workers with {meta.get('threads', 1)} threads, "
+        f"Benchmark {meta['date']}: {meta['workers']} gunicorn workers with {meta['threads']} threads, "
         f"{meta['users']} connections, "
         f"{meta['duration']:.0f} s per scenario; {meta['machine']}",
         "",

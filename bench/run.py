@@ -219,10 +219,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     base = f"http://127.0.0.1:{port}"
     ws_base = f"http://127.0.0.1:{ws_port}"
     workers = args.workers or 2 * (os.cpu_count() or 1)
-    web_env = {
-        **env, "PORT": str(port), "WEB_WORKERS": str(workers), "WEB_THREADS": str(args.threads),
-        "FORWARDED_ALLOW_IPS": "127.0.0.1",
-    }  # fmt: skip
+    # --bind below overrides the config's 0.0.0.0:$PORT: the benchmark listens on loopback only.
+    web_env = {**env, "WEB_WORKERS": str(workers), "WEB_THREADS": str(args.threads), "FORWARDED_ALLOW_IPS": "127.0.0.1"}
     gunicorn = [
         str(BIN / "gunicorn"), "intranet.wsgi:application", "--config", str(ROOT / "deploy" / "gunicorn.conf.py"),
         "--bind", f"127.0.0.1:{port}",
