@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -23,12 +22,9 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import CharField, DateTimeField, F, Q, QuerySet, Value
 from django.utils import timezone
 
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 
 from .models import ROLE_RANK, Community, CoordinatorScope, MemberMute, Membership
-
-if TYPE_CHECKING:
-    from intranet.accounts.models import User
 
 MEMBERSHIPS_KEY = "communities.memberships"
 PERMISSIONS_KEY = "communities.permissions"
@@ -477,6 +473,5 @@ def community_ids_where(viewer: Viewer, *, min_role: str = Role.MEMBER) -> list[
     )
 
 
-def as_viewer(actor: Viewer | User) -> Viewer:
-    """Services accept the request's viewer (reusing its maps) or a plain user (tasks, scripts)."""
-    return actor if isinstance(actor, Viewer) else Viewer(actor)
+# Re-exported: services import the one kernel helper from here.
+__all__ = ["as_viewer"]

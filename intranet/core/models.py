@@ -47,3 +47,49 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class OutboxEvent(models.Model):
+    """A domain event recorded in the same transaction as the change it describes.
+
+    The relay (:mod:`intranet.core.outbox`) hands it to its subscribers after commit; a row whose
+    ``relayed_at`` stays empty (the process died, the broker was down) is picked up again by the
+    periodic sweep, so a committed change never loses its side effects.
+    """
+
+    name = models.CharField(max_length=100)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    relayed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
+        indexes = [
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(relayed_at__isnull=True),
+                name="outbox_pending",
+            ),
+            models.Index(fields=["created_at"], name="outbox_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}#{self.pk}"
+
+
+class OutboxReceipt(models.Model):
+    """Proof that one subscriber handled one event: written in the subscriber's own transaction,
+    so running a delivery twice does its work once."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="+")
+    subscriber = models.CharField(max_length=100)
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outbox receipt")
+        verbose_name_plural = _("outbox receipts")
+        constraints = [models.UniqueConstraint(fields=["event", "subscriber"], name="outbox_receipt_once")]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber}@{self.event_id}"

@@ -63,3 +63,8 @@ class Viewer:
 def viewer_for(user: User | AnonymousUser | None) -> Viewer:
     """Build a viewer for code outside a request: tasks, consumers, management commands."""
     return Viewer(user)
+
+
+def as_viewer(actor: Viewer | User) -> Viewer:
+    """Services accept the request's viewer (reusing its maps) or a plain user (tasks, scripts)."""
+    return actor if isinstance(actor, Viewer) else Viewer(actor)

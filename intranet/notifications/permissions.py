@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db.models import QuerySet
 
 from intranet.core.viewer import Viewer
 
 from .models import Notification
-
-if TYPE_CHECKING:
-    from intranet.accounts.models import User
-
-
-def as_viewer(actor: Viewer | User) -> Viewer:
-    return actor if isinstance(actor, Viewer) else Viewer(actor)
 
 
 def can_view_notification(viewer: Viewer, notification: Notification) -> bool:

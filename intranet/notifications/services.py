@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 
 from intranet.core.permissions import require
 from intranet.core.realtime import publish_many, user_group
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 
 from .kinds import get_kind, scope_choices
 from .models import EMAIL_DELIVERIES, Delivery, Notification, Preference
-from .permissions import as_viewer, can_change_preferences, can_view_notification
+from .permissions import can_change_preferences, can_view_notification
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -1,0 +1,53 @@
+"""The public surface of communities for other apps (training, meetups, integrations).
+
+Other apps import communities only from here: models to point foreign keys at and to query by id,
+the platform role "coordinator", the community access rules, a few selectors, the
+``manager_appointed`` signal and the qualification registry. Everything else in communities is
+private and may move; import-linter enforces this contract in ``make test``.
+"""
+
+from __future__ import annotations
+
+from communities.models import ROLE_RANK, Category, Community, Membership, TaggedCommunity
+from communities.permissions import (
+    can_view_community,
+    community_ids_where,
+    coordinates_everything,
+    coordinator_reach,
+    is_coordinator,
+    role_map,
+    visible_communities,
+)
+from communities.qualifications import register_qualification_source
+from communities.selectors import (
+    community_get_for_viewer,
+    managed_communities_for_users,
+    manager_since_for_users,
+)
+from communities.selectors_canvas import canvas_completed_community_ids
+from communities.selectors_health import health_for_communities
+from communities.signals import manager_appointed
+from intranet.core.viewer import as_viewer
+
+__all__ = [
+    "ROLE_RANK",
+    "Category",
+    "Community",
+    "Membership",
+    "TaggedCommunity",
+    "as_viewer",
+    "can_view_community",
+    "canvas_completed_community_ids",
+    "community_get_for_viewer",
+    "community_ids_where",
+    "coordinates_everything",
+    "coordinator_reach",
+    "health_for_communities",
+    "is_coordinator",
+    "managed_communities_for_users",
+    "manager_appointed",
+    "manager_since_for_users",
+    "register_qualification_source",
+    "role_map",
+    "visible_communities",
+]
