@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Platform core")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The outbox relay sends its delivery task by name: register it in every process, not only
+        # in workers (Celery's autodiscovery runs lazily there).
+        from intranet.core import tasks  # noqa: F401
