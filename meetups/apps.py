@@ -8,12 +8,13 @@ class MeetupsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Meetup directory: notification kinds; tasks.py registers with Celery on import.
-        from meetups import notify, tasks  # noqa: F401
+        # The composition root of the app: notification kinds, outbox subscribers (registered on
+        # import) and the beat jobs (registered with Celery on import). Imported here, not at module
+        # level, because the models are not ready before ``ready()``.
+        from meetups.events import jobs as events_jobs  # noqa: F401  (beat jobs)
+        from meetups.events import notify as events_notify  # (registers subscribers)
+        from meetups.tandems import jobs as tandems_jobs  # noqa: F401  (beat job)
+        from meetups.tandems import notify as tandems_notify  # (registers subscribers)
 
-        notify.register()
-
-        # Network and tandems: notification kinds, and the Celery tasks outside tasks.py.
-        from meetups import notify_tandems, tasks_tandems  # noqa: F401
-
-        notify_tandems.register()
+        events_notify.register()
+        tandems_notify.register()

@@ -1,8 +1,10 @@
-"""Models of the meetups app, split by sub-domain; import them from here."""
+"""The model registry of the meetups app: every feature's models, imported so Django finds them.
 
-from .network import NetworkProfile
-from .organisations import ExternalPerson, Organisation
-from .series import (
+The models live in their feature packages (``meetups.events.models``, ...); their app label stays
+``meetups``, so tables and migrations are unchanged.
+"""
+
+from meetups.events.models import (
     RSVP,
     CalendarFeed,
     Format,
@@ -14,7 +16,9 @@ from .series import (
     MeetupTag,
     TaggedMeetupSeries,
 )
-from .tandems import PartnerCommunity, Tandem, TandemMeeting, TandemSuggestion
+from meetups.network.models import NetworkProfile
+from meetups.organisations.models import ExternalPerson, Organisation
+from meetups.tandems.models import PartnerCommunity, Tandem, TandemMeeting, TandemSuggestion
 
 __all__ = [
     "RSVP",

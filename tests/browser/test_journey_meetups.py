@@ -112,7 +112,7 @@ def test_phone_layout_and_full_event(browser, live_server, screenshots_dir: Path
     event = _catalogue()
     for person in (UserFactory.create(), UserFactory.create()):
         from intranet.core.viewer import Viewer
-        from meetups.services import rsvp_set
+        from meetups.events.services import rsvp_set
 
         rsvp_set(actor=Viewer(person), event_id=event.pk, status=RSVP.Status.GOING)
     me = UserFactory.create()

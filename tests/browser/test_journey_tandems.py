@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from intranet.notifications.models import Notification
 from meetups.models import Tandem
-from meetups.services_tandems import tandem_suggestions_refresh
+from meetups.tandems.services import tandem_suggestions_refresh
 from tests.browser.conftest import sign_in
 from tests.factories import UserFactory
 from tests.meetups.tandem_helpers import make_community

@@ -1,0 +1,36 @@
+"""Domain events of meetups, recorded in the outbox by the services (ids and primitives only).
+
+Consumers (:mod:`meetups.events.notify`) subscribe to them; the services import nothing that reacts.
+
+======================  ===================================  =========================================
+event                   payload                              recorded when
+======================  ===================================  =========================================
+``rsvp.promoted``       ``event_id``, ``user_ids``           people moved up from the waitlist
+``meetup.cancelled``    ``event_id``, ``actor_id``           an organiser cancelled a date
+``rsvp.reminded``       ``event_id``, ``user_ids``           answers were stamped for a reminder
+======================  ===================================  =========================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from intranet.core import outbox
+
+RSVP_PROMOTED = "rsvp.promoted"
+MEETUP_CANCELLED = "meetup.cancelled"
+RSVP_REMINDED = "rsvp.reminded"
+
+outbox.declare(RSVP_PROMOTED, MEETUP_CANCELLED, RSVP_REMINDED)
+
+
+def rsvp_promoted(*, event_id: int, user_ids: Sequence[int]) -> None:
+    outbox.record(RSVP_PROMOTED, event_id=event_id, user_ids=list(user_ids))
+
+
+def meetup_cancelled(*, event_id: int, actor_id: int | None) -> None:
+    outbox.record(MEETUP_CANCELLED, event_id=event_id, actor_id=actor_id)
+
+
+def rsvp_reminded(*, event_id: int, user_ids: Sequence[int]) -> None:
+    outbox.record(RSVP_REMINDED, event_id=event_id, user_ids=list(user_ids))
