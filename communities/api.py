@@ -18,7 +18,7 @@ from communities.permissions import (
     role_map,
     visible_communities,
 )
-from communities.qualifications import register_qualification_source
+from communities.qualifications import certificates_for, levels_for, register_qualification_source
 from communities.selectors import (
     community_get_for_viewer,
     managed_communities_for_users,
@@ -37,6 +37,7 @@ __all__ = [
     "TaggedCommunity",
     "as_viewer",
     "can_view_community",
+    "certificates_for",
     "canvas_completed_community_ids",
     "community_get_for_viewer",
     "community_ids_where",
@@ -44,6 +45,7 @@ __all__ = [
     "coordinator_reach",
     "health_for_communities",
     "is_coordinator",
+    "levels_for",
     "managed_communities_for_users",
     "manager_appointed",
     "manager_since_for_users",

@@ -14,14 +14,20 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from communities.api import Category, Community, Membership, managed_communities_for_users, visible_communities
+from communities.api import (
+    Category,
+    Community,
+    Membership,
+    certificates_for,
+    levels_for,
+    managed_communities_for_users,
+    visible_communities,
+)
 from intranet.accounts.models import TaggedSkill, User
 from intranet.accounts.text import normalise_query
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.viewer import Viewer
 from meetups.events.selectors import meetups_attended_by_users
-from training.selectors import certificates_for_users
-from training.selectors_levels import levels_for_users
 
 from .models import NetworkProfile
 from .permissions import can_ask_for_advice, can_view_network
@@ -130,8 +136,9 @@ def manager_cards(*, viewer: Viewer, users: Sequence[User]) -> list[ManagerCard]
     ):
         skills[object_id].append(name)
     communities = managed_communities_for_users(ids, visible_to=viewer)
-    certificates = certificates_for_users(ids)
-    levels = levels_for_users(ids)
+    # Training fills the qualification registry; meetups never imports training.
+    certificates = certificates_for(ids)
+    levels = levels_for(ids)
     meetups = meetups_attended_by_users(ids)
     cards = []
     for user in users:
