@@ -8,19 +8,27 @@ class TrainingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from communities.signals import manager_appointed
-
-        from . import notify
-        from .services_offer import on_manager_appointed
-
-        notify.register()
-        manager_appointed.connect(on_manager_appointed, dispatch_uid="training.basic_programme_offer")
-
-        # Exams, levels and circles: the qualification section of the profile page.
+        # Imported here, not at module level: the app registry is not ready when apps.py loads.
+        from communities.api import manager_appointed, register_qualification_source
         from intranet.accounts.profile_sections import register_profile_section
 
-        from . import admin_qualification, notify_qualification  # noqa: F401  (the import registers the admin)
+        from .certificates import jobs as certificate_jobs  # noqa: F401  (registers the beat task)
+        from .certificates import notify as certificate_notify
+        from .certificates.selectors import certificates_for_users
+        from .circles import jobs as circle_jobs  # noqa: F401  (registers the beat task)
+        from .exams import jobs as exam_jobs  # noqa: F401  (registers the beat task)
+        from .exams import notify as exam_notify
+        from .levels import notify as level_notify
+        from .levels.selectors import levels_for_users
         from .profile import training_profile_section
+        from .programmes import notify as programme_notify
+        from .programmes import offer  # noqa: F401  (registers the offer subscriber)
+        from .programmes.events import on_manager_appointed
+        from .sessions import jobs as session_jobs  # noqa: F401  (registers the beat task)
+        from .sessions import notify as session_notify
 
+        for module in (programme_notify, session_notify, certificate_notify, exam_notify, level_notify):
+            module.register()
+        manager_appointed.connect(on_manager_appointed, dispatch_uid="training.basic_programme_offer")
+        register_qualification_source(certificates=certificates_for_users, levels=levels_for_users)
         register_profile_section(training_profile_section, order=50)
-        notify_qualification.register()

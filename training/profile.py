@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 
-from .selectors import certificates_for_users
-from .selectors_levels import level_history_for_user
+from .certificates.selectors import certificates_for_users
+from .levels.selectors import level_history_for_user
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -23,7 +23,7 @@ def training_profile_section(request: HttpRequest, person: User) -> str:
     standing = level_history_for_user(person.pk)
     certificates = certificates_for_users([person.pk]).get(person.pk, [])
     return render_to_string(
-        "training/level_profile_section.html",
+        "training/levels/level_profile_section.html",
         {"standing": standing, "certificates": certificates, "person": person},
         request=request,
     )

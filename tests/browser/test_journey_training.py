@@ -21,8 +21,8 @@ from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.factories import UserFactory
 from tests.training.factories import ProgrammeFactory, SessionFactory, StepFactory
 from tests.training.qualification_helpers import make_exam
+from training.levels.services import level_save, level_set
 from training.models import Certificate, Level, LevelRight, Step, UserLevel
-from training.services_levels import level_save, level_set
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -133,8 +133,8 @@ def test_enrol_pass_exam_get_certificate_and_promotion(browser, live_server, scr
 
 def test_peer_learning_circle_join_start_and_check_in(browser, live_server, screenshots_dir):
     from tests.training.qualification_helpers import make_plan
+    from training.circles.services import circle_create, circle_join
     from training.models import CheckIn, Circle
-    from training.services_circles import circle_create, circle_join
 
     base = live_server.url
     people = UserFactory.create_batch(3)
@@ -168,8 +168,8 @@ def test_peer_learning_circle_join_start_and_check_in(browser, live_server, scre
 
 def test_free_text_grading_and_level_application(browser, live_server, screenshots_dir):
     from tests.training.qualification_helpers import correct_answers, make_grader
+    from training.exams.services import attempt_start, attempt_submit
     from training.models import Attempt
-    from training.services_exams import attempt_start, attempt_submit
 
     base = live_server.url
     coordinator = UserFactory.create(is_staff=True, display_name="Cora Coordinator", email="cora2@corp.example")

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 
 from intranet.accounts.models import User
 from tests.factories import UserFactory
+from training.circles.services import circle_plan_create
 from training.models import (
     Attempt,
     AttemptAnswer,
@@ -20,7 +21,6 @@ from training.models import (
     Step,
     Topic,
 )
-from training.services_circles import circle_plan_create
 
 
 def make_exam(

@@ -13,26 +13,25 @@ from intranet.core.models import AuditEntry
 from intranet.core.viewer import Viewer
 from tests.communities.factories import CommunityFactory
 from tests.factories import UserFactory
-from training.models import Attempt, AttemptAnswer, Circle, Level, LevelApplication, UserLevel
-from training.permissions_circles import can_manage_circle_members, can_view_circle, visible_circles
-from training.permissions_exams import (
+from tests.training.qualification_helpers import correct_answers, make_exam, make_plan
+from training.circles.permissions import can_manage_circle_members, can_view_circle, visible_circles
+from training.circles.services import circle_create, circle_member_add
+from training.exams.permissions import (
     can_grade,
     can_grade_answer,
     can_review_attempt,
     can_view_attempt,
     visible_attempts,
 )
-from training.permissions_levels import (
+from training.exams.services import answer_grade, attempt_start, attempt_submit
+from training.levels.permissions import (
     can_change_level_of,
     can_decide_level_application,
     can_view_level_application,
     visible_level_applications,
 )
-from training.services_circles import circle_create, circle_member_add
-from training.services_exams import answer_grade, attempt_start, attempt_submit
-from training.services_levels import level_application_decide, level_application_submit, level_set
-
-from .qualification_helpers import correct_answers, make_exam, make_plan
+from training.levels.services import level_application_decide, level_application_submit, level_set
+from training.models import Attempt, AttemptAnswer, Circle, Level, LevelApplication, UserLevel
 
 pytestmark = pytest.mark.django_db
 

@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from intranet.core.models import AuditEntry
 from tests.factories import UserFactory
-from training import permissions as perms
+from tests.training.conftest import ROLES, make_user, snapshot, viewer_of
+from tests.training.factories import ProgrammeFactory, SessionFactory, StepFactory
+from training.certificates import permissions as cert_perms
 from training.models import Certificate, Enrolment, Programme, Session, StepProgress
-from training.services_programmes import enrolment_create, exercise_submit
-from training.services_sessions import session_book
-
-from .conftest import ROLES, make_user, snapshot, viewer_of
-from .factories import ProgrammeFactory, SessionFactory, StepFactory
+from training.programmes import permissions as programme_perms
+from training.programmes.services import enrolment_create, exercise_submit
+from training.sessions import permissions as session_perms
+from training.sessions.services import session_book
 
 pytestmark = pytest.mark.django_db
 
@@ -229,23 +230,23 @@ def test_permission_matrix(client, world, role, action):
 def test_trainer_sees_draft_programme_of_own_session(world):
     trainer = make_user("trainer", world.draft_session)
     viewer = viewer_of(trainer)
-    assert perms.can_view_programme(viewer, world.draft)
-    assert perms.can_manage_session(viewer, world.draft_session)
-    assert not perms.can_manage_session(viewer, world.session)
+    assert programme_perms.can_view_programme(viewer, world.draft)
+    assert session_perms.can_manage_session(viewer, world.draft_session)
+    assert not session_perms.can_manage_session(viewer, world.session)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_view_predicates_agree_with_their_twins(world, role):
     viewer = viewer_of(make_user(role, world.session))
     programmes = list(Programme.objects.all())
-    visible = set(perms.visible_programmes(viewer, Programme.objects.all()).values_list("pk", flat=True))
-    assert {p.pk for p in programmes if perms.can_view_programme(viewer, p)} == visible
+    visible = set(programme_perms.visible_programmes(viewer, Programme.objects.all()).values_list("pk", flat=True))
+    assert {p.pk for p in programmes if programme_perms.can_view_programme(viewer, p)} == visible
     sessions = list(Session.objects.select_related("programme"))
-    visible = set(perms.visible_sessions(viewer, Session.objects.all()).values_list("pk", flat=True))
-    assert {s.pk for s in sessions if perms.can_view_session(viewer, s)} == visible
+    visible = set(session_perms.visible_sessions(viewer, Session.objects.all()).values_list("pk", flat=True))
+    assert {s.pk for s in sessions if session_perms.can_view_session(viewer, s)} == visible
     enrolments = list(Enrolment.objects.all())
-    visible = set(perms.visible_enrolments(viewer, Enrolment.objects.all()).values_list("pk", flat=True))
-    assert {e.pk for e in enrolments if perms.can_view_enrolment(viewer, e)} == visible
+    visible = set(programme_perms.visible_enrolments(viewer, Enrolment.objects.all()).values_list("pk", flat=True))
+    assert {e.pk for e in enrolments if programme_perms.can_view_enrolment(viewer, e)} == visible
     certs = list(Certificate.objects.all())
-    visible = set(perms.visible_certificates(viewer, Certificate.objects.all()).values_list("pk", flat=True))
-    assert {c.pk for c in certs if perms.can_view_certificate(viewer, c)} == visible
+    visible = set(cert_perms.visible_certificates(viewer, Certificate.objects.all()).values_list("pk", flat=True))
+    assert {c.pk for c in certs if cert_perms.can_view_certificate(viewer, c)} == visible

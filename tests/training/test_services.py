@@ -12,13 +12,15 @@ from django.utils import timezone
 from intranet.core.models import AuditEntry
 from intranet.notifications.models import Notification
 from tests.factories import UserFactory
-from training import notify
+from tests.training.conftest import viewer_of
+from tests.training.factories import SessionFactory
+from training.certificates import notify as certificate_notify
+from training.certificates.selectors import certificates_for_users, valid_certificate_exists
+from training.certificates.services import certificate_expiry_reminders_send, certificate_revoke
 from training.models import Certificate, Enrolment, SessionBooking, Step, StepProgress
-from training.selectors import certificates_for_users, valid_certificate_exists
-from training.services_certificates import certificate_expiry_reminders_send, certificate_revoke
-from training.services_hooks import step_complete_for_exam
-from training.services_programmes import enrolment_create, exercise_submit, step_mark_done
-from training.services_sessions import (
+from training.programmes.services import enrolment_create, exercise_submit, step_complete_for_exam, step_mark_done
+from training.sessions import notify as session_notify
+from training.sessions.services import (
     attendance_mark,
     booking_cancel,
     session_book,
@@ -26,9 +28,6 @@ from training.services_sessions import (
     session_reminders_send,
     session_update,
 )
-
-from .conftest import viewer_of
-from .factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +63,9 @@ def test_cancel_promotes_first_waitlisted_and_notifies(session, django_capture_o
     assert [rows[p.pk].position for p in people[3:]] == [1, 2]
     session.refresh_from_db()
     assert (session.booked_count, session.waitlist_count) == (2, 2)
-    note = Notification.objects.get(recipient=people[2], kind=notify.PROMOTED)
+    note = Notification.objects.get(recipient=people[2], kind=session_notify.PROMOTED)
     assert "Workshop" in note.params["session"]
-    assert not Notification.objects.filter(kind=notify.PROMOTED).exclude(recipient=people[2]).exists()
+    assert not Notification.objects.filter(kind=session_notify.PROMOTED).exclude(recipient=people[2]).exists()
 
 
 def test_leaving_the_waitlist_closes_the_gap(session):
@@ -104,7 +103,7 @@ def test_cancel_session_notifies_everyone_and_is_audited(session, coordinator, d
         book(p, session)
     with django_capture_on_commit_callbacks(execute=True):
         session_cancel(actor=viewer_of(coordinator), session=session, reason="Trainer ill")
-    assert set(Notification.objects.filter(kind=notify.CANCELLED).values_list("recipient_id", flat=True)) == {
+    assert set(Notification.objects.filter(kind=session_notify.CANCELLED).values_list("recipient_id", flat=True)) == {
         p.pk for p in people
     }
     entry = AuditEntry.objects.get(action="training.session_cancel")
@@ -141,7 +140,7 @@ def test_reminders_once_a_day_before(session, django_capture_on_commit_callbacks
             assert session_reminders_send() == 1
         with django_capture_on_commit_callbacks(execute=True):
             assert session_reminders_send() == 0
-    assert Notification.objects.filter(recipient=person, kind=notify.REMINDER).count() == 1
+    assert Notification.objects.filter(recipient=person, kind=session_notify.REMINDER).count() == 1
     assert any(person.email in m.to for m in mailoutbox)
 
 
@@ -170,7 +169,7 @@ def test_certificate_issued_when_all_required_steps_are_done(
     assert len(cert.code) == 12 and cert.code.isalnum() and cert.code.upper() == cert.code
     assert cert.expires_at is not None and 700 < (cert.expires_at - cert.issued_at).days < 740
     assert AuditEntry.objects.filter(action="training.certificate_issue", target_id=str(cert.pk)).count() == 1
-    assert Notification.objects.filter(recipient=learner, kind=notify.ISSUED).exists()
+    assert Notification.objects.filter(recipient=learner, kind=certificate_notify.ISSUED).exists()
     assert Enrolment.objects.get(user=learner).completed_at is not None
     # Running the exam hook again issues nothing new.
     step_complete_for_exam(user_id=learner.pk, exam_step_id=steps["exam"].pk)
@@ -220,7 +219,7 @@ def test_expiry_reminders_thirty_days_before_once(
         assert certificate_expiry_reminders_send() == 0
     with time_machine.travel(cert.expires_at - dt.timedelta(days=5), tick=False):
         assert certificate_expiry_reminders_send() == 0
-    assert Notification.objects.filter(recipient=learner, kind=notify.EXPIRING).count() == 1
+    assert Notification.objects.filter(recipient=learner, kind=certificate_notify.EXPIRING).count() == 1
     with time_machine.travel(cert.expires_at + dt.timedelta(days=1), tick=False):
         assert cert.status == Certificate.Status.EXPIRED
         assert not valid_certificate_exists(learner.pk, programme.pk)

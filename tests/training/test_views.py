@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from intranet.core.models import AuditEntry
 from tests.factories import UserFactory
+from tests.training.conftest import viewer_of
+from training.certificates.services import certificate_revoke
 from training.models import Certificate, Enrolment, Programme, Session, SessionBooking, Step, StepProgress
-from training.services_certificates import certificate_revoke
-from training.services_sessions import session_book
+from training.sessions.services import session_book
 
-from .conftest import viewer_of
 from .test_services import complete_everything
 
 pytestmark = pytest.mark.django_db
@@ -238,7 +238,7 @@ def test_programme_progress_and_cohorts(client, programme, steps, coordinator):
 
 
 def test_exercise_review(client, programme, steps, learner, coordinator):
-    from training.services_programmes import enrolment_create, exercise_submit
+    from training.programmes.services import enrolment_create, exercise_submit
 
     enrolment_create(actor=viewer_of(learner), programme=programme)
     progress = exercise_submit(actor=viewer_of(learner), step=steps["exercise"], answer="An answer")

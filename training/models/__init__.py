@@ -1,7 +1,11 @@
-"""Models of the training app, split by sub-domain; import them from here."""
+"""The training app's model registry: every feature's models, imported here so Django finds them.
 
-from .certificates import Certificate, new_certificate_code
-from .circles import (
+``models/certificates.py`` and ``models/sessions.py`` only keep the dotted paths that migration
+0001 uses for two field defaults.
+"""
+
+from training.certificates.models import Certificate, new_certificate_code
+from training.circles.models import (
     CIRCLE_MAX_MEMBERS,
     CIRCLE_MIN_MEMBERS,
     CheckIn,
@@ -11,10 +15,10 @@ from .circles import (
     CircleWeek,
     Retrospective,
 )
-from .exams import Attempt, AttemptAnswer, Choice, Exam, ExamTopicRule, Question, QuestionBank, Topic
-from .levels import EvidenceKind, Level, LevelApplication, LevelChange, LevelRight, UserLevel
-from .programmes import Enrolment, Programme, ProgrammeQuerySet, Step, StepProgress
-from .sessions import CalendarToken, Session, SessionBooking, SessionQuerySet, new_calendar_token
+from training.exams.models import Attempt, AttemptAnswer, Choice, Exam, ExamTopicRule, Question, QuestionBank, Topic
+from training.levels.models import EvidenceKind, Level, LevelApplication, LevelChange, LevelRight, UserLevel
+from training.programmes.models import Enrolment, Programme, ProgrammeQuerySet, Step, StepProgress
+from training.sessions.models import CalendarToken, Session, SessionBooking, SessionQuerySet, new_calendar_token
 
 __all__ = [
     "CIRCLE_MAX_MEMBERS",

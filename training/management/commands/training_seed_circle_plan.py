@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from training.circle_plans import circle_plan_ensure_default
+from training.circles.plans import circle_plan_ensure_default
 
 
 class Command(BaseCommand):

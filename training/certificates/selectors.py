@@ -1,0 +1,56 @@
+"""Reads of certificates: the contract other apps use (through ``training.api``) and the
+verification page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from intranet.core.viewer import Viewer
+
+from .models import Certificate
+from .permissions import visible_certificates
+
+
+def valid_certificates() -> QuerySet[Certificate]:
+    now = timezone.now()
+    return Certificate.objects.filter(revoked_at__isnull=True, superseded_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
+def certificates_for_users(user_ids: Iterable[int]) -> dict[int, list[Certificate]]:
+    """Valid certificates (not revoked, not expired) per user, programme selected; one query.
+
+    Users without one are missing from the map.
+    """
+    ids = list(set(user_ids))
+    result: dict[int, list[Certificate]] = defaultdict(list)
+    if not ids:
+        return {}
+    for cert in (
+        valid_certificates().filter(user_id__in=ids).select_related("programme").order_by("user_id", "issued_at", "id")
+    ):
+        result[cert.user_id].append(cert)
+    return dict(result)
+
+
+def valid_certificate_exists(user_id: int, programme_id: int) -> bool:
+    """Whether the person holds a valid certificate for the programme (one query)."""
+    return valid_certificates().filter(user_id=user_id, programme_id=programme_id).exists()
+
+
+def certificate_get_by_code(viewer: Viewer, code: str) -> Certificate:
+    """The certificate with ``code`` (case-insensitive) for the verification page; 404 otherwise."""
+    cert = (
+        visible_certificates(viewer, Certificate.objects.select_related("user", "programme", "revoked_by"))
+        .filter(code=code.strip().upper())
+        .first()
+    )
+    if cert is None:
+        raise Http404
+    return cert

@@ -1,0 +1,204 @@
+"""Level screens: the levels and one's standing, applying, the coordinators' queue and person page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from intranet.core.pagination import InvalidCursor
+from intranet.core.web import viewer_of as _viewer
+
+from . import selectors as sel
+from .models import Level, LevelApplication
+from .permissions import (
+    can_change_level_of,
+    can_decide_level_application,
+    can_manage_levels,
+    can_withdraw_level_application,
+)
+from .services import (
+    LevelError,
+    level_application_decide,
+    level_application_submit,
+    level_application_withdraw,
+    level_requirements,
+    level_set,
+)
+
+
+@login_required
+@require_GET
+def level_list(request: HttpRequest) -> HttpResponse:
+    """Every level with its rights and requirements, the viewer's level and applications."""
+    viewer = _viewer(request)
+    user_id = viewer.user_id
+    assert user_id is not None
+    levels = sel.level_list()
+    standing = sel.level_history_for_user(user_id)
+    applications = sel.applications_of_user(user_id)
+    return render(
+        request,
+        "training/levels/level_list.html",
+        {
+            "levels": levels,
+            "standing": standing,
+            "applications": applications,
+            "pending_level_ids": {a.level_id for a in applications if a.state == LevelApplication.State.SUBMITTED},
+            "can_manage": can_manage_levels(viewer),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def level_apply(request: HttpRequest, level_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    level = sel.level_get(level_id)
+    user_id = viewer.user_id
+    assert user_id is not None
+    error = ""
+    evidence_text = request.POST.get("evidence_text", "")
+    evidence_links = request.POST.get("evidence_links", "")
+    if request.method == "POST":
+        try:
+            level_application_submit(
+                actor=viewer, level=level, evidence_text=evidence_text, evidence_links=evidence_links
+            )
+        except LevelError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Your application was sent to the coordinators."))
+            return redirect("training:level_list")
+    return render(
+        request,
+        "training/levels/level_apply.html",
+        {
+            "level": level,
+            "requirements": level_requirements(user_id=user_id, level=level),
+            "error": error,
+            "evidence_text": evidence_text,
+            "evidence_links": evidence_links,
+        },
+    )
+
+
+@login_required
+@require_POST
+def level_application_withdraw_view(request: HttpRequest, application_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    application = sel.application_get_for_viewer(viewer, application_id)
+    if not can_withdraw_level_application(viewer, application):
+        raise PermissionDenied
+    level_application_withdraw(actor=viewer, application=application)
+    messages.success(request, _("Your application was withdrawn."))
+    return redirect("training:level_list")
+
+
+@login_required
+@require_GET
+def level_application_queue(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if not can_manage_levels(viewer):
+        raise PermissionDenied
+    handle = request.GET.get("handle", "").strip().lstrip("@")
+    if handle:
+        return redirect("training:level_person", handle=handle)
+    try:
+        page = sel.application_queue(viewer, cursor=request.GET.get("cursor"))
+        holders = sel.holders_page(cursor=request.GET.get("holders"))
+    except InvalidCursor:
+        return redirect("training:level_application_queue")
+    return render(request, "training/levels/level_queue.html", {"page": page, "holders": holders})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def level_application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    application = sel.application_get_for_viewer(viewer, application_id)
+    error = ""
+    note = request.POST.get("note", "")
+    if request.method == "POST":
+        if not can_decide_level_application(viewer, application):
+            raise PermissionDenied
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "decline"):
+            error = _("Choose to approve or to decline.")
+        else:
+            try:
+                level_application_decide(
+                    actor=viewer,
+                    application=application,
+                    approve=decision == "approve",
+                    note=note,
+                    override=request.POST.get("override") == "1",
+                )
+            except LevelError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, _("The decision was saved."))
+                return redirect("training:level_application_queue")
+    return render(
+        request,
+        "training/levels/level_application.html",
+        {
+            "application": application,
+            "requirements": level_requirements(user_id=application.user_id, level=application.level),
+            "can_decide": can_decide_level_application(viewer, application),
+            "error": error,
+            "note": note,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def level_person(request: HttpRequest, handle: str) -> HttpResponse:
+    """A coordinator's view of one person's level: requirements per level, promote or demote."""
+    viewer = _viewer(request)
+    if not can_manage_levels(viewer):
+        raise PermissionDenied
+    person = get_user_model().objects.filter(handle=handle, is_active=True).first()
+    if person is None:
+        raise Http404
+    error = ""
+    reason = request.POST.get("reason", "")
+    if request.method == "POST":
+        if not can_change_level_of(viewer, person.pk):
+            raise PermissionDenied
+        raw = request.POST.get("level", "")
+        target: Level | None = None
+        if raw:
+            target = Level.objects.filter(pk=raw).first() if raw.isdigit() else None
+            if target is None:
+                raise Http404
+        try:
+            level_set(
+                actor=viewer, user=person, level=target, reason=reason, override=request.POST.get("override") == "1"
+            )
+        except LevelError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("The level was changed."))
+            return redirect("training:level_person", handle=person.handle)
+    standing = sel.level_history_for_user(person.pk)
+    levels = sel.level_list()
+    checks = [(level, level_requirements(user_id=person.pk, level=level)) for level in levels]
+    return render(
+        request,
+        "training/levels/level_person.html",
+        {
+            "person": person,
+            "standing": standing,
+            "checks": checks,
+            "error": error,
+            "reason": reason,
+            "can_change": can_change_level_of(viewer, person.pk),
+        },
+    )

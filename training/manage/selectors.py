@@ -1,0 +1,93 @@
+"""Reads of the coordinator and trainer area: the overview, certified people, expiries, stuck
+learners and the CSV exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from django.db.models import Count, OuterRef, Subquery
+from django.utils import timezone
+
+from intranet.core.pagination import Page, keyset_page
+from intranet.core.viewer import Viewer
+from training.certificates.models import Certificate
+from training.certificates.selectors import valid_certificates
+from training.programmes.models import Enrolment, Programme, Step, StepProgress
+from training.programmes.permissions import visible_programmes
+from training.roles import can_view_training_reports, trainer_map
+from training.sessions.models import Session
+
+
+def manage_programmes(viewer: Viewer, *, cursor: str | None = None) -> Page[Programme]:
+    """Programmes for the coordinator area with enrolment and certificate counts (one query)."""
+    qs = visible_programmes(viewer, Programme.objects.all()).annotate(
+        enrolment_count=Count("enrolments", distinct=True),
+        step_count=Count("steps", distinct=True),
+    )
+    return keyset_page(qs, ordering=("title", "id"), cursor=cursor, page_size=50)
+
+
+def manage_sessions(viewer: Viewer, *, cursor: str | None = None, past: bool = False) -> Page[Session]:
+    """Sessions a trainer or coordinator manages: all for coordinators, their own for trainers."""
+    qs = Session.objects.select_related("programme")
+    if not can_view_training_reports(viewer):
+        qs = qs.filter(pk__in=trainer_map(viewer).session_ids)
+    now = timezone.now()
+    if past:
+        return keyset_page(qs.filter(starts_at__lt=now), ordering=("-starts_at", "-id"), cursor=cursor, page_size=50)
+    return keyset_page(qs.filter(starts_at__gte=now), ordering=("starts_at", "id"), cursor=cursor, page_size=50)
+
+
+def certified_people(*, programme_id: int | None = None, cursor: str | None = None) -> Page[Certificate]:
+    """Current valid certificates, newest first (one query)."""
+    qs = valid_certificates().select_related("user", "programme")
+    if programme_id:
+        qs = qs.filter(programme_id=programme_id)
+    return keyset_page(qs, ordering=("-issued_at", "-id"), cursor=cursor, page_size=50)
+
+
+def certificates_expiring(
+    *, days: int = 60, now: datetime | None = None, cursor: str | None = None
+) -> Page[Certificate]:
+    """Current certificates that expire within ``days``, soonest first (one query)."""
+    moment = now or timezone.now()
+    qs = Certificate.objects.filter(
+        revoked_at__isnull=True,
+        superseded_at__isnull=True,
+        expires_at__gt=moment,
+        expires_at__lte=moment + timedelta(days=days),
+    ).select_related("user", "programme")
+    return keyset_page(qs, ordering=("expires_at", "id"), cursor=cursor, page_size=50)
+
+
+def stuck_learners(*, days: int = 14, programme_id: int | None = None, cursor: str | None = None) -> Page[Enrolment]:
+    """Unfinished enrolments without progress for ``days`` days, longest-stuck first, with the step
+    they are on (the first required step not done) as ``current_step_title`` (one query)."""
+    cutoff = timezone.now() - timedelta(days=days)
+    next_step = (
+        Step.objects.filter(programme=OuterRef("programme_id"))
+        .exclude(
+            pk__in=StepProgress.objects.filter(
+                enrolment=OuterRef(OuterRef("pk")), state=StepProgress.State.DONE
+            ).values("step_id")
+        )
+        .order_by("position", "id")
+        .values("title")[:1]
+    )
+    qs = (
+        Enrolment.objects.filter(completed_at__isnull=True, last_progress_at__lt=cutoff)
+        .select_related("user", "programme")
+        .annotate(current_step_title=Subquery(next_step))
+    )
+    if programme_id:
+        qs = qs.filter(programme_id=programme_id)
+    return keyset_page(qs, ordering=("last_progress_at", "id"), cursor=cursor, page_size=50)
+
+
+def certified_for_export() -> Iterator[Certificate]:
+    """Every current valid certificate (holder and programme loaded), newest first, streamed in
+    chunks for the CSV export."""
+    return (
+        valid_certificates().select_related("user", "programme").order_by("-issued_at", "-id").iterator(chunk_size=500)
+    )

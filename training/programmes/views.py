@@ -1,0 +1,312 @@
+"""Programme screens: the catalogue, a programme and its steps for learners; creating and editing
+programmes and steps, cohorts, progress and exercise reviews for coordinators and trainers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from intranet.core.pagination import InvalidCursor
+from intranet.core.viewer import Viewer
+from intranet.core.web import apply_errors as _apply
+from intranet.core.web import viewer_of as _viewer
+from training import roles
+from training.sessions.permissions import can_create_session
+from training.web import csv_response, cursor_page, guard
+
+from . import permissions as perms
+from . import selectors as sel
+from .forms import CohortForm, ExerciseAnswerForm, ProgrammeForm, StepForm
+from .models import Programme, Step
+from .services import (
+    enrolment_create,
+    enrolment_set_cohort,
+    exercise_accept,
+    exercise_submit,
+    programme_create,
+    programme_update,
+    step_mark_done,
+    step_save,
+)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    try:
+        catalogue = sel.catalogue_for_viewer(viewer, cursor=request.GET.get("cursor"))
+    except InvalidCursor:
+        return redirect("training:index")
+    return render(
+        request,
+        "training/programmes/index.html",
+        {"catalogue": catalogue, "can_manage": roles.can_open_manage_area(viewer)},
+    )
+
+
+@login_required
+@require_GET
+def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    detail = sel.programme_detail_for_viewer(viewer, programme_id)
+    done = sum(1 for row in detail.steps if row.done)
+    return render(
+        request,
+        "training/programmes/programme_detail.html",
+        {
+            "detail": detail,
+            "programme": detail.programme,
+            "done": done,
+            "total": len(detail.steps),
+            "can_enrol": perms.can_enrol_programme(viewer, detail.programme) and detail.enrolment is None,
+            "can_edit": perms.can_edit_programme(viewer, detail.programme),
+        },
+    )
+
+
+@login_required
+@require_POST
+def programme_enrol(request: HttpRequest, programme_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    programme = sel.programme_get_for_viewer(viewer, programme_id)
+    enrolment_create(actor=viewer, programme=programme)
+    messages.success(request, _("You are enrolled. Start with the first step."))
+    return redirect(programme.get_absolute_url())
+
+
+@login_required
+@require_GET
+def step_detail(request: HttpRequest, programme_id: int, step_id: int) -> HttpResponse:
+    return _render_step(request, programme_id, step_id, ExerciseAnswerForm())
+
+
+def _render_step(
+    request: HttpRequest, programme_id: int, step_id: int, form: ExerciseAnswerForm, status: int = 200
+) -> HttpResponse:
+    viewer = _viewer(request)
+    detail = sel.step_detail_for_viewer(viewer, programme_id, step_id)
+    if detail.progress is not None and not form.is_bound:
+        form = ExerciseAnswerForm(initial={"answer": detail.progress.answer})
+    exam_url = None
+    if detail.step.kind == Step.Kind.EXAM:
+        exam_url = _exam_url(detail.step)
+    return render(
+        request,
+        "training/programmes/step_detail.html",
+        {"detail": detail, "step": detail.step, "programme": detail.programme, "form": form, "exam_url": exam_url},
+        status=status,
+    )
+
+
+def _exam_url(step: Step) -> str | None:
+    """The exam page of t2 for an exam step, if the exam exists and the URL is wired."""
+    exam_id = getattr(getattr(step, "exam", None), "pk", None)
+    if exam_id is None:
+        return None
+    try:
+        return reverse("training:exam_detail", args=[exam_id])
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+@require_POST
+def step_done(request: HttpRequest, programme_id: int, step_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    detail = sel.step_detail_for_viewer(viewer, programme_id, step_id)
+    try:
+        step_mark_done(actor=viewer, step=detail.step)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(detail.step.get_absolute_url())
+    messages.success(request, _("Step marked as done."))
+    if detail.next_id:
+        return redirect("training:step_detail", programme_id, detail.next_id)
+    return redirect(detail.programme.get_absolute_url())
+
+
+@login_required
+@require_POST
+def step_submit(request: HttpRequest, programme_id: int, step_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    detail = sel.step_detail_for_viewer(viewer, programme_id, step_id)
+    form = ExerciseAnswerForm(request.POST)
+    if not form.is_valid():
+        return _render_step(request, programme_id, step_id, form, status=400)
+    try:
+        exercise_submit(actor=viewer, step=detail.step, answer=form.cleaned_data["answer"])
+    except ValidationError as error:
+        form.add_error(
+            "answer" if hasattr(error, "error_dict") and "answer" in error.error_dict else None, error.messages
+        )
+        return _render_step(request, programme_id, step_id, form, status=400)
+    messages.success(request, _("Your answer was submitted."))
+    return redirect(detail.step.get_absolute_url())
+
+
+# Coordinators and trainers ---------------------------------------------------------------------
+
+
+@guard(perms.can_manage_programmes)
+@require_http_methods(["GET", "POST"])
+def programme_create_view(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = programme_create(actor=viewer, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Programme created. Now add its steps."))
+            return redirect("training:manage_programme", programme.pk)
+    return render(
+        request,
+        "training/programmes/programme_form.html",
+        {"form": form, "programme": None},
+        status=400 if form.errors else 200,
+    )
+
+
+def _programme_for_manage(viewer: Viewer, programme_id: int) -> Programme:
+    if not roles.can_view_training_reports(viewer):
+        raise PermissionDenied
+    return sel.programme_get_for_viewer(viewer, programme_id)
+
+
+@guard(perms.can_manage_programmes)
+@require_http_methods(["GET", "POST"])
+def programme_edit_view(request: HttpRequest, programme_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    programme = sel.programme_get_for_viewer(viewer, programme_id)
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme_update(actor=viewer, programme=programme, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Programme saved."))
+            return redirect("training:manage_programme", programme.pk)
+    return render(
+        request,
+        "training/programmes/programme_form.html",
+        {"form": form, "programme": programme},
+        status=400 if form.errors else 200,
+    )
+
+
+@guard(roles.can_view_training_reports)
+@require_GET
+def manage_programme(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Steps, sessions, cohorts, learners' progress and exercises waiting for review."""
+    viewer = _viewer(request)
+    programme = _programme_for_manage(viewer, programme_id)
+    cohort = request.GET.get("cohort", "")
+    learners = cursor_page(request, lambda c: sel.programme_progress(programme, cohort=cohort, cursor=c))
+    steps, sessions = sel.programme_steps_and_sessions(programme)
+    return render(
+        request,
+        "training/programmes/manage_programme.html",
+        {
+            "programme": programme,
+            "steps": steps,
+            "step_count": len(steps),
+            "sessions": sessions,
+            "cohorts": sel.programme_cohorts(programme),
+            "cohort": cohort,
+            "learners": learners,
+            "reviews": sel.exercises_to_review(viewer, programme),
+            "can_edit": perms.can_edit_programme(viewer, programme),
+            "can_add_session": can_create_session(viewer, programme),
+            "cohort_form": CohortForm(),
+        },
+    )
+
+
+@guard(roles.can_view_training_reports)
+@require_GET
+def enrolments_csv(request: HttpRequest, programme_id: int) -> StreamingHttpResponse:
+    viewer = _viewer(request)
+    programme = _programme_for_manage(viewer, programme_id)
+    total, rows = sel.enrolments_for_export(programme)
+    return csv_response(
+        f"enrolments-{programme.pk}.csv",
+        [
+            _("Name"),
+            _("E-mail"),
+            _("Cohort"),
+            _("Enrolled"),
+            _("Steps done"),
+            _("Steps"),
+            _("Last progress"),
+            _("Completed"),
+        ],
+        (
+            [
+                e.user.display_name,
+                e.user.email,
+                e.cohort,
+                e.enrolled_at.date().isoformat(),
+                e.steps_done,
+                total,
+                e.last_progress_at.date().isoformat(),
+                e.completed_at.date().isoformat() if e.completed_at else "",
+            ]
+            for e in rows
+        ),
+    )
+
+
+@guard(perms.can_set_cohort)
+@require_POST
+def enrolment_cohort_view(request: HttpRequest, programme_id: int, enrolment_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    enrolment = sel.enrolment_get_for_cohort(programme_id, enrolment_id)
+    form = CohortForm(request.POST)
+    if form.is_valid():
+        enrolment_set_cohort(actor=viewer, enrolment=enrolment, cohort=form.cleaned_data["cohort"])
+        messages.success(request, _("Cohort saved."))
+    else:
+        messages.error(request, _("Please give a cohort name."))
+    return redirect("training:manage_programme", programme_id)
+
+
+@guard(perms.can_manage_programmes)
+@require_http_methods(["GET", "POST"])
+def step_edit_view(request: HttpRequest, programme_id: int, step_id: int | None = None) -> HttpResponse:
+    viewer = _viewer(request)
+    programme = sel.programme_get_for_viewer(viewer, programme_id)
+    step = sel.step_get_for_edit(programme, step_id) if step_id is not None else None
+    form = StepForm(request.POST or None, instance=step)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = step_save(actor=viewer, programme=programme, data=form.cleaned_data, step=step)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Step “%(title)s” saved.") % {"title": saved.title})
+            return redirect("training:manage_programme", programme.pk)
+    return render(
+        request,
+        "training/programmes/step_form.html",
+        {"form": form, "programme": programme, "step": step},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def exercise_accept_view(request: HttpRequest, progress_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    progress = sel.exercise_get_for_review(viewer, progress_id)
+    exercise_accept(actor=viewer, progress=progress)
+    messages.success(request, _("Answer accepted."))
+    return redirect("training:manage_programme", progress.step.programme_id)

@@ -1,0 +1,30 @@
+"""Domain events of sessions and bookings, recorded in the outbox with the change.
+
+Subscribers: :mod:`training.sessions.notify`.
+"""
+
+from __future__ import annotations
+
+from intranet.core import outbox
+
+from .models import Session, SessionBooking
+
+BOOKING_PROMOTED = "session_booking.promoted"
+BOOKING_REMINDED = "session_booking.reminded"
+SESSION_CANCELLED = "training_session.cancelled"
+
+outbox.declare(BOOKING_PROMOTED, BOOKING_REMINDED, SESSION_CANCELLED)
+
+
+def booking_promoted(booking: SessionBooking) -> None:
+    """A waitlisted person got a seat."""
+    outbox.record(BOOKING_PROMOTED, booking_id=booking.pk, session_id=booking.session_id, user_id=booking.user_id)
+
+
+def booking_reminded(booking_id: int) -> None:
+    """A booking was stamped for its reminder (the session starts within a day)."""
+    outbox.record(BOOKING_REMINDED, booking_id=booking_id)
+
+
+def session_cancelled(session: Session, *, actor_id: int | None) -> None:
+    outbox.record(SESSION_CANCELLED, session_id=session.pk, actor_id=actor_id)

@@ -1,0 +1,98 @@
+"""Input shapes of the session screens: a session's settings and its cancellation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from training.forms import BootstrapMixin
+from training.programmes.models import Programme, Step
+
+from .models import Session
+from .selectors import trainer_ids_by_email
+
+COMMON_ZONES = ("Europe/Berlin", "Europe/London", "UTC", "America/New_York", "Asia/Shanghai")
+
+
+def _zone_choices() -> list[tuple[str, str]]:
+    rest = sorted(z for z in available_timezones() if z not in COMMON_ZONES and "/" in z)
+    return [(z, z) for z in (*COMMON_ZONES, *rest)]
+
+
+class SessionForm(BootstrapMixin, forms.ModelForm):
+    online_url = forms.URLField(label=gettext_lazy("Online link"), required=False, assume_scheme="https")
+    starts_at = forms.DateTimeField(
+        label=gettext_lazy("Starts at (local time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=gettext_lazy("In the time zone below."),
+    )
+    time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), choices=())
+    trainers_text = forms.CharField(
+        label=gettext_lazy("Trainers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("E-mail addresses, one per line or separated by commas."),
+    )
+
+    class Meta:
+        model = Session
+        fields = (
+            "title",
+            "description",
+            "starts_at",
+            "time_zone",
+            "duration_minutes",
+            "place",
+            "online_url",
+            "capacity",
+            "step",
+        )
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, programme: Programme, can_set_trainers: bool = True, **kwargs: Any) -> None:
+        instance: Session | None = kwargs.get("instance")
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = _zone_choices()  # type: ignore[attr-defined]
+        self.fields["step"].queryset = Step.objects.filter(programme=programme, kind=Step.Kind.SESSION).order_by(  # type: ignore[attr-defined]
+            "position", "id"
+        )
+        if instance is not None and instance.pk:
+            # Show the stored instant in the session's own zone, as the trainer planned it.
+            self.initial["starts_at"] = instance.local_starts_at.replace(tzinfo=None)
+            self.initial["trainers_text"] = "\n".join(u.email for u in instance.trainers.order_by("email"))
+        if not can_set_trainers:
+            del self.fields["trainers_text"]
+        self.trainer_ids: list[int] = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, zone = data.get("starts_at"), data.get("time_zone")
+        if isinstance(starts, datetime) and zone:
+            naive = timezone.make_naive(starts) if timezone.is_aware(starts) else starts
+            aware = naive.replace(tzinfo=ZoneInfo(zone))
+            if aware <= timezone.now() and not (self.instance and self.instance.pk):
+                self.add_error("starts_at", _("Please choose a time in the future."))
+            data["starts_at"] = aware
+        if not data.get("place") and not data.get("online_url"):
+            self.add_error("place", _("Please give a place or an online link."))
+        if "trainers_text" in self.fields:
+            emails = [
+                e.strip().lower() for e in (data.get("trainers_text") or "").replace(",", "\n").split() if e.strip()
+            ]
+            self.trainer_ids, missing = trainer_ids_by_email(emails)
+            if missing:
+                self.add_error(
+                    "trainers_text", _("Nobody has these e-mail addresses: %(list)s") % {"list": ", ".join(missing)}
+                )
+        return data
+
+
+class CancelSessionForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason (sent to everyone booked)"), max_length=300, required=False)

@@ -1,0 +1,92 @@
+"""Reads of sessions and bookings: the session page, rosters and the calendar feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.utils import timezone
+
+from intranet.core.viewer import Viewer
+
+from .models import CalendarToken, Session, SessionBooking
+from .permissions import can_view_session_bookings, visible_sessions
+
+
+def session_get_for_viewer(viewer: Viewer, session_id: int, *, for_update: bool = False) -> Session:
+    session = (
+        visible_sessions(viewer, Session.objects.select_related("programme", "step")).filter(pk=session_id).first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+@dataclass
+class SessionDetail:
+    session: Session
+    trainers: list
+    booking: SessionBooking | None
+    roster: list[SessionBooking] | None
+
+
+def session_detail_for_viewer(viewer: Viewer, session_id: int) -> SessionDetail:
+    """Session, trainers, my booking; for its trainers and coordinators the roster (booked, then
+    the waitlist in order). Four or five queries."""
+    session = session_get_for_viewer(viewer, session_id)
+    trainers = list(session.trainers.order_by("display_name", "id"))
+    booking = SessionBooking.objects.filter(session=session, user_id=viewer.user_id or 0).first()
+    roster = None
+    if can_view_session_bookings(viewer, session):
+        roster = session_roster(session)
+    return SessionDetail(session=session, trainers=trainers, booking=booking, roster=roster)
+
+
+def session_roster(session: Session, *, include_cancelled: bool = False) -> list[SessionBooking]:
+    """Booked people (by name), then the waitlist by position; one query."""
+    statuses = [SessionBooking.Status.BOOKED, SessionBooking.Status.WAITLISTED]
+    if include_cancelled:
+        statuses.append(SessionBooking.Status.CANCELLED)
+    rows = list(SessionBooking.objects.filter(session=session, status__in=statuses).select_related("user"))
+    order: dict[str, int] = {
+        SessionBooking.Status.BOOKED: 0,
+        SessionBooking.Status.WAITLISTED: 1,
+        SessionBooking.Status.CANCELLED: 2,
+    }
+    rows.sort(key=lambda b: (order[b.status], b.position or 0, b.user.display_name.lower(), b.pk))
+    return rows
+
+
+def feed_sessions_for_token(token: str) -> tuple[int, list[Session]] | None:
+    """Sessions (booked, not cancelled; from 30 days back) of the person owning ``token``; ``None``
+    for an unknown token. Two queries."""
+    row = CalendarToken.objects.filter(token=token).select_related("user").first()
+    if row is None or not row.user.is_active:
+        return None
+    sessions = list(
+        Session.objects.filter(
+            bookings__user_id=row.user_id,
+            bookings__status=SessionBooking.Status.BOOKED,
+            starts_at__gte=timezone.now() - timedelta(days=30),
+        )
+        .select_related("programme")
+        .order_by("starts_at", "id")[:500]
+    )
+    return row.user_id, sessions
+
+
+def trainer_ids_by_email(emails: list[str]) -> tuple[list[int], list[str]]:
+    """Active people with these e-mail addresses (case-insensitive): their ids, sorted, and the
+    addresses nobody has (one query)."""
+    wanted = [e.strip().lower() for e in emails if e.strip()]
+    found = {
+        email.lower(): pk
+        for email, pk in get_user_model().objects.filter(email__in=wanted, is_active=True).values_list("email", "pk")
+    }
+    return sorted(set(found.values())), [e for e in wanted if e not in found]
+
+
+def bookings_of_session(session: Session, booking_ids: list[int]) -> dict[int, SessionBooking]:
+    return {b.pk: b for b in SessionBooking.objects.filter(session=session, pk__in=booking_ids)}
