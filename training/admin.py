@@ -1,6 +1,6 @@
 """Django admin for authoring exams, levels and circle plans (coordinators with admin access).
 
-Saving a level re-syncs the auth groups that carry the level's rights, like the level service does.
+Saving a level goes through :func:`training.levels.services.level_save` (audit row, rights groups).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .levels.services import level_groups_sync
+from .levels.services import level_save
 from .models import Choice, CirclePlan, CircleWeek, Exam, ExamTopicRule, Level, Question, QuestionBank, Topic
 
 
@@ -55,9 +55,9 @@ class LevelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("rank", "name", "min_manager_months", "evidence")
     filter_horizontal = ("required_programmes",)
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        level_groups_sync()
+    def save_model(self, request: HttpRequest, obj: Level, form: Any, change: bool) -> None:
+        # Through the service: the same permission check, audit row and rights-group sync.
+        level_save(actor=request.user, level=obj)  # type: ignore[arg-type]
 
 
 class CircleWeekInline(admin.StackedInline):  # type: ignore[type-arg]

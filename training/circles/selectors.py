@@ -28,12 +28,6 @@ def my_circles(viewer: Viewer, *, cursor: str | None = None, page_size: int = 20
     return keyset_page(qs, ordering=("-created_at", "-id"), cursor=cursor, page_size=page_size)
 
 
-def all_circles(*, cursor: str | None = None, page_size: int = 30) -> Page[Circle]:
-    """Every circle (coordinators' overview)."""
-    qs = Circle.objects.select_related("plan")
-    return keyset_page(qs, ordering=("-created_at", "-id"), cursor=cursor, page_size=page_size)
-
-
 @dataclass
 class CirclePage:
     circle: Circle
@@ -76,7 +70,3 @@ def circle_page(viewer: Viewer, circle_id: int) -> CirclePage:
         )
         page.my_retrospective = next((r for r in page.retrospectives if r.user_id == viewer.user_id), None)
     return page
-
-
-def plan_weeks(circle: Circle) -> list[CircleWeek]:
-    return list(CircleWeek.objects.filter(plan_id=circle.plan_id).order_by("number"))

@@ -12,7 +12,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from intranet.core.markdown import render_markdown
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
@@ -195,11 +194,6 @@ def attempt_review(viewer: Viewer, attempt_id: int) -> tuple[Attempt, list[Revie
     return attempt, rows
 
 
-def my_attempts(viewer: Viewer, *, cursor: str | None = None, page_size: int = 20) -> Page[Attempt]:
-    qs = Attempt.objects.filter(user_id=viewer.user_id or 0).select_related("exam")
-    return keyset_page(qs, ordering=("-started_at", "-id"), cursor=cursor, page_size=page_size)
-
-
 # Grading ------------------------------------------------------------------------------------------
 
 
@@ -224,10 +218,6 @@ def answer_get_for_grading(viewer: Viewer, answer_id: int) -> AttemptAnswer:
     )
     assert answer is not None
     return answer
-
-
-def render_text(source: str) -> str:
-    return render_markdown(source).html
 
 
 # Authoring ----------------------------------------------------------------------------------------

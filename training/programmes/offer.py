@@ -7,7 +7,7 @@ the subscriber below makes the offer in a worker.
 from __future__ import annotations
 
 from intranet.core.outbox import Event, subscriber
-from training.certificates.models import Certificate
+from training.certificates.selectors import valid_certificate_exists
 
 from . import events
 from .models import Enrolment, Programme
@@ -15,7 +15,8 @@ from .notify import notify_programme_offer
 
 
 def basic_programme_offer(*, user_id: int, community_id: int) -> bool:
-    """Offer the published basic programme to ``user_id`` unless already enrolled or certified.
+    """Offer the published basic programme to ``user_id`` unless enrolled or holding a valid
+    certificate of it.
 
     Idempotent: the notification's event key is per person and programme, so a second appointment
     (another community) does not offer it again. Returns whether an offer was sent.
@@ -25,7 +26,7 @@ def basic_programme_offer(*, user_id: int, community_id: int) -> bool:
         return False
     if Enrolment.objects.filter(user_id=user_id, programme=programme).exists():
         return False
-    if Certificate.objects.filter(user_id=user_id, programme=programme, revoked_at__isnull=True).exists():
+    if valid_certificate_exists(user_id, programme.pk):
         return False
     notify_programme_offer(user_id=user_id, programme_id=programme.pk, community_id=community_id)
     return True

@@ -86,7 +86,3 @@ def trainer_ids_by_email(emails: list[str]) -> tuple[list[int], list[str]]:
         for email, pk in get_user_model().objects.filter(email__in=wanted, is_active=True).values_list("email", "pk")
     }
     return sorted(set(found.values())), [e for e in wanted if e not in found]
-
-
-def bookings_of_session(session: Session, booking_ids: list[int]) -> dict[int, SessionBooking]:
-    return {b.pk: b for b in SessionBooking.objects.filter(session=session, pk__in=booking_ids)}

@@ -35,25 +35,29 @@ def test_new_manager_is_offered_the_basic_programme_once(basic, django_capture_o
     assert note.params["programme"] == "Community manager basics"
     assert note.url == basic.get_absolute_url()
     # Appointed in another community, or the signal delivered twice: still one offer.
-    manager_appointed.send(sender=None, community_id=second.pk, user_id=manager.pk)
-    manager_appointed.send(sender=None, community_id=first.pk, user_id=manager.pk)
+    # (The receiver records an outbox event; the offer runs once the event is relayed on commit.)
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_appointed.send(sender=None, community_id=second.pk, user_id=manager.pk)
+        manager_appointed.send(sender=None, community_id=first.pk, user_id=manager.pk)
     assert offers(manager).count() == 1
 
 
-def test_no_offer_when_already_enrolled_or_certified(basic):
+def test_no_offer_when_already_enrolled_or_certified(basic, django_capture_on_commit_callbacks):
     enrolled, certified = UserFactory.create_batch(2)
     Enrolment.objects.create(user=enrolled, programme=basic)
     Certificate.objects.create(user=certified, programme=basic)
     community = CommunityFactory.create()
-    for person in (enrolled, certified):
-        manager_appointed.send(sender=None, community_id=community.pk, user_id=person.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in (enrolled, certified):
+            manager_appointed.send(sender=None, community_id=community.pk, user_id=person.pk)
     assert not Notification.objects.filter(kind=notify.OFFER).exists()
 
 
-def test_no_offer_without_a_published_basic_programme(db):
+def test_no_offer_without_a_published_basic_programme(db, django_capture_on_commit_callbacks):
     ProgrammeFactory.create(is_basic=True, published=False)
     manager = UserFactory.create()
-    manager_appointed.send(sender=None, community_id=CommunityFactory.create().pk, user_id=manager.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_appointed.send(sender=None, community_id=CommunityFactory.create().pk, user_id=manager.pk)
     assert not offers(manager).exists()
 
 
