@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from intranet.accounts.models import User
+from intranet.accounts.permissions import visible_users
 from intranet.core.markdown import render_markdown
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
 
-from .models import CheckIn, Circle, CircleMember, CircleWeek, Retrospective
+from .models import CheckIn, Circle, CircleMember, CirclePlan, CircleWeek, Retrospective
 from .permissions import can_read_circle_checkins, can_view_circle, circle_ids, visible_circles
 
 
@@ -70,3 +72,15 @@ def circle_page(viewer: Viewer, circle_id: int) -> CirclePage:
         )
         page.my_retrospective = next((r for r in page.retrospectives if r.user_id == viewer.user_id), None)
     return page
+
+
+def plan_list() -> list[CirclePlan]:
+    """Every circle plan by title, for the "start a circle" form (one query)."""
+    return list(CirclePlan.objects.order_by("title", "id"))
+
+
+def person_by_handle(viewer: Viewer, handle: str) -> User | None:
+    """The active person behind ``handle`` for assigning to a circle, or ``None`` (one query)."""
+    if not handle:
+        return None
+    return visible_users(viewer, User.objects.all()).filter(handle=handle).first()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +14,7 @@ from intranet.core.pagination import InvalidCursor
 from intranet.core.web import viewer_of as _viewer
 
 from . import selectors as sel
-from .models import CIRCLE_MAX_MEMBERS, CIRCLE_MIN_MEMBERS, CirclePlan
+from .models import CIRCLE_MAX_MEMBERS, CIRCLE_MIN_MEMBERS
 from .permissions import (
     can_check_in,
     can_form_circles,
@@ -65,7 +64,7 @@ def circle_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def circle_create_view(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    plans = list(CirclePlan.objects.order_by("title", "id"))
+    plans = sel.plan_list()
     error = ""
     data = {"name": request.POST.get("name", ""), "description": request.POST.get("description", "")}
     if request.method == "POST":
@@ -199,7 +198,7 @@ def circle_member_add_view(request: HttpRequest, circle_id: int) -> HttpResponse
     if not can_manage_circle_members(viewer, circle):
         raise PermissionDenied
     handle = request.POST.get("handle", "").strip().lstrip("@")
-    person = get_user_model().objects.filter(handle=handle, is_active=True).first() if handle else None
+    person = sel.person_by_handle(viewer, handle)
     if person is None:
         messages.error(request, _("Nobody with this handle was found."))
     else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from intranet.accounts.selectors import user_get_for_viewer
 from intranet.core.pagination import InvalidCursor
 from intranet.core.web import viewer_of as _viewer
 
@@ -164,9 +164,7 @@ def level_person(request: HttpRequest, handle: str) -> HttpResponse:
     viewer = _viewer(request)
     if not can_manage_levels(viewer):
         raise PermissionDenied
-    person = get_user_model().objects.filter(handle=handle, is_active=True).first()
-    if person is None:
-        raise Http404
+    person = user_get_for_viewer(viewer=viewer, handle=handle)
     error = ""
     reason = request.POST.get("reason", "")
     if request.method == "POST":
@@ -175,9 +173,9 @@ def level_person(request: HttpRequest, handle: str) -> HttpResponse:
         raw = request.POST.get("level", "")
         target: Level | None = None
         if raw:
-            target = Level.objects.filter(pk=raw).first() if raw.isdigit() else None
-            if target is None:
+            if not raw.isdigit():
                 raise Http404
+            target = sel.level_get(int(raw))
         try:
             level_set(
                 actor=viewer, user=person, level=target, reason=reason, override=request.POST.get("override") == "1"
