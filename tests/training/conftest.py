@@ -3,9 +3,11 @@ of every kind, a session, and a snapshot for "nothing changed" checks."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser, Permission
 
 from communities.models import CoordinatorScope
@@ -26,6 +28,8 @@ from training.models import (
     Step,
     StepProgress,
 )
+from training.programmes.services import enrolment_create, exercise_submit, step_complete_for_exam, step_mark_done
+from training.sessions.services import attendance_mark, session_book
 
 #: Everyone the matrices check. "trainer" trains the session under test.
 ROLES = ["anonymous", "learner", "trainer", "scoped_coordinator", "coordinator"]
@@ -96,3 +100,25 @@ def snapshot() -> dict[str, Any]:
         "audit": AuditEntry.objects.count(),
         "notifications": Notification.objects.count(),
     }
+
+
+@pytest.fixture
+def me(db):
+    return UserFactory.create()
+
+
+@pytest.fixture
+def boss(db):
+    return UserFactory.create(is_staff=True)
+
+
+def complete_everything(user, programme, steps, session, coordinator):
+    """Take every step of the programme the real way (the certificate is issued on the way)."""
+    viewer = viewer_of(user)
+    enrolment_create(actor=viewer, programme=programme)
+    step_mark_done(actor=viewer, step=steps["reading"])
+    exercise_submit(actor=viewer, step=steps["exercise"], answer="Hello and welcome!")
+    booking = session_book(actor=viewer, session=session)
+    with time_machine.travel(session.starts_at + dt.timedelta(minutes=5)):
+        attendance_mark(actor=viewer_of(coordinator), session=session, booking=booking, attendance="present")
+    return step_complete_for_exam(user_id=user.pk, exam_step_id=steps["exam"].pk)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 
+from communities.models import CoordinatorScope
 from intranet.accounts.models import User
+from intranet.core.viewer import Viewer
+from tests.communities.factories import CommunityFactory
 from tests.factories import UserFactory
 from training.circles.services import circle_plan_create
 from training.models import (
@@ -89,3 +92,23 @@ def make_plan(weeks: int = 3) -> CirclePlan:
         description="A 12-week programme.",
         weeks=[(f"Week {n} title", f"Agenda of **week {n}**", f"Kata {n}: do something") for n in range(1, weeks + 1)],
     )
+
+
+#: Viewer kinds of the exam, level and circle permission matrices.
+QUALIFICATION_ROLES = ["anonymous", "learner", "other_user", "trainer", "scoped_coordinator", "coordinator"]
+
+
+def person_in_role(role: str, learner: User) -> Viewer:
+    """A viewer of ``role``; ``learner`` is the person whose attempt, application or circle it is."""
+    if role == "anonymous":
+        return Viewer(AnonymousUser())
+    if role == "learner":
+        return Viewer(User.objects.get(pk=learner.pk))
+    user = UserFactory.create(is_staff=role == "coordinator")
+    if role == "trainer":
+        user.user_permissions.add(Permission.objects.get(codename="grade_exam", content_type__app_label="training"))
+    if role == "scoped_coordinator":
+        user.user_permissions.add(Permission.objects.get(codename="coordinate", content_type__app_label="communities"))
+        scope = CoordinatorScope.objects.create(user=user, all_communities=False)
+        scope.communities.add(CommunityFactory.create())
+    return Viewer(User.objects.get(pk=user.pk))

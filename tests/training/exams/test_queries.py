@@ -1,4 +1,4 @@
-"""Pinned query counts of the exam, level and circle pages, and proof they do not grow with rows."""
+"""Pinned query counts of the exam pages, and proof they do not grow with rows."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from intranet.core.testing import assert_constant_queries
-from tests.factories import UserFactory
-from tests.training.qualification_helpers import correct_answers, make_exam, make_grader, make_plan
-from training.circles.services import circle_create, circle_join, circle_start
+from tests.training.qualification_helpers import correct_answers, make_exam, make_grader
 from training.exams.services import attempt_start, attempt_submit
-from training.levels.services import level_application_submit, level_set
-from training.models import AttemptAnswer, CheckIn, Circle, CircleMember, Exam, Level
+from training.models import AttemptAnswer, Exam
 
 pytestmark = pytest.mark.django_db
 
@@ -110,64 +107,6 @@ def test_review_and_grading_queue_queries(client, learner):
     assert (n_small, n_large) == (EXPECTED["review"], EXPECTED["review"]), [q["sql"][:90] for q in q_large]
 
 
-def test_level_pages_queries(client, coordinator, programme):
-    levels: list[Level] = []
-
-    def add_rows(n):
-        for _ in range(n):
-            level = Level.objects.create(name=f"L{len(levels)}", rank=len(levels) + 1, rights=["mentor_others"])
-            level.required_programmes.add(programme)
-            levels.append(level)
-            person = UserFactory.create()
-            level_application_submit(actor=person, level=level, evidence_text="Evidence")
-            level_set(actor=coordinator, user=UserFactory.create(), level=level, override=True, reason="test")
-
-    client.force_login(coordinator)
-
-    def level_list():
-        assert client.get(reverse("training:level_list")).status_code == 200
-
-    assert_constant_queries(add_rows=add_rows, action=level_list, expected=EXPECTED["level_list"])
-
-    def queue():
-        assert client.get(reverse("training:level_application_queue")).status_code == 200
-
-    assert_constant_queries(add_rows=add_rows, action=queue, expected=EXPECTED["level_queue"])
-
-
-def test_circle_pages_queries(client, learner):
-    plan = make_plan(weeks=4)
-    circles: list[Circle] = []
-
-    def add_rows(n):
-        for _ in range(n):
-            circle = circle_create(actor=UserFactory.create(), name=f"C{len(circles)}", plan=plan)
-            circles.append(circle)
-            if len(circles) == 1:
-                circle_join(actor=learner, circle=circle)
-                for _i in range(2):
-                    circle_join(actor=UserFactory.create(), circle=circle)
-                circle_start(actor=learner, circle=circle)
-
-    client.force_login(learner)
-
-    def circle_list():
-        assert client.get(reverse("training:circle_list")).status_code == 200
-
-    assert_constant_queries(add_rows=add_rows, action=circle_list, expected=EXPECTED["circle_list"])
-
-    def detail():
-        assert client.get(reverse("training:circle_detail", args=[circles[0].pk])).status_code == 200
-
-    def add_checkins(n):
-        # More check-ins (and their authors' names) on the first circle.
-        members = list(CircleMember.objects.filter(circle=circles[0]).values_list("user_id", flat=True))
-        for user_id in members[:n]:
-            CheckIn.objects.update_or_create(circle=circles[0], user_id=user_id, week=1, defaults={"text": "Hello"})
-
-    assert_constant_queries(add_rows=add_checkins, action=detail, small=1, large=4, expected=EXPECTED["circle_detail"])
-
-
 #: Pinned counts (the session and user lookups of every signed-in request are included).
 EXPECTED = {
     "exam_list": 5,
@@ -180,27 +119,3 @@ EXPECTED = {
     "circle_list": 5,
     "circle_detail": 8,
 }
-
-
-def test_profile_section_does_not_grow_with_certificates_or_level_changes(client, coordinator, learner):
-    from tests.training.factories import ProgrammeFactory
-    from training.models import Certificate
-
-    person = UserFactory.create()
-    client.force_login(learner)
-    levels = [Level.objects.create(name=f"P{i}", rank=i + 1) for i in range(8)]
-    counter = {"n": 0}
-
-    def add_rows(n):
-        for _ in range(n):
-            Certificate.objects.create(user=person, programme=ProgrammeFactory.create())
-            level_set(actor=coordinator, user=person, level=levels[counter["n"]], override=True, reason="test")
-            counter["n"] += 1
-
-    def action():
-        response = client.get(reverse("accounts:profile_detail", kwargs={"handle": person.handle}))
-        assert response.status_code == 200
-        assert f"P{counter['n'] - 1}" in response.content.decode()
-
-    # Signed-in user, person, skills (accounts) + level, level history, certificates (training).
-    assert_constant_queries(add_rows=add_rows, action=action, small=1, large=6, expected=6)

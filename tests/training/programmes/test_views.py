@@ -1,23 +1,17 @@
-"""The screens of the training core, end to end through the test client: learner flow, forms with
-validation errors, coordinator tools and CSV exports, certificate pages."""
+"""Programme screens: the learner's path through the pages, creating programmes, progress, cohorts,
+exercise reviews and the enrolment export."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
 from intranet.core.models import AuditEntry
 from tests.factories import UserFactory
 from tests.training.conftest import viewer_of
-from training.certificates.services import certificate_revoke
-from training.models import Certificate, Enrolment, Programme, Session, SessionBooking, Step, StepProgress
-from training.sessions.services import session_book
-
-from .test_services import complete_everything
+from training.models import Enrolment, Programme, Session, SessionBooking, Step, StepProgress
 
 pytestmark = pytest.mark.django_db
 
@@ -58,16 +52,6 @@ def test_learner_flow_through_the_pages(client, programme, steps, session, learn
 
     client.post(reverse("training:booking_cancel", args=[session.pk]))
     assert SessionBooking.objects.get(user=learner).status == SessionBooking.Status.CANCELLED
-
-
-def test_full_session_offers_the_waitlist(client, session, learner):
-    for person in UserFactory.create_batch(2):
-        session_book(actor=viewer_of(person), session=session)
-    client.force_login(learner)
-    assert "Join the waitlist" in client.get(session.get_absolute_url()).content.decode()
-    client.post(reverse("training:session_book", args=[session.pk]))
-    page = client.get(session.get_absolute_url()).content.decode()
-    assert "Waitlist position 1" in page and "Leave the waitlist" in page
 
 
 def test_exam_step_page_explains_the_exam(client, programme, steps, learner):
@@ -145,51 +129,6 @@ def test_coordinator_creates_programme_steps_and_session(client, coordinator):
     assert 'value="2031-01-15T10:00"' in edit and "trainer@example.com" in edit
 
 
-def test_trainer_edits_own_session_but_not_trainers(client, session):
-    trainer = UserFactory.create()
-    session.trainers.add(trainer)
-    client.force_login(trainer)
-    page = client.get(reverse("training:session_edit", args=[session.pk])).content.decode()
-    assert "trainers_text" not in page
-    response = client.post(
-        reverse("training:session_edit", args=[session.pk]),
-        {
-            "title": "Renamed",
-            "starts_at": session.local_starts_at.strftime("%Y-%m-%dT%H:%M"),
-            "time_zone": "Europe/Berlin",
-            "duration_minutes": 60,
-            "place": "Room 2",
-            "capacity": 4,
-        },
-    )
-    assert response.status_code == 302
-    session.refresh_from_db()
-    assert session.title == "Renamed" and list(session.trainers.all()) == [trainer]
-
-
-def test_attendance_form_and_csv(client, session, coordinator):
-    people = UserFactory.create_batch(3)
-    bookings = [session_book(actor=viewer_of(p), session=session) for p in people]
-    client.force_login(coordinator)
-    page = client.get(reverse("training:manage_session", args=[session.pk])).content.decode()
-    assert "Mark attendance" in page and 'data-position="1"' in page
-    with time_machine.travel(session.starts_at + dt.timedelta(minutes=1)):
-        response = client.post(
-            reverse("training:attendance_mark", args=[session.pk]),
-            {f"attendance-{bookings[0].pk}": "present", f"attendance-{bookings[1].pk}": "absent"},
-        )
-    assert response.status_code == 302
-    assert AuditEntry.objects.filter(action="training.attendance_mark").count() == 2
-    assert SessionBooking.objects.get(pk=bookings[0].pk).attendance == "present"
-
-    csv = b"".join(client.get(reverse("training:bookings_csv", args=[session.pk])).streaming_content).decode(
-        "utf-8-sig"
-    )
-    lines = csv.strip().splitlines()
-    assert lines[0].startswith("Name,E-mail,Status")
-    assert len(lines) == 4 and "Present" in csv and "On the waitlist" in csv
-
-
 def test_csv_neutralises_formulas(client, programme, coordinator):
     person = UserFactory.create(display_name="=HYPERLINK(1)")
     Enrolment.objects.create(user=person, programme=programme)
@@ -198,26 +137,6 @@ def test_csv_neutralises_formulas(client, programme, coordinator):
         "utf-8-sig"
     )
     assert "'=HYPERLINK(1)" in csv
-
-
-def test_reports_show_certified_expiring_and_stuck(client, programme, steps, session, coordinator, learner):
-    complete_everything(learner, programme, steps, session, coordinator)
-    slow = UserFactory.create(display_name="Sam Slow")
-    with time_machine.travel(timezone.now() - dt.timedelta(days=20)):
-        Enrolment.objects.create(user=slow, programme=programme)
-    client.force_login(coordinator)
-    assert learner.display_name in client.get(reverse("training:certified")).content.decode()
-    stuck = client.get(reverse("training:stuck")).content.decode()
-    assert "Sam Slow" in stuck and "Read the guide" in stuck
-    assert "Sam Slow" not in client.get(reverse("training:stuck") + "?days=30").content.decode()
-    cert = Certificate.objects.get(user=learner)
-    assert cert.expires_at is not None
-    assert 'id="no-expiring"' in client.get(reverse("training:expiring")).content.decode()
-    with time_machine.travel(cert.expires_at - dt.timedelta(days=40)):
-        client.force_login(coordinator)
-        assert cert.code in client.get(reverse("training:expiring")).content.decode()
-    certified_csv = b"".join(client.get(reverse("training:certified_csv")).streaming_content).decode("utf-8-sig")
-    assert cert.code in certified_csv
 
 
 def test_programme_progress_and_cohorts(client, programme, steps, coordinator):
@@ -248,55 +167,3 @@ def test_exercise_review(client, programme, steps, learner, coordinator):
     progress.refresh_from_db()
     assert progress.accepted_by_id == coordinator.pk
     assert AuditEntry.objects.filter(action="training.exercise_accept").count() == 1
-
-
-def test_certificate_pages(client, programme, steps, session, coordinator, learner):
-    complete_everything(learner, programme, steps, session, coordinator)
-    cert = Certificate.objects.get(user=learner)
-    colleague = UserFactory.create()
-    client.force_login(colleague)
-    page = client.get(reverse("training:certificate_verify", args=[cert.code]))
-    body = page.content.decode()
-    assert page.status_code == 200 and 'data-status="valid"' in body and learner.display_name in body
-    assert programme.title in body and "Printable certificate" not in body
-    # Lower-case and the lookup form lead to the same page.
-    assert client.get(reverse("training:certificate_verify", args=[cert.code.lower()])).status_code == 200
-    assert client.get(reverse("training:certificate_lookup") + f"?code={cert.code}")["Location"].endswith(
-        f"/{cert.code}/"
-    )
-    assert client.get(reverse("training:certificate_verify", args=["AAAAAAAAAAAA"])).status_code == 404
-    assert client.get(reverse("training:certificate_print", args=[cert.code])).status_code == 404
-
-    client.force_login(learner)
-    printable = client.get(reverse("training:certificate_print", args=[cert.code])).content.decode()
-    assert 'id="certificate-sheet"' in printable and cert.code in printable and "data-print" in printable
-
-    assert cert.expires_at is not None
-    with time_machine.travel(cert.expires_at + dt.timedelta(days=1)):
-        client.force_login(learner)
-        assert (
-            'data-status="expired"'
-            in client.get(reverse("training:certificate_verify", args=[cert.code])).content.decode()
-        )
-
-    certificate_revoke(actor=viewer_of(coordinator), certificate=cert, reason="Copied answers")
-    revoked = client.get(reverse("training:certificate_verify", args=[cert.code])).content.decode()
-    assert 'data-status="revoked"' in revoked and "Copied answers" in revoked
-
-
-def test_revoke_through_the_page(client, programme, steps, session, coordinator, learner):
-    complete_everything(learner, programme, steps, session, coordinator)
-    cert = Certificate.objects.get(user=learner)
-    client.force_login(coordinator)
-    assert client.post(reverse("training:certificate_revoke", args=[cert.code]), {"reason": ""}).status_code == 400
-    assert client.post(reverse("training:certificate_revoke", args=[cert.code]), {"reason": "Error"}).status_code == 302
-    cert.refresh_from_db()
-    assert cert.revoked_at is not None and cert.revoked_by_id == coordinator.pk
-
-
-def test_cancel_session_page(client, session, coordinator):
-    client.force_login(coordinator)
-    assert client.post(reverse("training:session_cancel", args=[session.pk]), {"reason": "Snow"}).status_code == 302
-    session.refresh_from_db()
-    assert session.is_cancelled and session.cancel_reason == "Snow"
-    assert "This session was cancelled." in client.get(session.get_absolute_url()).content.decode()
