@@ -39,7 +39,8 @@ def certificate_issue_if_complete(*, enrolment: Enrolment) -> Certificate | None
 
     Runs inside the caller's transaction with the enrolment row locked. An expired current
     certificate is superseded by the new one (recertification). Writes one audit row
-    (``training.certificate_issue``, actor: the system) and notifies the holder after commit.
+    (``training.certificate_issue``, actor: the system) and records ``certificate.issued`` (the
+    holder is notified after commit).
     """
     if not requirements_met(enrolment):
         return None

@@ -33,7 +33,7 @@ from training.roles import trainer_map
 
 from .models import Attempt, AttemptAnswer, Exam
 
-TRAINING_PERMISSIONS_KEY = "training.t2.permissions"
+TRAINING_PERMISSIONS_KEY = "training.exams.permissions"
 
 
 def training_permissions(viewer: Viewer) -> frozenset[str]:

@@ -4,6 +4,9 @@ Seats are contended: every booking change locks the session row (``select_for_up
 the stored counters and the waitlist positions change one booking at a time and a session can never
 be over-booked. Waitlist positions are compact (1..n) and follow the order in which people came
 (the lock order, i.e. booking time, ties by id).
+
+Side effects (promotion, cancellation, reminder notices) are outbox events of
+:mod:`training.sessions.events`, recorded in the same transaction.
 """
 
 from __future__ import annotations
