@@ -19,6 +19,7 @@ from intranet.core.viewer import Viewer
 from intranet.core.web import apply_errors as _apply
 from intranet.core.web import viewer_of as _viewer
 from training.programmes.selectors import programme_get_for_viewer
+from training.roles import is_training_coordinator
 from training.web import base_url, csv_response, guard
 
 from . import permissions as perms
@@ -129,7 +130,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 # Coordinators and trainers ---------------------------------------------------------------------
 
 
-@guard(perms.can_set_trainers)
+@guard(is_training_coordinator)
 @require_http_methods(["GET", "POST"])
 def session_create_view(request: HttpRequest, programme_id: int) -> HttpResponse:
     viewer = _viewer(request)
