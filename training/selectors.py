@@ -1,8 +1,8 @@
-"""Transitional: meetups (``meetups/selectors_network.py``) still imports from here.
-
-Delete this module once meetups imports :mod:`training.api` instead.
+"""Transitional: communities' handover still imports ``certificates_for_users`` from here behind a
+``try/except ImportError``. Delete this module once communities reads the qualification registry
+(which :class:`training.apps.TrainingConfig` fills) instead.
 """
 
-from .api import certificates_for_users
+from .certificates.selectors import certificates_for_users
 
 __all__ = ["certificates_for_users"]

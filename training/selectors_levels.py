@@ -1,8 +1,8 @@
-"""Transitional: meetups (``meetups/selectors_network.py``) still imports from here.
-
-Delete this module once meetups imports :mod:`training.api` instead.
+"""Transitional: communities' console still imports ``levels_for_users`` from here behind a
+``try/except ImportError``. Delete this module once communities reads the qualification registry
+(which :class:`training.apps.TrainingConfig` fills) instead.
 """
 
-from .api import levels_for_users
+from .levels.selectors import levels_for_users
 
 __all__ = ["levels_for_users"]

@@ -60,6 +60,7 @@ def test_a_broker_outage_delays_the_offer_but_loses_nothing(monkeypatch, django_
         raise OperationalError("broker unreachable")
 
     with monkeypatch.context() as patched:
+        patched.setattr(outbox, "_eager", lambda: False)  # a real broker, not Celery's inline mode
         patched.setattr(outbox, "_send", broker_down)
         with django_capture_on_commit_callbacks(execute=True):
             manager_appointed.send(sender=None, community_id=CommunityFactory.create().pk, user_id=manager.pk)

@@ -1,5 +1,5 @@
-"""Reads of certificates: the contract other apps use (through ``training.api``) and the
-verification page."""
+"""Reads of certificates: the qualification source communities reads through its registry
+(:func:`certificates_for_users`), the verification page and the queryset of valid certificates."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from intranet.core.viewer import Viewer
 from .models import Level, LevelApplication, LevelChange, UserLevel
 from .permissions import can_view_level_application, visible_level_applications
 
-# Contract for other apps ------------------------------------------------------------------------
+# Qualification source (communities reads it through its registry) -----------------------------
 
 
 def levels_for_users(user_ids: Iterable[int]) -> dict[int, Level]:
