@@ -14,20 +14,21 @@ class TrainingConfig(AppConfig):
 
         from .certificates import jobs as certificate_jobs  # noqa: F401  (registers the beat task)
         from .certificates import notify as certificate_notify
+        from .certificates import receivers as certificate_receivers  # noqa: F401  (registers)
         from .certificates.selectors import certificates_for_users
         from .circles import jobs as circle_jobs  # noqa: F401  (registers the beat task)
         from .exams import jobs as exam_jobs  # noqa: F401  (registers the beat task)
         from .exams import notify as exam_notify
         from .levels import notify as level_notify
         from .levels.selectors import levels_for_users
+        from .onboarding import notify as onboarding_notify
+        from .onboarding import offer  # noqa: F401  (registers the offer subscriber)
+        from .onboarding.events import on_manager_appointed
         from .profile import training_profile_section
-        from .programmes import notify as programme_notify
-        from .programmes import offer  # noqa: F401  (registers the offer subscriber)
-        from .programmes.events import on_manager_appointed
         from .sessions import jobs as session_jobs  # noqa: F401  (registers the beat task)
         from .sessions import notify as session_notify
 
-        for module in (programme_notify, session_notify, certificate_notify, exam_notify, level_notify):
+        for module in (onboarding_notify, session_notify, certificate_notify, exam_notify, level_notify):
             module.register()
         manager_appointed.connect(on_manager_appointed, dispatch_uid="training.basic_programme_offer")
         register_qualification_source(certificates=certificates_for_users, levels=levels_for_users)

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+
 from communities.api import coordinates_everything, is_coordinator
 from intranet.core.viewer import Viewer
-
-from .sessions.models import Session
 
 TRAINER_KEY = "training.trainer"
 
@@ -33,15 +33,19 @@ class TrainerMap:
 
 
 def trainer_map(viewer: Viewer) -> TrainerMap:
-    """Sessions the viewer trains and their programmes (one query per viewer, cached)."""
+    """Sessions the viewer trains and their programmes (one query per viewer, cached).
+
+    Read through the user's side of ``Session.trainers`` (``training_sessions_given``), so the
+    roles sit below every feature, sessions included.
+    """
     if not viewer.is_authenticated:
         return TrainerMap(frozenset(), frozenset())
 
     def load() -> TrainerMap:
         rows = list(
-            Session.trainers.through.objects.filter(user_id=viewer.user_id or 0).values_list(
-                "session_id", "session__programme_id"
-            )
+            get_user_model()
+            .objects.filter(pk=viewer.user_id or 0, training_sessions_given__isnull=False)
+            .values_list("training_sessions_given__id", "training_sessions_given__programme_id")
         )
         return TrainerMap(frozenset(r[0] for r in rows), frozenset(r[1] for r in rows))
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 app_name = "training"
 
 urlpatterns = [
+    path("", include("training.catalogue.urls")),
     path("", include("training.programmes.urls")),
     path("", include("training.sessions.urls")),
     path("", include("training.certificates.urls")),

@@ -1,4 +1,4 @@
-"""Training's side effects go through the outbox: every event reaches its queued subscriber, the
+"""Training's side effects go through the outbox: every event reaches its subscriber, the
 appointment receiver only records an event, and a broker outage loses no offer."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from intranet.notifications.models import Notification
 from tests.communities.factories import CommunityFactory
 from tests.factories import UserFactory
 from tests.training.factories import ProgrammeFactory
-from training.programmes import notify as programme_notify
+from training.onboarding import notify as onboarding_notify
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +28,18 @@ SUBSCRIBERS = {
     "certificate.expiry_reminded": [("training.certificates.notify_expiring", "queued")],
     "exam_attempt.graded": [("training.exams.notify_graded", "queued")],
     "user_level.changed": [("training.levels.notify_changed", "queued")],
-    "programme_offer.requested": [("training.programmes.offer_basic_programme", "queued")],
+    "programme_offer.requested": [("training.onboarding.offer_basic_programme", "queued")],
+    "programme_step.completed": [("training.certificates.issue_if_complete", "transaction")],
 }
 
 
-def test_every_training_event_has_its_queued_subscriber():
+def test_every_training_event_has_its_subscriber():
     subscriptions = outbox.subscription_map()
     assert {name: subscriptions.get(name) for name in SUBSCRIBERS} == SUBSCRIBERS
 
 
 def _offers(user):
-    return Notification.objects.filter(recipient=user, kind=programme_notify.OFFER)
+    return Notification.objects.filter(recipient=user, kind=onboarding_notify.OFFER)
 
 
 def test_the_appointment_receiver_only_records_an_event(django_capture_on_commit_callbacks):

@@ -1,12 +1,14 @@
-"""Reads of the coordinator and trainer area: the overview, certified people, expiries, stuck
-learners and the CSV exports."""
+"""Reads of the coordinator and trainer area: the overview, a programme's screen (progress, cohorts,
+exercises to review), certified people, expiries, stuck learners and the CSV exports."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Avg, Count, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from intranet.core.pagination import Page, keyset_page
@@ -91,3 +93,73 @@ def certified_for_export() -> Iterator[Certificate]:
     return (
         valid_certificates().select_related("user", "programme").order_by("-issued_at", "-id").iterator(chunk_size=500)
     )
+
+
+# The programme screen --------------------------------------------------------------------------
+
+
+def programme_progress(programme: Programme, *, cohort: str = "", cursor: str | None = None) -> Page[Enrolment]:
+    """Learners of a programme with their progress, newest enrolment first (one query)."""
+    qs = Enrolment.objects.filter(programme=programme).select_related("user")
+    if cohort:
+        qs = qs.filter(cohort=cohort)
+    return keyset_page(qs, ordering=("-enrolled_at", "-id"), cursor=cursor, page_size=50)
+
+
+@dataclass
+class CohortRow:
+    cohort: str
+    learners: int
+    completed: int
+    avg_steps: float
+
+
+def programme_cohorts(programme: Programme) -> list[CohortRow]:
+    """Per cohort: learners, completed, average steps done (one aggregate query)."""
+    rows = (
+        Enrolment.objects.filter(programme=programme)
+        .values("cohort")
+        .annotate(
+            learners=Count("id"), completed=Count("id", filter=Q(completed_at__isnull=False)), avg=Avg("steps_done")
+        )
+        .order_by("-cohort")
+    )
+    return [CohortRow(r["cohort"], r["learners"], r["completed"], float(r["avg"] or 0)) for r in rows]
+
+
+def exercises_to_review(viewer: Viewer, programme: Programme) -> list[StepProgress]:
+    """Submitted, not yet accepted exercise answers of the programme, oldest first (one query)."""
+    return list(
+        StepProgress.objects.filter(
+            step__programme=programme,
+            step__kind=Step.Kind.EXERCISE,
+            submitted_at__isnull=False,
+            accepted_at__isnull=True,
+        )
+        .select_related("enrolment__user", "step")
+        .order_by("submitted_at", "id")[:100]
+    )
+
+
+def programme_steps_and_sessions(programme: Programme) -> tuple[list[Step], list[Session]]:
+    """The programme's steps in order and its 20 latest sessions (two queries)."""
+    steps = list(programme.steps.order_by("position", "id"))
+    sessions = list(programme.sessions.order_by("-starts_at", "-id")[:20])
+    return steps, sessions
+
+
+def enrolments_for_export(programme: Programme) -> tuple[int, Iterator[Enrolment]]:
+    """The programme's step count and its enrolments (with the learner) in enrolment order,
+    streamed in chunks for the CSV export."""
+    total = programme.steps.count()
+    rows = (
+        Enrolment.objects.filter(programme=programme)
+        .select_related("user")
+        .order_by("enrolled_at", "id")
+        .iterator(chunk_size=500)
+    )
+    return total, rows
+
+
+def enrolment_get_for_cohort(programme_id: int, enrolment_id: int) -> Enrolment:
+    return get_object_or_404(Enrolment, pk=enrolment_id, programme_id=programme_id)

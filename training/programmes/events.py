@@ -1,29 +1,26 @@
-"""Domain events of programmes, and the receiver that turns communities' ``manager_appointed``
-signal into one.
+"""Domain events of programmes, recorded in the outbox with the change.
 
-Subscribers: :mod:`training.programmes.offer`.
+Subscribers: :mod:`training.certificates.receivers` (issues the certificate in the same
+transaction once every required step is done).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from intranet.core import outbox
 
-PROGRAMME_OFFER_REQUESTED = "programme_offer.requested"
+from .models import Enrolment, Step
 
-outbox.declare(PROGRAMME_OFFER_REQUESTED)
+STEP_COMPLETED = "programme_step.completed"
 
-
-def programme_offer_requested(*, user_id: int, community_id: int) -> None:
-    """Someone became a community manager: offer them the basic programme (queued)."""
-    outbox.record(PROGRAMME_OFFER_REQUESTED, user_id=user_id, community_id=community_id)
+outbox.declare(STEP_COMPLETED)
 
 
-def on_manager_appointed(sender: Any, *, community_id: int, user_id: int, **kwargs: Any) -> None:
-    """Receiver of ``communities.api.manager_appointed`` (sent after the appointment committed).
-
-    It only records the event: the offer itself runs in a worker, so it can neither slow down nor
-    break the appointment.
-    """
-    programme_offer_requested(user_id=user_id, community_id=community_id)
+def step_completed(enrolment: Enrolment, step: Step) -> None:
+    """A learner completed ``step`` (recorded once per completion, inside the locking transaction)."""
+    outbox.record(
+        STEP_COMPLETED,
+        enrolment_id=enrolment.pk,
+        step_id=step.pk,
+        user_id=enrolment.user_id,
+        programme_id=enrolment.programme_id,
+    )

@@ -1,4 +1,4 @@
-"""Input shapes of the programme screens: programmes, steps, exercise answers, cohorts."""
+"""Input shapes of the programme screens: programmes, steps, exercise answers."""
 
 from __future__ import annotations
 
@@ -61,7 +61,3 @@ class ExerciseAnswerForm(BootstrapMixin, forms.Form):
     answer = forms.CharField(
         label=gettext_lazy("Your answer"), max_length=10000, widget=forms.Textarea(attrs={"rows": 8})
     )
-
-
-class CohortForm(BootstrapMixin, forms.Form):
-    cohort = forms.CharField(label=gettext_lazy("Cohort"), max_length=60)

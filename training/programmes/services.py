@@ -1,8 +1,9 @@
 """Writes on programmes, steps, enrolments and step progress.
 
 Every service takes ``actor`` (a :class:`Viewer`), checks its predicate first, runs in one
-transaction and writes the audit row of privileged actions inside it. Completing a step re-checks
-the certificate requirements (:func:`training.certificates.services.certificate_issue_if_complete`).
+transaction and writes the audit row of privileged actions inside it. Completing a step records
+``programme_step.completed``, on which the certificates feature issues the certificate in the same
+transaction once every required step is done.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from intranet.core.audit import audit_log
 from intranet.core.markdown import render_markdown
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
-from training.certificates.services import certificate_issue_if_complete
 
+from . import events
 from . import permissions as perms
 from .models import Enrolment, Programme, Step, StepProgress
 
@@ -139,7 +140,8 @@ def enrolment_set_cohort(*, actor: Viewer, enrolment: Enrolment, cohort: str) ->
 
 def _mark_done(*, enrolment: Enrolment, step: Step, answer: str | None = None) -> StepProgress:
     """Record ``step`` done for ``enrolment`` (idempotent); keeps the stored counter and stamps the
-    progress time, then re-checks the certificate. Call inside a transaction."""
+    progress time, then records ``programme_step.completed`` (the certificate may follow). Call
+    inside a transaction."""
     now = timezone.now()
     Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
     progress, created = StepProgress.objects.get_or_create(
@@ -172,7 +174,7 @@ def _mark_done(*, enrolment: Enrolment, step: Step, answer: str | None = None) -
         update.append("steps_done")
     enrolment.save(update_fields=update)
     if changed:
-        certificate_issue_if_complete(enrolment=enrolment)
+        events.step_completed(enrolment, step)
     return progress
 
 

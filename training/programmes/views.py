@@ -1,32 +1,27 @@
-"""Programme screens: the catalogue, a programme and its steps for learners; creating and editing
-programmes and steps, cohorts, progress and exercise reviews for coordinators and trainers."""
+"""Programme screens: enrolling and working through the steps for learners; creating and editing
+programmes and steps, and accepting exercises for coordinators and trainers."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intranet.core.pagination import InvalidCursor
-from intranet.core.viewer import Viewer
 from intranet.core.web import apply_errors as _apply
 from intranet.core.web import viewer_of as _viewer
-from training import roles
-from training.sessions.permissions import can_create_session
-from training.web import csv_response, cursor_page, guard
+from training.web import guard
 
 from . import permissions as perms
 from . import selectors as sel
-from .forms import CohortForm, ExerciseAnswerForm, ProgrammeForm, StepForm
-from .models import Programme, Step
+from .forms import ExerciseAnswerForm, ProgrammeForm, StepForm
+from .models import Step
 from .services import (
     enrolment_create,
-    enrolment_set_cohort,
     exercise_accept,
     exercise_submit,
     programme_create,
@@ -34,41 +29,6 @@ from .services import (
     step_mark_done,
     step_save,
 )
-
-
-@login_required
-@require_GET
-def index(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
-    try:
-        catalogue = sel.catalogue_for_viewer(viewer, cursor=request.GET.get("cursor"))
-    except InvalidCursor:
-        return redirect("training:index")
-    return render(
-        request,
-        "training/programmes/index.html",
-        {"catalogue": catalogue, "can_manage": roles.can_open_manage_area(viewer)},
-    )
-
-
-@login_required
-@require_GET
-def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
-    viewer = _viewer(request)
-    detail = sel.programme_detail_for_viewer(viewer, programme_id)
-    done = sum(1 for row in detail.steps if row.done)
-    return render(
-        request,
-        "training/programmes/programme_detail.html",
-        {
-            "detail": detail,
-            "programme": detail.programme,
-            "done": done,
-            "total": len(detail.steps),
-            "can_enrol": perms.can_enrol_programme(viewer, detail.programme) and detail.enrolment is None,
-            "can_edit": perms.can_edit_programme(viewer, detail.programme),
-        },
-    )
 
 
 @login_required
@@ -170,12 +130,6 @@ def programme_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _programme_for_manage(viewer: Viewer, programme_id: int) -> Programme:
-    if not roles.can_view_training_reports(viewer):
-        raise PermissionDenied
-    return sel.programme_get_for_viewer(viewer, programme_id)
-
-
 @guard(perms.can_manage_programmes)
 @require_http_methods(["GET", "POST"])
 def programme_edit_view(request: HttpRequest, programme_id: int) -> HttpResponse:
@@ -196,82 +150,6 @@ def programme_edit_view(request: HttpRequest, programme_id: int) -> HttpResponse
         {"form": form, "programme": programme},
         status=400 if form.errors else 200,
     )
-
-
-@guard(roles.can_view_training_reports)
-@require_GET
-def manage_programme(request: HttpRequest, programme_id: int) -> HttpResponse:
-    """Steps, sessions, cohorts, learners' progress and exercises waiting for review."""
-    viewer = _viewer(request)
-    programme = _programme_for_manage(viewer, programme_id)
-    cohort = request.GET.get("cohort", "")
-    learners = cursor_page(request, lambda c: sel.programme_progress(programme, cohort=cohort, cursor=c))
-    steps, sessions = sel.programme_steps_and_sessions(programme)
-    return render(
-        request,
-        "training/programmes/manage_programme.html",
-        {
-            "programme": programme,
-            "steps": steps,
-            "step_count": len(steps),
-            "sessions": sessions,
-            "cohorts": sel.programme_cohorts(programme),
-            "cohort": cohort,
-            "learners": learners,
-            "reviews": sel.exercises_to_review(viewer, programme),
-            "can_edit": perms.can_edit_programme(viewer, programme),
-            "can_add_session": can_create_session(viewer, programme),
-            "cohort_form": CohortForm(),
-        },
-    )
-
-
-@guard(roles.can_view_training_reports)
-@require_GET
-def enrolments_csv(request: HttpRequest, programme_id: int) -> StreamingHttpResponse:
-    viewer = _viewer(request)
-    programme = _programme_for_manage(viewer, programme_id)
-    total, rows = sel.enrolments_for_export(programme)
-    return csv_response(
-        f"enrolments-{programme.pk}.csv",
-        [
-            _("Name"),
-            _("E-mail"),
-            _("Cohort"),
-            _("Enrolled"),
-            _("Steps done"),
-            _("Steps"),
-            _("Last progress"),
-            _("Completed"),
-        ],
-        (
-            [
-                e.user.display_name,
-                e.user.email,
-                e.cohort,
-                e.enrolled_at.date().isoformat(),
-                e.steps_done,
-                total,
-                e.last_progress_at.date().isoformat(),
-                e.completed_at.date().isoformat() if e.completed_at else "",
-            ]
-            for e in rows
-        ),
-    )
-
-
-@guard(perms.can_set_cohort)
-@require_POST
-def enrolment_cohort_view(request: HttpRequest, programme_id: int, enrolment_id: int) -> HttpResponse:
-    viewer = _viewer(request)
-    enrolment = sel.enrolment_get_for_cohort(programme_id, enrolment_id)
-    form = CohortForm(request.POST)
-    if form.is_valid():
-        enrolment_set_cohort(actor=viewer, enrolment=enrolment, cohort=form.cleaned_data["cohort"])
-        messages.success(request, _("Cohort saved."))
-    else:
-        messages.error(request, _("Please give a cohort name."))
-    return redirect("training:manage_programme", programme_id)
 
 
 @guard(perms.can_manage_programmes)

@@ -1,9 +1,10 @@
-"""Pinned query counts of the coordinator area: overview, exports and reports, and proof that they do
-not grow with the number of rows."""
+"""Pinned query counts of the coordinator area: overview, a programme's screen, exports and reports,
+and proof that they do not grow with the number of rows."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.urls import reverse
@@ -14,6 +15,7 @@ from tests.training.conftest import viewer_of
 from tests.training.factories import ProgrammeFactory, SessionFactory, StepFactory
 from tests.training.query_helpers import fetch, person
 from training.models import Certificate, Enrolment
+from training.programmes.services import enrolment_create, exercise_submit
 from training.sessions.services import session_book
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,24 @@ EXPECTED: dict[str, int] = {
     "expiring": 2,
     "stuck": 2,
 }
+
+_counter = itertools.count()
+
+
+def test_manage_programme(client, boss, programme, steps):
+    client.force_login(boss)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            learner = person()
+            enrolment_create(actor=viewer_of(learner), programme=programme)
+            exercise_submit(actor=viewer_of(learner), step=steps["exercise"], answer="Answer")
+            Enrolment.objects.filter(user=learner).update(cohort=f"C{next(_counter)}")
+            SessionFactory.create(programme=programme)
+            StepFactory.create(programme=programme)
+
+    assert_constant_queries(
+        add_rows=add,
+        action=fetch(client, reverse("training:manage_programme", args=[programme.pk])),
+        expected=EXPECTED["manage_programme"],
+    )

@@ -1,4 +1,5 @@
-"""The coordinator reports: certified people, expiring certificates, stuck learners."""
+"""The coordinator area: a programme's progress and cohorts, the enrolment export, and the reports
+(certified people, expiring certificates, stuck learners)."""
 
 from __future__ import annotations
 
@@ -34,3 +35,30 @@ def test_reports_show_certified_expiring_and_stuck(client, programme, steps, ses
         assert cert.code in client.get(reverse("training:expiring")).content.decode()
     certified_csv = b"".join(client.get(reverse("training:certified_csv")).streaming_content).decode("utf-8-sig")
     assert cert.code in certified_csv
+
+
+def test_csv_neutralises_formulas(client, programme, coordinator):
+    person = UserFactory.create(display_name="=HYPERLINK(1)")
+    Enrolment.objects.create(user=person, programme=programme)
+    client.force_login(coordinator)
+    csv = b"".join(client.get(reverse("training:enrolments_csv", args=[programme.pk])).streaming_content).decode(
+        "utf-8-sig"
+    )
+    assert "'=HYPERLINK(1)" in csv
+
+
+def test_programme_progress_and_cohorts(client, programme, steps, coordinator):
+    a, b = UserFactory.create_batch(2)
+    Enrolment.objects.create(user=a, programme=programme, cohort="2026-10", steps_done=2)
+    Enrolment.objects.create(user=b, programme=programme, cohort="Spring group", steps_done=0)
+    client.force_login(coordinator)
+    page = client.get(reverse("training:manage_programme", args=[programme.pk])).content.decode()
+    assert "Spring group" in page and "2026-10" in page
+    filtered = client.get(
+        reverse("training:manage_programme", args=[programme.pk]) + "?cohort=Spring+group"
+    ).content.decode()
+    assert b.display_name in filtered and a.display_name not in filtered
+    enrolment = Enrolment.objects.get(user=a)
+    client.post(reverse("training:enrolment_cohort", args=[programme.pk, enrolment.pk]), {"cohort": "Pilot"})
+    enrolment.refresh_from_db()
+    assert enrolment.cohort == "Pilot"

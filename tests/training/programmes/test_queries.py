@@ -1,55 +1,17 @@
-"""Pinned query counts of the programme pages, and proof that they do not grow with the number of
-rows shown."""
+"""Pinned query counts of a step's page, and proof that it does not grow with the number of rows."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
-from django.urls import reverse
 
 from intranet.core.testing import assert_constant_queries
 from tests.training.conftest import viewer_of
-from tests.training.factories import ProgrammeFactory, SessionFactory, StepFactory
-from tests.training.query_helpers import fetch, person
-from training.models import Certificate, Enrolment, Step
-from training.programmes.services import enrolment_create, exercise_submit, step_mark_done
-from training.sessions.services import session_book
+from tests.training.factories import StepFactory
+from tests.training.query_helpers import fetch
+from training.models import Step
+from training.programmes.services import enrolment_create, exercise_submit
 
 pytestmark = pytest.mark.django_db
-
-_counter = itertools.count()
-
-
-def test_catalogue(client, me):
-    client.force_login(me)
-
-    def add(n: int) -> None:
-        for _ in range(n):
-            programme = ProgrammeFactory.create()
-            StepFactory.create(programme=programme)
-            enrolment_create(actor=viewer_of(me), programme=programme)
-            session_book(actor=viewer_of(me), session=SessionFactory.create(programme=programme))
-            Certificate.objects.create(user=me, programme=programme)
-
-    assert_constant_queries(
-        add_rows=add, action=fetch(client, reverse("training:index")), expected=EXPECTED["catalogue"]
-    )
-
-
-def test_programme_detail(client, me, programme):
-    client.force_login(me)
-    enrolment_create(actor=viewer_of(me), programme=programme)
-
-    def add(n: int) -> None:
-        for _ in range(n):
-            step = StepFactory.create(programme=programme)
-            step_mark_done(actor=viewer_of(me), step=step)
-            session_book(actor=viewer_of(me), session=SessionFactory.create(programme=programme))
-
-    assert_constant_queries(
-        add_rows=add, action=fetch(client, programme.get_absolute_url()), expected=EXPECTED["programme_detail"]
-    )
 
 
 def test_step_detail(client, me, programme):
@@ -61,25 +23,6 @@ def test_step_detail(client, me, programme):
         add_rows=lambda n: StepFactory.create_batch(n, programme=programme),
         action=fetch(client, exercise.get_absolute_url()),
         expected=EXPECTED["step_detail"],
-    )
-
-
-def test_manage_programme(client, boss, programme, steps):
-    client.force_login(boss)
-
-    def add(n: int) -> None:
-        for _ in range(n):
-            learner = person()
-            enrolment_create(actor=viewer_of(learner), programme=programme)
-            exercise_submit(actor=viewer_of(learner), step=steps["exercise"], answer="Answer")
-            Enrolment.objects.filter(user=learner).update(cohort=f"C{next(_counter)}")
-            SessionFactory.create(programme=programme)
-            StepFactory.create(programme=programme)
-
-    assert_constant_queries(
-        add_rows=add,
-        action=fetch(client, reverse("training:manage_programme", args=[programme.pk])),
-        expected=EXPECTED["manage_programme"],
     )
 
 

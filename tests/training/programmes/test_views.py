@@ -1,5 +1,5 @@
-"""Programme screens: the learner's path through the pages, creating programmes, progress, cohorts,
-exercise reviews and the enrolment export."""
+"""Programme screens: the learner's path through the pages, creating programmes and exercise
+reviews."""
 
 from __future__ import annotations
 
@@ -127,33 +127,6 @@ def test_coordinator_creates_programme_steps_and_session(client, coordinator):
 
     edit = client.get(reverse("training:session_edit", args=[session.pk])).content.decode()
     assert 'value="2031-01-15T10:00"' in edit and "trainer@example.com" in edit
-
-
-def test_csv_neutralises_formulas(client, programme, coordinator):
-    person = UserFactory.create(display_name="=HYPERLINK(1)")
-    Enrolment.objects.create(user=person, programme=programme)
-    client.force_login(coordinator)
-    csv = b"".join(client.get(reverse("training:enrolments_csv", args=[programme.pk])).streaming_content).decode(
-        "utf-8-sig"
-    )
-    assert "'=HYPERLINK(1)" in csv
-
-
-def test_programme_progress_and_cohorts(client, programme, steps, coordinator):
-    a, b = UserFactory.create_batch(2)
-    Enrolment.objects.create(user=a, programme=programme, cohort="2026-10", steps_done=2)
-    Enrolment.objects.create(user=b, programme=programme, cohort="Spring group", steps_done=0)
-    client.force_login(coordinator)
-    page = client.get(reverse("training:manage_programme", args=[programme.pk])).content.decode()
-    assert "Spring group" in page and "2026-10" in page
-    filtered = client.get(
-        reverse("training:manage_programme", args=[programme.pk]) + "?cohort=Spring+group"
-    ).content.decode()
-    assert b.display_name in filtered and a.display_name not in filtered
-    enrolment = Enrolment.objects.get(user=a)
-    client.post(reverse("training:enrolment_cohort", args=[programme.pk, enrolment.pk]), {"cohort": "Pilot"})
-    enrolment.refresh_from_db()
-    assert enrolment.cohort == "Pilot"
 
 
 def test_exercise_review(client, programme, steps, learner, coordinator):

@@ -1,6 +1,6 @@
 """Auto-offer: a newly appointed community manager is invited to the basic programme.
 
-:func:`training.programmes.events.on_manager_appointed` records ``programme_offer.requested``;
+:func:`training.onboarding.events.on_manager_appointed` records ``programme_offer.requested``;
 the subscriber below makes the offer in a worker.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from intranet.core.outbox import Event, subscriber
 from training.certificates.selectors import valid_certificate_exists
+from training.programmes.models import Enrolment, Programme
 
 from . import events
-from .models import Enrolment, Programme
 from .notify import notify_programme_offer
 
 
@@ -32,6 +32,6 @@ def basic_programme_offer(*, user_id: int, community_id: int) -> bool:
     return True
 
 
-@subscriber(events.PROGRAMME_OFFER_REQUESTED, name="training.programmes.offer_basic_programme")
+@subscriber(events.PROGRAMME_OFFER_REQUESTED, name="training.onboarding.offer_basic_programme")
 def on_programme_offer_requested(event: Event) -> None:
     basic_programme_offer(user_id=event["user_id"], community_id=event["community_id"])

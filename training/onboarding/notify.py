@@ -1,4 +1,4 @@
-"""Notifications of programmes: the offer of the basic programme to a new community manager."""
+"""Notifications of onboarding: the offer of the basic programme to a new community manager."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy
 from intranet.notifications.kinds import register_kind
 from intranet.notifications.models import Delivery
 from intranet.notifications.services import notify
-
-from .models import Programme
+from training.programmes.models import Programme
 
 OFFER = "training.programme_offer"
 

@@ -10,7 +10,7 @@ from tests.communities.factories import CommunityFactory
 from tests.factories import UserFactory
 from tests.training.factories import ProgrammeFactory
 from training.models import Certificate, Enrolment
-from training.programmes import notify
+from training.onboarding import notify
 
 pytestmark = pytest.mark.django_db
 
