@@ -53,6 +53,7 @@ def test_a_broker_outage_delays_the_cancellation_notice_but_loses_nothing(
     def broker_down(event_id: int, sub: outbox.Subscriber) -> None:
         raise OperationalError("broker unreachable")
 
+    monkeypatch.setattr(outbox, "_eager", lambda: False)  # a real broker, not Celery's inline mode
     monkeypatch.setattr(outbox, "_send", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         services.event_cancel(actor=viewer_of(coordinator()), event=event, reason="Speaker ill")
