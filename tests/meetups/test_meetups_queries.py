@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from intranet.core.testing import assert_constant_queries
 from meetups import services
 from meetups.models import RSVP
 from meetups.selectors import meetups_attended_by_users
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 
 from .factories import ExternalPersonFactory, OrganisationFactory, SeriesFactory, make_event, viewer_of
 

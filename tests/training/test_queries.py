@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from intranet.core.testing import assert_constant_queries
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 from training.models import Certificate, Enrolment, Step
 from training.services_programmes import enrolment_create, exercise_submit, step_mark_done
 from training.services_sessions import calendar_token_for, session_book
