@@ -24,8 +24,7 @@ from intranet.core.viewer import Viewer
 from . import selectors, services
 from .emails import read_unsubscribe_token
 from .forms import FILTERS, CentreForm, OverrideForm
-from .kinds import get_kind
-from .models import Delivery
+from .kinds import Delivery, get_kind
 
 
 def _viewer(request: HttpRequest) -> Viewer:
@@ -69,7 +68,7 @@ def badge(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/_badge_content.html",
-        {"unread": unread, "unread_capped": unread >= services.UNREAD_CAP},
+        {"unread": unread, "unread_capped": unread >= selectors.UNREAD_CAP},
     )
 
 
