@@ -25,9 +25,6 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
-    def for_recipient(self, user_id: int) -> NotificationQuerySet:
-        return self.filter(recipient_id=user_id)
-
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
