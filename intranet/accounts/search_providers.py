@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from intranet.core.viewer import Viewer
-from intranet.search.registry import ResultPage
+from intranet.search.registry import ResultPage, register
 
 from .models import User
 from .permissions import visible_users
@@ -41,6 +41,4 @@ class PeopleSearchProvider:
 
 
 def register_providers() -> None:
-    from intranet.search.registry import register
-
     register(PeopleSearchProvider())

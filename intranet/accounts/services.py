@@ -21,6 +21,7 @@ from .images import ProcessedAvatar
 from .models import Follow, Profile, Skill, User
 from .permissions import can_edit_profile, can_follow_user
 from .selectors import DIRECTORY_FACETS_CACHE_KEY
+from .signals import user_deactivating
 from .text import search_name_for
 
 MAX_SKILLS = 30
@@ -289,8 +290,6 @@ def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User
     person ran (communities promote a successor owner) atomically with the deactivation. Already
     inactive accounts are left alone (no signal, no audit).
     """
-    from .signals import user_deactivating
-
     if actor is not None:
         require(bool(actor.is_authenticated and actor.is_active and (actor.is_staff or actor.is_superuser)))
         if actor.pk == user.pk:

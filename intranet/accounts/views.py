@@ -15,15 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intranet.core.pagination import InvalidCursor
+from intranet.core.web import apply_errors, is_htmx
 
 from . import selectors, services
 from .forms import DirectorySearchForm, ProfileForm
 from .permissions import can_edit_profile
 from .profile_sections import render_profile_sections
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 @login_required
@@ -54,7 +51,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         "params": params,
         "is_filtered": any(params[key] for key in ("q", "department", "location", "skill")),
     }
-    if _is_htmx(request) and params["cursor"]:
+    if is_htmx(request) and params["cursor"]:
         return render(request, "accounts/_people_page.html", context)
     context["facets"] = selectors.directory_facets()
     return render(request, "accounts/people_list.html", context)
@@ -107,7 +104,7 @@ def profile_edit(request: HttpRequest, handle: str | None = None) -> HttpRespons
                     remove_avatar=data["remove_avatar"] and not data["avatar"],
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("The profile has been saved."))
                 return redirect(user.get_absolute_url())
@@ -121,16 +118,8 @@ def profile_edit(request: HttpRequest, handle: str | None = None) -> HttpRespons
     )
 
 
-def _add_service_errors(form: ProfileForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _follow_response(request: HttpRequest, handle: str, error: str = "") -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         person = selectors.user_get_for_profile(viewer=request.viewer, handle=handle)  # type: ignore[attr-defined]
         return render(
             request,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Expression, F, Func, Model, Q, QuerySet, Value
+from django.db.models import BooleanField, Expression, F, Func, Model, Q, QuerySet, Value
 
 M = TypeVar("M", bound=Model)
 
@@ -114,8 +114,6 @@ class _KeysetComparison(Func):
     output_field: Any
 
     def __init__(self, lhs: Expression, op: str, rhs: Expression) -> None:
-        from django.db.models import BooleanField
-
         super().__init__(lhs, rhs, output_field=BooleanField())
         self.op = op
 

@@ -1,9 +1,11 @@
-"""Request helpers every app's views share: the request's viewer, htmx detection, service errors on forms."""
+"""Request helpers every app's views share: the request's viewer, htmx detection, and a service's
+``ValidationError`` shown to the person (on a form, or as a flash message)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
@@ -26,3 +28,8 @@ def apply_errors(form: Any, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def error_message(request: HttpRequest, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` as one flash message (for views without a form)."""
+    messages.error(request, " ".join(error.messages))

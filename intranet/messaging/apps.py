@@ -9,9 +9,10 @@ class MessagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported here, not at the top: realtime imports models, which need the app registry ready.
         from intranet.core.realtime import register_topic
 
-        from .realtime import may_receive_conversation
+        from .realtime import may_receive_conversation  # also registers the outbox subscribers
 
         # conversation.<id>: participants only; who is online there is announced, typing is relayed.
         register_topic("conversation", may_receive_conversation, presence=True, relay=("typing",))

@@ -1,4 +1,5 @@
-"""Who may read and write in conversations. Predicates are query-free; each ``can_view_*`` has a twin.
+"""Who may read and write in conversations. Predicates are query-free. There is no queryset twin:
+every read starts from the viewer's own current ``Participant`` rows (see the selectors).
 
 The facts they look at are loaded by the selectors: the viewer's own ``Participant`` row (``None``
 when the viewer is not in the conversation) and whether a block separates two people.
@@ -8,11 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
-
 from intranet.core.viewer import Viewer
-
-from .models import MAX_PARTICIPANTS
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -31,14 +28,6 @@ def can_view_conversation(viewer: Viewer, conversation: Conversation, participan
     )
 
 
-def visible_conversations(viewer: Viewer, qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
-    """The twin of :func:`can_view_conversation` for querysets."""
-    user_id = viewer.user_id
-    if user_id is None:
-        return qs.none()
-    return qs.filter(participants__user_id=user_id, participants__left_at__isnull=True)
-
-
 def can_send_message(
     viewer: Viewer, conversation: Conversation, participant: Participant | None, *, blocked: bool
 ) -> bool:
@@ -46,17 +35,6 @@ def can_send_message(
     if not can_view_conversation(viewer, conversation, participant):
         return False
     return not (blocked and not conversation.is_group)
-
-
-def can_message_user(viewer: Viewer, user: User, *, blocked: bool) -> bool:
-    """Anyone signed in may write to an active colleague other than themselves, unless a block
-    separates them."""
-    return viewer.is_authenticated and bool(user.is_active) and viewer.user_id != user.pk and not blocked
-
-
-def can_start_conversation(viewer: Viewer, recipients: list[User]) -> bool:
-    """A conversation has two to ``MAX_PARTICIPANTS`` people, the starter included."""
-    return viewer.is_authenticated and 1 <= len(recipients) <= MAX_PARTICIPANTS - 1
 
 
 def can_block_user(viewer: Viewer, user: User) -> bool:

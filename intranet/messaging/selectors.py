@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -17,16 +17,42 @@ from intranet.core.viewer import Viewer
 
 from .models import MAX_PARTICIPANTS, Block, Conversation, Message, Participant, direct_key_for
 from .permissions import can_send_message, can_view_conversation
-from .services import unread_totals
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 INBOX_PAGE_SIZE = 25
 MESSAGE_PAGE_SIZE = 30
 SEARCH_PAGE_SIZE = 20
 MAX_SEARCH_WORDS = 5
 MAX_QUERY_LENGTH = 100
+
+
+def unread_totals(user_ids: Iterable[int]) -> dict[int, int]:
+    """Each person's unread-message total over the conversations they are in (one query)."""
+    ids = list(user_ids)
+    totals = dict.fromkeys(ids, 0)
+    if not ids:
+        return totals
+    rows = (
+        Participant.objects.filter(user_id__in=ids, left_at__isnull=True, unread_count__gt=0)
+        .order_by()
+        .values("user_id")
+        .annotate(total=Sum("unread_count"))
+        .values_list("user_id", "total")
+    )
+    totals.update({user_id: total or 0 for user_id, total in rows})
+    return totals
+
+
+def conversation_unread_totals(conversation_id: int) -> dict[int, int]:
+    """Unread totals of everyone currently in the conversation, over all their conversations (one query)."""
+    members = Participant.objects.filter(conversation_id=conversation_id, left_at__isnull=True).values("user_id")
+    rows = (
+        Participant.objects.filter(user_id__in=members, left_at__isnull=True)
+        .order_by()
+        .values("user_id")
+        .annotate(total=Sum("unread_count"))
+        .values_list("user_id", "total")
+    )
+    return {user_id: total or 0 for user_id, total in rows}
 
 
 def _members_prefetch(path: str) -> Prefetch:

@@ -1,8 +1,9 @@
 """Writes for direct messages: start a conversation, send, mark read, leave a group, block.
 
-Every service runs in one transaction and publishes its realtime events only after commit:
-``message.created`` {conversation_id, message_id} to ``conversation.<id>`` and ``messages.changed``
-{unread} to the ``user.<id>`` group of every participant whose unread total changed.
+Every service runs in one transaction and records its outbox event there (``events.py``); after
+commit ``realtime.py`` publishes ``message.created`` {conversation_id, message_id} to
+``conversation.<id>`` and ``messages.changed`` {unread} to the ``user.<id>`` group of every
+participant whose unread total changed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from django.db.models import (
     F,
     PositiveIntegerField,
     Q,
-    Sum,
     Value,
     When,
 )
@@ -30,8 +30,9 @@ from django.utils.translation import gettext as _
 from intranet.core import realtime
 from intranet.core.markdown import plain_text, render_markdown
 from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 
+from . import events
 from .models import (
     MAX_BODY_LENGTH,
     MAX_PARTICIPANTS,
@@ -47,10 +48,6 @@ from .permissions import can_block_user, can_leave_conversation, can_send_messag
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
-
-
-def _viewer(actor: Viewer | User) -> Viewer:
-    return actor if isinstance(actor, Viewer) else Viewer(actor)
 
 
 def _user(viewer: Viewer) -> User:
@@ -79,28 +76,6 @@ def blocked_pairs(user_id: int, other_ids: Iterable[int]) -> set[tuple[int, int]
         Q(blocker_id=user_id, blocked_id__in=others) | Q(blocked_id=user_id, blocker_id__in=others)
     ).values_list("blocker_id", "blocked_id")
     return set(rows)
-
-
-def unread_totals(user_ids: Iterable[int]) -> dict[int, int]:
-    """Each person's unread-message total over the conversations they are in (one query)."""
-    ids = list(user_ids)
-    totals = dict.fromkeys(ids, 0)
-    if not ids:
-        return totals
-    rows = (
-        Participant.objects.filter(user_id__in=ids, left_at__isnull=True, unread_count__gt=0)
-        .order_by()
-        .values("user_id")
-        .annotate(total=Sum("unread_count"))
-        .values_list("user_id", "total")
-    )
-    totals.update({user_id: total or 0 for user_id, total in rows})
-    return totals
-
-
-def _publish_unread(totals: dict[int, int]) -> None:
-    for user_id, unread in totals.items():
-        realtime.publish_on_commit(realtime.user_group(user_id), {"type": "messages.changed", "unread": unread})
 
 
 def _check_blocks(user: User, recipients: Sequence[User]) -> None:
@@ -152,7 +127,7 @@ def conversation_start(
     saved) for inactive recipients, too many people, and a block between the starter and anyone
     invited. Publishes like :func:`message_send`.
     """
-    viewer = _viewer(actor)
+    viewer = as_viewer(actor)
     user = _user(viewer)
     people = _check_recipients(user, recipients)
     text = _clean_body(body)
@@ -207,7 +182,7 @@ def message_send(*, actor: Viewer | User, conversation: Conversation, body: str)
     author's to zero) and publishes, on commit, ``message.created`` to ``conversation.<id>`` and
     ``messages.changed`` with the new unread total to each other participant.
     """
-    viewer = _viewer(actor)
+    viewer = as_viewer(actor)
     user = _user(viewer)
     text = _clean_body(body)
     return _send(viewer=viewer, user=user, conversation_id=conversation.pk, text=text, checked_blocks=False)
@@ -267,35 +242,18 @@ def _send(*, viewer: Viewer, user: User, conversation_id: int, text: str, checke
         last_message_author=user,
         last_message_preview=plain_text(escape(body_text), limit=PREVIEW_LENGTH),
     )
-    realtime.publish_on_commit(
-        conversation.topic,
-        {"type": "message.created", "conversation_id": conversation.pk, "message_id": message.pk},
+    events.message_created(
+        conversation_id=conversation.pk,
+        message_id=message.pk,
+        author_id=user.pk,
+        author_had_unread=bool(mine.unread_count),
     )
-    # Everyone else's total went up; the author's changes only when they had unread messages here
-    # (writing reads them).
-    totals = _conversation_unread_totals(conversation.pk)
-    if not mine.unread_count:
-        totals.pop(user.pk, None)
-    _publish_unread(totals)
     return message
 
 
 def _other_in_direct(conversation: Conversation, user_id: int) -> int:
     low, high = (int(part) for part in (conversation.direct_key or "0:0").split(":"))
     return high if low == user_id else low
-
-
-def _conversation_unread_totals(conversation_id: int) -> dict[int, int]:
-    """Unread totals of everyone currently in the conversation, over all their conversations."""
-    members = Participant.objects.filter(conversation_id=conversation_id, left_at__isnull=True).values("user_id")
-    rows = (
-        Participant.objects.filter(user_id__in=members, left_at__isnull=True)
-        .order_by()
-        .values("user_id")
-        .annotate(total=Sum("unread_count"))
-        .values_list("user_id", "total")
-    )
-    return {user_id: total or 0 for user_id, total in rows}
 
 
 def conversation_mark_read(*, actor: Viewer | User, participant: Participant) -> bool:
@@ -305,7 +263,7 @@ def conversation_mark_read(*, actor: Viewer | User, participant: Participant) ->
     zero and publishes ``messages.changed`` with the viewer's new total to their other tabs.
     Returns whether anything changed.
     """
-    viewer = _viewer(actor)
+    viewer = as_viewer(actor)
     require(viewer.is_authenticated and participant.user_id == viewer.user_id and participant.left_at is None)
     if not participant.unread_count:
         return False
@@ -317,7 +275,7 @@ def conversation_mark_read(*, actor: Viewer | User, participant: Participant) ->
         )
         participant.unread_count = 0
         participant.last_read_at = now
-        _publish_unread(unread_totals([participant.user_id]))
+        events.conversation_read(conversation_id=participant.conversation_id, user_id=participant.user_id)
     return True
 
 
@@ -325,7 +283,7 @@ def conversation_mark_read(*, actor: Viewer | User, participant: Participant) ->
 def conversation_leave(*, actor: Viewer | User, conversation: Conversation, participant: Participant) -> None:
     """Leave a group conversation: the viewer stops seeing it at once (their sockets leave its topic
     on commit) and their unread count for it is dropped."""
-    viewer = _viewer(actor)
+    viewer = as_viewer(actor)
     require(can_leave_conversation(viewer, conversation, participant))
     now = timezone.now()
     updated = Participant.objects.filter(pk=participant.pk, left_at__isnull=True).update(left_at=now, unread_count=0)
@@ -333,15 +291,16 @@ def conversation_leave(*, actor: Viewer | User, conversation: Conversation, part
         return
     Conversation.objects.filter(pk=conversation.pk).update(participant_count=F("participant_count") - 1)
     participant.left_at = now
+    # Access control, not a domain side effect: stays a direct call.
     realtime.revoke_on_commit(participant.user_id, conversation.topic)
-    _publish_unread(unread_totals([participant.user_id]))
+    events.conversation_left(conversation_id=conversation.pk, user_id=participant.user_id)
 
 
 @transaction.atomic
 def block_create(*, actor: Viewer | User, blocked: User) -> None:
     """Block ``blocked``: they can no longer start a conversation with the actor or write to them in
     one-to-one conversations (nor the actor to them, until unblocked). Idempotent."""
-    viewer = _viewer(actor)
+    viewer = as_viewer(actor)
     user = _user(viewer)
     require(can_block_user(viewer, blocked))
     # One statement whether or not the block exists (INSERT ... ON CONFLICT DO NOTHING).
@@ -351,6 +310,6 @@ def block_create(*, actor: Viewer | User, blocked: User) -> None:
 @transaction.atomic
 def block_delete(*, actor: Viewer | User, blocked: User) -> None:
     """Lift the actor's block of ``blocked`` (nothing happens if there is none)."""
-    viewer = _viewer(actor)
+    viewer = as_viewer(actor)
     user = _user(viewer)
     Block.objects.filter(blocker=user, blocked=blocked).delete()

@@ -17,7 +17,7 @@ from django_htmx.http import reswap, retarget
 
 from intranet.accounts import selectors as people
 from intranet.core.pagination import InvalidCursor
-from intranet.core.viewer import Viewer
+from intranet.core.web import is_htmx, viewer_of
 
 from . import selectors, services
 from .models import MAX_BODY_LENGTH, MAX_PARTICIPANTS, MAX_TITLE_LENGTH
@@ -26,22 +26,10 @@ from .permissions import can_leave_conversation
 PEOPLE_OPTIONS = 8
 
 
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def _errors(error: ValidationError) -> list[str]:
-    return list(error.messages)
-
-
 @login_required
 def conversation_list(request: HttpRequest) -> HttpResponse:
     """The inbox (newest conversation first) or, with ``q``, the messages found in it."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     query = request.GET.get("q", "").strip()[: selectors.MAX_QUERY_LENGTH]
     cursor = request.GET.get("cursor", "") or None
     context: dict[str, Any] = {"query": query}
@@ -64,7 +52,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
         if page.next_cursor:
             context["next_url"] = f"{base}?{urlencode({'cursor': page.next_cursor})}"
         template = "messaging/_conversation_page.html"
-    if _is_htmx(request) and cursor:
+    if is_htmx(request) and cursor:
         return render(request, template, context)
     return render(request, "messaging/conversation_list.html", context)
 
@@ -73,7 +61,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One conversation: messages (newest at the bottom, "load older" above), participants with
     presence, the compose form. Opening it marks it read."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     cursor = request.GET.get("cursor", "") or None
     try:
         data = selectors.conversation_page_for_viewer(viewer=viewer, conversation_id=pk, cursor=cursor)
@@ -84,7 +72,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if data.older_cursor:
         older_url = f"{data.conversation.get_absolute_url()}?{urlencode({'cursor': data.older_cursor})}"
     context = {"data": data, "conversation": data.conversation, "older_url": older_url}
-    if _is_htmx(request) and cursor:
+    if is_htmx(request) and cursor:
         return render(request, "messaging/_message_page.html", context)
     services.conversation_mark_read(actor=viewer, participant=data.participant)
     context.update(
@@ -99,7 +87,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def message_fragment(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
     """One message as HTML, for the live update of an open conversation (marks it read)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     participant = selectors.participant_get_for_viewer(viewer=viewer, conversation_id=pk)
     message = selectors.message_get_for_viewer(viewer=viewer, participant=participant, message_id=message_id)
     services.conversation_mark_read(actor=viewer, participant=participant)
@@ -109,19 +97,19 @@ def message_fragment(request: HttpRequest, pk: int, message_id: int) -> HttpResp
 @login_required
 @require_POST
 def message_create(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     participant = selectors.participant_get_for_viewer(viewer=viewer, conversation_id=pk)
     conversation = participant.conversation
     try:
         message = services.message_send(actor=viewer, conversation=conversation, body=request.POST.get("body", ""))
     except ValidationError as error:
-        if _is_htmx(request):
-            response = render(request, "messaging/_compose_errors.html", {"errors": _errors(error)})
+        if is_htmx(request):
+            response = render(request, "messaging/_compose_errors.html", {"errors": list(error.messages)})
             return reswap(retarget(response, "#compose-errors"), "innerHTML")
-        for text in _errors(error):
+        for text in list(error.messages):
             messages.error(request, text)
         return HttpResponseRedirect(conversation.get_absolute_url())
-    if _is_htmx(request):
+    if is_htmx(request):
         # Re-read with the author's profile for the avatar (one query, as the fragment view).
         message = selectors.message_get_for_viewer(viewer=viewer, participant=participant, message_id=message.pk)
         return render(request, "messaging/_message.html", {"message": message, "conversation": conversation})
@@ -131,7 +119,7 @@ def message_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def conversation_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     participant = selectors.participant_get_for_viewer(viewer=viewer, conversation_id=pk)
     services.conversation_leave(actor=viewer, conversation=participant.conversation, participant=participant)
     messages.success(request, _("You have left the conversation."))
@@ -142,7 +130,7 @@ def conversation_leave(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def conversation_start(request: HttpRequest) -> HttpResponse:
     """Pick people (``to``: handles, repeated) and write the first message."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     data = request.POST if request.method == "POST" else request.GET
     handles = [h for value in data.getlist("to") for h in value.replace(",", " ").split()]
     recipients = selectors.people_for_handles(viewer=viewer, handles=handles)
@@ -160,7 +148,7 @@ def conversation_start(request: HttpRequest) -> HttpResponse:
                     actor=viewer, recipients=recipients, body=body, title=title
                 )
             except ValidationError as error:
-                errors.extend(_errors(error))
+                errors.extend(list(error.messages))
             else:
                 return redirect(conversation.get_absolute_url())
     return render(
@@ -182,7 +170,7 @@ def conversation_start(request: HttpRequest) -> HttpResponse:
 def conversation_with(request: HttpRequest, handle: str) -> HttpResponse:
     """The "Message" button of a profile: the one-to-one conversation with that person, or the
     start page with them picked."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     other = people.user_get_for_viewer(viewer=viewer, handle=handle)
     if other.pk != viewer.user_id:
         conversation_id = selectors.direct_conversation_id(viewer=viewer, other=other)
@@ -194,7 +182,7 @@ def conversation_with(request: HttpRequest, handle: str) -> HttpResponse:
 @login_required
 def people_options(request: HttpRequest) -> HttpResponse:
     """People matching ``q`` as a listbox for the recipient picker (assets/js/messages.js)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     query = request.GET.get("q", "").strip()[:100]
     found = []
     if query:
@@ -207,7 +195,7 @@ def people_options(request: HttpRequest) -> HttpResponse:
 @require_POST
 def block_toggle(request: HttpRequest, handle: str) -> HttpResponse:
     """Block (``action=block``) or unblock someone, then go back to ``next`` (a local URL)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     other = people.user_get_for_viewer(viewer=viewer, handle=handle)
     if request.POST.get("action") == "unblock":
         services.block_delete(actor=viewer, blocked=other)
@@ -227,5 +215,5 @@ def block_toggle(request: HttpRequest, handle: str) -> HttpResponse:
 @login_required
 def unread_badge(request: HttpRequest) -> HttpResponse:
     """The header badge's number (refreshed on ``live:messages-changed``)."""
-    unread = selectors.unread_total_for_viewer(viewer=_viewer(request))
+    unread = selectors.unread_total_for_viewer(viewer=viewer_of(request))
     return render(request, "messaging/_badge_count.html", {"unread": unread})

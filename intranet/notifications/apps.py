@@ -7,3 +7,7 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = _("Notifications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Imported here, not at the top: they import models, which need the app registry ready.
+        from . import notify, realtime  # noqa: F401  (registers outbox subscribers)

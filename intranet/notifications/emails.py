@@ -25,8 +25,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .kinds import get_kind
-from .models import Delivery, Notification
+from .kinds import Delivery, get_kind
+from .models import Notification
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -15,12 +15,27 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db import models
 from django.utils.functional import Promise
-
-from .models import Delivery
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
+
+
+class Delivery(models.TextChoices):
+    """How a notification reaches its recipient (stored on each row and in each preference)."""
+
+    IN_APP = "in_app", _("In the app only")
+    IMMEDIATE = "immediate", _("E-mail at once")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    OFF = "off", _("Off")
+
+
+#: Deliveries that send e-mail, and the digests among them.
+EMAIL_DELIVERIES = (Delivery.IMMEDIATE, Delivery.DAILY, Delivery.WEEKLY)
+DIGEST_DELIVERIES = (Delivery.DAILY, Delivery.WEEKLY)
 
 Message = Callable[[Mapping[str, Any], int], str]
 

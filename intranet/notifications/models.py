@@ -13,26 +13,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Delivery(models.TextChoices):
-    IN_APP = "in_app", _("In the app only")
-    IMMEDIATE = "immediate", _("E-mail at once")
-    DAILY = "daily", _("Daily digest")
-    WEEKLY = "weekly", _("Weekly digest")
-    OFF = "off", _("Off")
-
-
-#: Deliveries that send e-mail, and the digests among them.
-EMAIL_DELIVERIES = (Delivery.IMMEDIATE, Delivery.DAILY, Delivery.WEEKLY)
-DIGEST_DELIVERIES = (Delivery.DAILY, Delivery.WEEKLY)
+# ``Delivery`` and its groups live with the kinds (no model needs them to be defined here); they are
+# re-exported because other apps import them from here.
+from .kinds import DIGEST_DELIVERIES as DIGEST_DELIVERIES
+from .kinds import EMAIL_DELIVERIES as EMAIL_DELIVERIES
+from .kinds import Delivery as Delivery
+from .kinds import render_message
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
-
-    def for_recipient(self, user_id: int) -> NotificationQuerySet:
-        return self.filter(recipient_id=user_id)
 
 
 class Notification(models.Model):
@@ -79,8 +70,6 @@ class Notification(models.Model):
     @property
     def message(self) -> str:
         """The text in the active language (the kind's message; the key if the kind is gone)."""
-        from .kinds import render_message
-
         return render_message(self.kind, self.params, self.count)
 
 

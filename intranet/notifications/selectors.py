@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
 from intranet.core.pagination import Page, keyset_page
@@ -13,11 +15,12 @@ from intranet.core.viewer import Viewer
 from .kinds import Kind, all_kinds, scope_choices
 from .models import Notification, Preference
 from .permissions import visible_notifications
-from .services import UNREAD_CAP
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
 
+#: The badge counts up to this many unread notifications ("99+" beyond).
+UNREAD_CAP = 100
 CENTRE_PAGE_SIZE = 20
 CENTRE_ORDERING = ("-created_at", "-id")
 
@@ -39,6 +42,17 @@ def notification_unread_count(viewer: Viewer) -> int:
     if not viewer.is_authenticated:
         return 0
     return visible_notifications(viewer).filter(read_at__isnull=True).order_by()[:UNREAD_CAP].count()
+
+
+def unread_counts(user_ids: Iterable[int]) -> dict[int, int]:
+    """``{user_id: unread}`` (capped at ``UNREAD_CAP``) for people with unread rows (one query)."""
+    rows = (
+        Notification.objects.filter(recipient_id__in=list(user_ids), read_at__isnull=True)
+        .values_list("recipient_id")
+        .order_by()
+        .annotate(n=Count("id"))
+    )
+    return {uid: min(n, UNREAD_CAP) for uid, n in rows}
 
 
 def notification_get_for_viewer(viewer: Viewer, pk: int) -> Notification:

@@ -10,34 +10,28 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intranet.core.permissions import require
-from intranet.core.realtime import publish_many, user_group
 from intranet.core.viewer import Viewer, as_viewer
 
-from .kinds import get_kind, scope_choices
-from .models import EMAIL_DELIVERIES, Delivery, Notification, Preference
+from . import events
+from .kinds import EMAIL_DELIVERIES, Delivery, get_kind, scope_choices
+from .models import Notification, Preference
 from .permissions import can_change_preferences, can_view_notification
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
 
-#: Recipients handled per transaction (one preference query, one INSERT, one count query each).
+#: Recipients handled per transaction (one preference query, one INSERT, one outbox row each).
 CHUNK_SIZE = 1000
-#: The badge counts up to this many unread notifications ("99+" beyond).
-UNREAD_CAP = 100
-
-CHANGED = "notifications.changed"
 
 
 @dataclass
@@ -91,20 +85,6 @@ url = EXCLUDED.url, delivery = EXCLUDED.delivery, created_at = EXCLUDED.created_
 emailed_at = NULL"""
 
 
-def _unread_counts(user_ids: list[int]) -> dict[int, int]:
-    rows = (
-        Notification.objects.filter(recipient_id__in=user_ids, read_at__isnull=True)
-        .values_list("recipient_id")
-        .order_by()
-        .annotate(n=Count("id"))
-    )
-    return {uid: min(n, UNREAD_CAP) for uid, n in rows}
-
-
-def _publish_counts(counts: Mapping[int, int], user_ids: Iterable[int]) -> None:
-    publish_many((user_group(uid), {"type": CHANGED, "unread": counts.get(uid, 0)}) for uid in user_ids)
-
-
 def notify(
     *,
     recipient_ids: Iterable[int],
@@ -123,7 +103,8 @@ def notify(
     inactive people get none. Existing rows are left alone (idempotent), unless ``batch``: then the
     row takes the new ``count``, actor and params and becomes the newest unread again. After each
     chunk commits, ``notifications.changed`` {unread} goes to every recipient with a new row, once,
-    and their "immediate" rows are queued for e-mail. Call it from tasks or after-commit hooks;
+    and their "immediate" rows are e-mailed (the outbox event ``notification.created`` in each
+    chunk's transaction; see ``realtime.py`` and ``notify.py``). Call it from tasks or subscribers;
     ``params`` hold public fields only (they are shown to the recipient as they are).
     """
     actor_id = actor if isinstance(actor, int) or actor is None else actor.pk
@@ -164,27 +145,13 @@ def notify(
                 continue
             recipients = sorted({row[1] for row in created})
             immediate = [row[0] for row in created if row[2] == Delivery.IMMEDIATE]
-            counts = _unread_counts(recipients)
-            transaction.on_commit(lambda c=counts, r=recipients: _publish_counts(c, r))  # type: ignore[misc]
-            if immediate:
-                from .tasks import notification_email_task
-
-                transaction.on_commit(partial(notification_email_task.delay, immediate))
+            events.notifications_created(recipient_ids=recipients, immediate_ids=immediate)
             result.recipient_ids.extend(recipients)
             result.immediate_ids.extend(immediate)
     return result
 
 
 # Reading ------------------------------------------------------------------------------------------
-
-
-def publish_unread_on_commit(user_id: int) -> None:
-    """After commit, tell every tab of ``user_id`` the new unread count (one query then)."""
-
-    def send() -> None:
-        _publish_counts(_unread_counts([user_id]), [user_id])
-
-    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -195,7 +162,7 @@ def notification_mark_read(*, actor: Viewer | User, notification: Notification) 
     if notification.read_at is None:
         now = timezone.now()
         if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now):
-            publish_unread_on_commit(notification.recipient_id)
+            events.notifications_read(recipient_id=notification.recipient_id)
         notification.read_at = now
     return notification
 
@@ -210,7 +177,7 @@ def notification_mark_all_read(*, actor: Viewer | User) -> int:
         read_at=timezone.now()
     )
     if changed:
-        publish_unread_on_commit(viewer.user_id)
+        events.notifications_read(recipient_id=viewer.user_id)
     return changed
 
 

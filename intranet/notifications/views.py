@@ -19,17 +19,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.core.pagination import InvalidCursor
-from intranet.core.viewer import Viewer
+from intranet.core.web import error_message, viewer_of
 
 from . import selectors, services
 from .emails import read_unsubscribe_token
 from .forms import FILTERS, CentreForm, OverrideForm
-from .kinds import get_kind
-from .models import Delivery
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined, no-any-return]
+from .kinds import Delivery, get_kind
 
 
 def _centre_url(**params: str) -> str:
@@ -41,7 +36,7 @@ def _centre_url(**params: str) -> str:
 @login_required
 @require_GET
 def centre(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     current, cursor = CentreForm(request.GET).values()
     unread_only = current == "unread"
     try:
@@ -65,18 +60,18 @@ def centre(request: HttpRequest) -> HttpResponse:
 @never_cache
 def badge(request: HttpRequest) -> HttpResponse:
     """The bell with its unread count (fetched after load and on ``notifications.changed``)."""
-    unread = selectors.notification_unread_count(_viewer(request))
+    unread = selectors.notification_unread_count(viewer_of(request))
     return render(
         request,
         "notifications/_badge_content.html",
-        {"unread": unread, "unread_capped": unread >= services.UNREAD_CAP},
+        {"unread": unread, "unread_capped": unread >= selectors.UNREAD_CAP},
     )
 
 
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    changed = services.notification_mark_all_read(actor=_viewer(request))
+    changed = services.notification_mark_all_read(actor=viewer_of(request))
     if changed:
         messages.success(request, _("All notifications are marked as read."))
     current = request.POST.get("filter", "all")
@@ -87,7 +82,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 @require_GET
 def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     """Click-through: mark read, then go where the notification points (a permission-checked page)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     notification = selectors.notification_get_for_viewer(viewer, pk)
     services.notification_mark_read(actor=viewer, notification=notification)
     target = notification.url
@@ -108,7 +103,7 @@ def _preferences_context(request: HttpRequest, override_form: OverrideForm | Non
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "general":
@@ -119,7 +114,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                     if wanted != row.delivery:
                         services.preference_set(actor=viewer, kind=row.kind.key, delivery=wanted)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                error_message(request, error)
                 return render(request, "notifications/preferences.html", _preferences_context(request), status=400)
             messages.success(request, _("Your notification settings are saved."))
             return HttpResponseRedirect(reverse("notifications:preferences"))
@@ -151,7 +146,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                     actor=viewer, kind=request.POST.get("kind", ""), scope=request.POST.get("scope", "")
                 )
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                error_message(request, error)
             else:
                 messages.success(request, _("The exception is removed."))
             return HttpResponseRedirect(reverse("notifications:preferences") + "#overrides")

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "communities",
     "training",
     "meetups",
+    # Benchmark tooling: no models; its management command seed_scale loads the reference dataset.
+    "bench",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -91,7 +93,7 @@ MIDDLEWARE = [
 # ``make bench`` only (never in a deployment): /bench/limit/ and the X-Bench-Queries header.
 BENCHMARK = ENV.benchmark
 if BENCHMARK:
-    MIDDLEWARE.insert(1, "intranet.core.bench.QueryCountMiddleware")
+    MIDDLEWARE.insert(1, "bench.hooks.QueryCountMiddleware")
 
 ROOT_URLCONF = "intranet.urls"
 WSGI_APPLICATION = "intranet.wsgi.application"

@@ -13,10 +13,10 @@ from intranet.accounts.invitations import invitation_create, invitation_revoke
 from intranet.accounts.models import Invitation, User
 from intranet.accounts.permissions import can_invite_people
 from intranet.core.models import AuditEntry
-from intranet.core.testing import assert_constant_queries
 from intranet.core.viewer import Viewer
 from tests.accounts.conftest import make_employee
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 
 NEW_PASSWORD = "a long and new passphrase 7"
 PAGE = "/accounts/invitations/"

@@ -15,8 +15,8 @@ from django.urls import reverse
 from PIL import Image
 
 from intranet.accounts.models import Profile, User
-from intranet.core.testing import assert_constant_queries
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 
 # factory_boy's types say a factory returns itself; it returns the model.
 make_user = cast("Callable[..., User]", UserFactory)

@@ -13,8 +13,8 @@ from PIL import Image
 
 from intranet.accounts.models import Follow, Profile, User
 from intranet.accounts.services import follow_create
-from intranet.core.testing import assert_constant_queries
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 
 # factory_boy's types say a factory returns itself; it returns the model.
 make_user = cast("Callable[..., User]", UserFactory)

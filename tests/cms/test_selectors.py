@@ -6,7 +6,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from intranet.cms.selectors import news_list_for_home, section_pages_for_home
-from intranet.core.testing import assert_constant_queries, pin_queries
+from tests.support.queries import assert_constant_queries, pin_queries
 
 from .pages import add_news
 

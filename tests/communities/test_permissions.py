@@ -13,11 +13,11 @@ from django.contrib.auth.models import Group, Permission
 
 from communities import permissions as p
 from communities.models import Community, Membership
-from intranet.core.testing import assert_constant_queries, pin_queries
 from intranet.core.viewer import Viewer
 from tests.communities.conftest import VIEWER_KINDS, make_viewer
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries, pin_queries
 
 Visibility = Community.Visibility
 Role = Membership.Role

@@ -5,10 +5,10 @@ from django.http import Http404
 
 from communities.models import Community, Membership
 from communities.selectors import community_get_for_viewer, membership_for_viewer
-from intranet.core.testing import pin_queries
 from intranet.core.viewer import Viewer
 from tests.communities.conftest import make_viewer
 from tests.communities.factories import CommunityFactory, MembershipFactory
+from tests.support.queries import pin_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from intranet.cms.demo import PageTree, ensure_page_tree
-from intranet.core.testing import assert_constant_queries
 from tests.cms.pages import add_news
+from tests.support.queries import assert_constant_queries
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from intranet.core import realtime
 from intranet.core.viewer import Viewer
-from intranet.messaging import services
+from intranet.messaging import selectors, services
 from intranet.messaging.models import Conversation, Message, Participant
 from intranet.messaging.selectors import unread_total_for_viewer
 
@@ -86,7 +86,7 @@ def test_unread_total_sums_over_conversations(anna, ben, carla):
     assert unread_total_for_viewer(viewer=Viewer(carla)) == 3
     assert unread_total_for_viewer(viewer=Viewer(anna)) == 2
     assert unread_total_for_viewer(viewer=Viewer(ben)) == 0
-    assert services.unread_totals([anna.pk, ben.pk, carla.pk]) == {anna.pk: 2, ben.pk: 0, carla.pk: 3}
+    assert selectors.unread_totals([anna.pk, ben.pk, carla.pk]) == {anna.pk: 2, ben.pk: 0, carla.pk: 3}
 
 
 def test_inbox_order_follows_the_last_message(anna, ben, carla):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from intranet.core.testing import assert_constant_queries, pin_queries
 from intranet.messaging import services
 from intranet.messaging.models import Block, Conversation, Message, Participant
+from tests.support.queries import assert_constant_queries, pin_queries
 
 from .conftest import make_user, send, start
 

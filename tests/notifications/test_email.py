@@ -13,8 +13,8 @@ from django.utils import timezone
 from communities import notify as kinds
 from communities.models import Membership, Post
 from intranet.notifications import emails
+from intranet.notifications.jobs import digest_send_task, notification_email_sweep_task
 from intranet.notifications.models import Notification, Preference
-from intranet.notifications.tasks import digest_send_task, notification_email_sweep_task
 from tests.factories import UserFactory
 from tests.notifications.conftest import add_person, write_post
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.notify import ANNOUNCEMENT, NEW_POST
-from intranet.core.testing import assert_constant_queries, pin_queries
 from intranet.notifications.models import Notification, Preference
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries, pin_queries
 
 pytestmark = pytest.mark.django_db
 

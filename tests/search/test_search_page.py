@@ -5,11 +5,11 @@ import re
 import pytest
 
 from communities.models import Community, Post
-from intranet.core.testing import assert_constant_queries
 from intranet.search import views as search_views
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.communities.feed.helpers import HIDDEN_STATES, make_post, member_of
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 
 
 def _hx_url(html: str) -> str:

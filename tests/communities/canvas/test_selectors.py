@@ -14,7 +14,7 @@ from communities.selectors_canvas import (
     canvas_is_complete,
     is_new_community,
 )
-from intranet.core.testing import pin_queries
+from tests.support.queries import pin_queries
 
 from .helpers import full_answers, make_community, make_manager, save
 

@@ -15,9 +15,9 @@ from communities.canvas_themes import THEME_KEYS
 from communities.models import CanvasComment, CanvasVersion, Community, CommunityCanvas
 from communities.services.canvas import canvas_comment_add
 from intranet.core.models import AuditEntry
-from intranet.core.testing import assert_constant_queries
 from intranet.core.viewer import Viewer
 from tests.communities.conftest import snapshot
+from tests.support.queries import assert_constant_queries
 
 from .helpers import KINDS, full_answers, make_community, make_manager, make_user, save
 

@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from communities.models import CampaignCase, CommunityHealth, CoordinatorNote, HandoverRecord, Membership
 from communities.services.lifecycle import campaign_start, community_merge
-from intranet.core.testing import assert_constant_queries
 from tests.communities.conftest import snapshot
 from tests.communities.factories import CategoryFactory
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 
 from .conftest import add_member, community_with, coordinator, figures
 

@@ -7,11 +7,11 @@ import pytest
 from communities.feed import post_list_for_feed
 from communities.models import Community, Post
 from intranet.core.pagination import InvalidCursor, encode_cursor
-from intranet.core.testing import assert_constant_queries, pin_queries
 from intranet.core.viewer import Viewer
 from tests.communities.factories import CommunityFactory
 from tests.communities.feed.helpers import BASE, HIDDEN_STATES, follow, make_post, member_of
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries, pin_queries
 
 pytestmark = pytest.mark.django_db
 

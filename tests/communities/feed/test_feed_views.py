@@ -6,10 +6,10 @@ import re
 import pytest
 
 from communities.models import Community, Post
-from intranet.core.testing import assert_constant_queries
 from tests.communities.factories import CommunityFactory
 from tests.communities.feed.helpers import BASE, follow, make_post, member_of
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 
 
 def _hx_url(html: str) -> str:

@@ -17,12 +17,12 @@ from communities.permissions_health import (
     visible_community_healths,
 )
 from intranet.accounts.models import User
-from intranet.core.testing import assert_constant_queries
 from intranet.core.viewer import Viewer
 from tests.communities.conftest import VIEWER_KINDS, make_viewer
 from tests.communities.factories import CategoryFactory, CommunityFactory
 from tests.communities.views.helpers import add_member, make_community, make_user
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 

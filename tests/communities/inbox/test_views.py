@@ -14,9 +14,9 @@ from communities import services
 from communities.models import Community, CommunityRules, ContentStatus, InboxItem, InboxSettings, Membership, Post
 from communities.selectors_inbox import INBOX_PAGE_SIZE
 from intranet.core.models import AuditEntry
-from intranet.core.testing import assert_constant_queries, count_queries
 from tests.communities.inbox.conftest import add_person, open_for_post, write_post
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries, count_queries
 
 Kind = InboxItem.Kind
 Status = InboxItem.Status

@@ -14,13 +14,13 @@ from communities.selectors_moderation import log_page_for_community, log_page_fo
 from communities.services import inbox as inbox_services
 from communities.services import moderation as mod
 from intranet.core.models import AuditEntry
-from intranet.core.testing import assert_constant_queries
 from intranet.core.viewer import Viewer
 from intranet.messaging import services as messaging
 from intranet.messaging.models import Conversation, Message
 from intranet.notifications.models import Notification
 from tests.communities.moderation.conftest import Role, add_person, scoped_coordinator, write_post
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 

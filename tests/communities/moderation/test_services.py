@@ -275,7 +275,7 @@ def test_mute_state_comes_with_the_role_map(community, moderator, member):
     mod.member_mute(
         actor=moderator, community=community, user=member, until=timezone.now() + dt.timedelta(hours=1), reason="x"
     )
-    from intranet.core.testing import pin_queries
+    from tests.support.queries import pin_queries
 
     viewer = Viewer(member)
     with pin_queries(1):

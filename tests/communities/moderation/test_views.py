@@ -14,9 +14,9 @@ from django.utils import timezone
 from communities import services
 from communities.models import CommunityRules, ContentStatus, MemberMute, Post, Report, WatchedWord
 from communities.services import moderation as mod
-from intranet.core.testing import assert_constant_queries
 from tests.communities.moderation.conftest import Role, add_person, scoped_coordinator, write_post
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

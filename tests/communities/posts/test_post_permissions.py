@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from communities import permissions_posts as pp
 from communities.models import Community, ContentStatus, Membership, Post
-from intranet.core.testing import pin_queries
 from intranet.core.viewer import Viewer
 from tests.communities.conftest import VIEWER_KINDS, make_viewer
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.factories import UserFactory
+from tests.support.queries import pin_queries
 
 pytestmark = pytest.mark.django_db
 

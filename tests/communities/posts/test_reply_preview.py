@@ -9,8 +9,8 @@ from django.urls import reverse
 from communities import services
 from communities.selectors_posts import REPLY_PREVIEW
 from communities.services import moderation as mod
-from intranet.core.testing import assert_constant_queries
 from tests.communities.moderation.conftest import add_person
+from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -17,10 +17,10 @@ from communities.selectors_posts import (
     post_list_for_community,
     post_page_for_viewer,
 )
-from intranet.core.testing import assert_constant_queries, pin_queries
 from intranet.core.viewer import Viewer
 from tests.communities.posts.conftest import add_person, file_upload, image_upload, write_post
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries, pin_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from communities import services
 from communities.models import Community, Post
 from communities.selectors_live import NEWER_LIMIT
-from intranet.core.testing import assert_constant_queries
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from communities.permissions import can_read_community_content
 from communities.permissions_posts import can_view_post
 from communities.realtime import feed_topics, may_receive_community, may_receive_post, post_parents
 from intranet.core.realtime import topic_kind
-from intranet.core.testing import pin_queries
 from intranet.core.viewer import Viewer
 from tests.communities.conftest import VIEWER_KINDS, make_viewer
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.factories import UserFactory
+from tests.support.queries import pin_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from communities.models import Community, Membership
 from communities.services import membership_invite, membership_request
 from communities.views import community as community_views
 from intranet.core.models import AuditEntry
-from intranet.core.testing import assert_constant_queries
 from tests.communities.conftest import assert_counters_exact, snapshot
 from tests.communities.factories import CategoryFactory, CommunityFactory, MembershipFactory
 from tests.communities.views.helpers import add_member, make_community, make_user
+from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Community, Membership
-from intranet.core.testing import assert_constant_queries
 from tests.communities.factories import CategoryFactory, CommunityFactory, MembershipFactory
 from tests.communities.views.helpers import make_community, make_user
+from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 

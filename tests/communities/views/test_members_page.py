@@ -11,9 +11,9 @@ from django.urls import reverse
 from communities.models import Community, Membership
 from communities.services import membership_ban, membership_invite, membership_request
 from intranet.core.models import AuditEntry
-from intranet.core.testing import assert_constant_queries
 from tests.communities.conftest import assert_counters_exact, snapshot
 from tests.communities.views.helpers import add_member, make_community, make_user
+from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 

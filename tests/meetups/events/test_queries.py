@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from intranet.core.testing import assert_constant_queries
 from meetups.events import services
 from meetups.events.selectors import meetups_attended_by_users
 from meetups.models import RSVP
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 
 from ..factories import ExternalPersonFactory, OrganisationFactory, SeriesFactory, make_event, viewer_of
 

@@ -7,12 +7,12 @@ from django.urls import reverse
 
 from communities.models import Membership
 from intranet.accounts.models import Profile
-from intranet.core.testing import assert_constant_queries
 from intranet.core.viewer import Viewer
 from meetups.network.selectors import NetworkFilters, manager_list_for_network
 from tests.communities.factories import MembershipFactory
 from tests.factories import UserFactory
 from tests.meetups.tandem_helpers import make_community
+from tests.support.queries import assert_constant_queries
 from training.models import Certificate, Level, Programme, UserLevel
 
 pytestmark = pytest.mark.django_db

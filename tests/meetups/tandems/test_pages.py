@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intranet.core.models import AuditEntry
-from intranet.core.testing import assert_constant_queries
 from meetups.models import Tandem, TandemMeeting, TandemSuggestion
 from meetups.tandems import services
 from tests.communities.factories import MembershipFactory
 from tests.factories import UserFactory
 from tests.meetups.tandem_helpers import make_community, owner_of
+from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 

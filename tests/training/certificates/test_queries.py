@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from intranet.core.testing import assert_constant_queries
+from tests.support.queries import assert_constant_queries
 from tests.training.query_helpers import fetch
 from training.models import Certificate
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from intranet.core.testing import assert_constant_queries
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 from tests.training.qualification_helpers import make_plan
 from training.circles.services import circle_create, circle_join, circle_start
 from training.models import CheckIn, Circle, CircleMember

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from intranet.core.testing import assert_constant_queries
+from tests.support.queries import assert_constant_queries
 from tests.training.qualification_helpers import correct_answers, make_exam, make_grader
 from training.exams.services import attempt_start, attempt_submit
 from training.models import AttemptAnswer, Exam
@@ -62,7 +62,7 @@ def test_attempt_page_queries_do_not_grow_with_questions(learner_client, learner
     attempt_small = attempt_start(actor=learner, exam=exams[-1])
     url_small = reverse("training:attempt_detail", args=[attempt_small.pk])
     learner_client.get(url_small)
-    from intranet.core.testing import count_queries
+    from tests.support.queries import count_queries
 
     n_small, _q, _r = count_queries(lambda: learner_client.get(url_small))
     add_rows(6)
@@ -99,7 +99,7 @@ def test_review_and_grading_queue_queries(client, learner):
     attempt = attempt_start(actor=learner, exam=small)
     attempts.append(attempt_submit(actor=learner, attempt=attempt, answers={}))
     review()
-    from intranet.core.testing import count_queries
+    from tests.support.queries import count_queries
 
     n_small, _q, _r = count_queries(review)
     add_rows(1)  # an attempt with four questions

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from intranet.core.testing import assert_constant_queries
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 from training.levels.services import level_application_submit, level_set
 from training.models import Level
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from intranet.core.testing import assert_constant_queries
+from tests.support.queries import assert_constant_queries
 from tests.training.conftest import viewer_of
 from tests.training.factories import ProgrammeFactory, SessionFactory, StepFactory
 from tests.training.query_helpers import fetch, person

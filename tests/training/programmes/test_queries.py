@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intranet.core.testing import assert_constant_queries
+from tests.support.queries import assert_constant_queries
 from tests.training.conftest import viewer_of
 from tests.training.factories import StepFactory
 from tests.training.query_helpers import fetch

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from intranet.core.testing import assert_constant_queries
+from tests.support.queries import assert_constant_queries
 from tests.training.conftest import viewer_of
 from tests.training.factories import SessionFactory
 from tests.training.query_helpers import fetch, person

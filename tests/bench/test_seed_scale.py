@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Q
 
-from communities import scale_data
+from bench.dataset import generate
 from communities.models import Comment, Community, Membership, Post, PostRevision
 from intranet.accounts.models import User
 from tests.factories import UserFactory
@@ -36,7 +36,7 @@ def first_rows(table: str, columns: str, n: int = 5) -> list[tuple[Any, ...]]:
 
 def snapshot() -> dict[str, Any]:
     return {
-        "counts": scale_data.table_counts(),
+        "counts": generate.table_counts(),
         "users": first_rows("accounts_user", "id, email, display_name, handle, search_name, date_joined"),
         "communities": first_rows(
             "communities_community", "id, name, slug, visibility, join_policy, member_count, post_count"
@@ -64,7 +64,7 @@ def test_same_seed_gives_the_same_data_and_another_seed_does_not():
 
 def test_sizes_follow_the_scale():
     seed()
-    counts = scale_data.table_counts()
+    counts = generate.table_counts()
     assert counts["accounts_user"] == 100
     assert counts["accounts_profile"] == 100
     assert counts["communities_community"] == 15
@@ -79,8 +79,8 @@ def test_people_can_log_in_with_verified_addresses_and_have_searchable_names():
     seed()
     user = User.objects.order_by("id").first()
     assert user is not None
-    assert user.email == f"user1@{scale_data.EMAIL_DOMAIN}"
-    assert user.check_password(scale_data.PASSWORD)
+    assert user.email == f"user1@{generate.EMAIL_DOMAIN}"
+    assert user.check_password(generate.PASSWORD)
     assert EmailAddress.objects.filter(user=user, email=user.email, verified=True, primary=True).exists()
     assert User.objects.values("handle").distinct().count() == User.objects.count()
     # Umlauts and accents are there, with both transliterations in search_name.
@@ -159,8 +159,8 @@ def test_authors_are_active_members_of_the_community():
 def test_full_text_search_finds_generated_words():
     seed()
     # The most frequent vocabulary words of each language are the first real words.
-    german = scale_data.GERMAN_WORDS[0]
-    english = scale_data.ENGLISH_WORDS[0]
+    german = generate.GERMAN_WORDS[0]
+    english = generate.ENGLISH_WORDS[0]
     assert Post.objects.filter(search_vector=SearchQuery(german, config="german")).exists()
     assert Post.objects.filter(search_vector=SearchQuery(english, config="english")).exists()
     title_word = Post.objects.order_by("id").first().title.split()[0]  # type: ignore[union-attr]
@@ -207,14 +207,14 @@ def test_the_sql_recount_agrees_with_the_counters_written_while_generating():
     columns = "id, comment_count, reaction_count, reaction_counts, last_activity_at"
     before = first_rows("communities_post", columns, 600)
     comments = first_rows("communities_comment", "id, reaction_count, reaction_counts", 10_000)
-    scale_data.recount(posts_and_comments=True)
+    generate.recount(posts_and_comments=True)
     assert first_rows("communities_post", columns, 600) == before
     assert first_rows("communities_comment", "id, reaction_count, reaction_counts", 10_000) == comments
 
 
 def test_tags_skills_follows_and_notifications_are_generated_consistently():
     seed()
-    counts = scale_data.table_counts()
+    counts = generate.table_counts()
     for table in (
         "communities_taggedcommunity",
         "communities_taggedpost",

@@ -1,4 +1,4 @@
-"""Load the reference-scale benchmark dataset (issue 4); the logic lives in ``communities.scale_data``.
+"""Load the reference-scale benchmark dataset (issue 4); the logic lives in ``bench.dataset.generate``.
 
 manage.py seed_scale --scale 0.01            # a quick run
 manage.py seed_scale --scale 1 --seed 1      # the reference dataset
@@ -13,7 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.db import connection, transaction
 
-from communities import scale_data, scale_load
+from bench.dataset import copy as dataset_copy
+from bench.dataset import generate
 
 
 def _date(value: str) -> dt.datetime:
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("--users", type=int, default=None, help="Override the number of users.")
         parser.add_argument("--communities", type=int, default=None, help="Override the number of communities.")
         parser.add_argument("--posts", type=int, default=None, help="Override the number of posts.")
-        parser.add_argument("--chunk", type=int, default=scale_data.CHUNK, help="Rows per COPY batch.")
+        parser.add_argument("--chunk", type=int, default=generate.CHUNK, help="Rows per COPY batch.")
         parser.add_argument(
             "--force", action="store_true", help="Empty the generated tables first if the database has data."
         )
@@ -62,27 +63,27 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["scale"] <= 0:
             raise CommandError("--scale must be positive.")
-        sizes = scale_data.Sizes.for_scale(options["scale"])
+        sizes = generate.Sizes.for_scale(options["scale"])
         overrides = {key: options[key] for key in ("users", "communities", "posts") if options[key] is not None}
         if any(value < 1 for value in overrides.values()):
             raise CommandError("--users, --communities and --posts must be positive.")
-        sizes = scale_data.Sizes(**{**sizes.__dict__, **overrides})
+        sizes = generate.Sizes(**{**sizes.__dict__, **overrides})
         until = _date(options["until"]) if options["until"] else _date(dt.datetime.now(dt.UTC).date().isoformat())
         started = time.monotonic()
         with transaction.atomic():
-            if not scale_data.is_empty():
+            if not generate.is_empty():
                 if not options["force"]:
                     raise CommandError(
                         "The database already holds users, communities or posts; use --force to empty the "
                         "community tables and delete the generated people first."
                     )
                 try:
-                    also = scale_data.clear()
-                except scale_data.CannotClear as error:
+                    also = generate.clear()
+                except generate.CannotClear as error:
                     raise CommandError(str(error)) from error
                 if also:
                     self.stderr.write(f"Also emptied (they were empty): {', '.join(also)}")
-        generator = scale_data.Generator(
+        generator = generate.Generator(
             sizes=sizes,
             seed=options["seed"],
             until=until,
@@ -91,20 +92,20 @@ class Command(BaseCommand):
             workers=max(1, options["workers"]),
         )
         with connection.cursor() as cursor:
-            for name, value in scale_load.LOAD_SETTINGS.items():
+            for name, value in dataset_copy.LOAD_SETTINGS.items():
                 cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
         # No outer transaction: every chunk commits on its own, so the deferred foreign-key checks
         # never pile up for millions of rows.
         generator.run()
         loaded = time.monotonic()
         with transaction.atomic():
-            scale_data.recount(_Raw(self.stderr))
-            scale_data.reset_sequences()
+            generate.recount(_Raw(self.stderr))
+            generate.reset_sequences()
         counted = time.monotonic()
         if not options["no_analyze"]:
-            scale_data.analyze(vacuum=connection.get_autocommit() and not connection.in_atomic_block)
+            generate.analyze(vacuum=connection.get_autocommit() and not connection.in_atomic_block)
         finished = time.monotonic()
-        counts = scale_data.table_counts()
+        counts = generate.table_counts()
         width = max(len(name) for name in counts)
         self.stdout.write(f"Seeded scale {options['scale']} with seed {options['seed']} until {until:%Y-%m-%d}:")
         for name, count in counts.items():

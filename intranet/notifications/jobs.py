@@ -1,4 +1,4 @@
-"""Celery interfaces of notifications: thin, take ids, safe to run twice."""
+"""Periodic (beat) jobs of notifications: the e-mail sweep and the digests; take primitives, safe to run twice."""
 
 from __future__ import annotations
 
@@ -7,15 +7,9 @@ from celery import shared_task
 from . import emails
 
 
-@shared_task(name="notifications.email_immediate", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notification_email_task(notification_ids: list[int]) -> int:
-    """E-mail these "immediate" notifications (rows already mailed are skipped)."""
-    return emails.send_immediate(notification_ids)
-
-
 @shared_task(name="notifications.email_immediate_sweep")
 def notification_email_sweep_task() -> int:
-    """Catch "immediate" rows whose e-mail task was lost (broker restart); beat runs it."""
+    """Catch "immediate" rows whose e-mail was lost (a crashed worker); beat runs it."""
     return emails.send_immediate(None)
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from intranet.accounts.models import User
-from intranet.core.testing import assert_constant_queries, pin_queries
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries, pin_queries
 
 
 @pytest.mark.django_db

@@ -28,11 +28,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, connection, transaction
 from django.utils.text import slugify
 
+from communities.services import community_recount_members
 from intranet.accounts.text import handle_from, search_name_for
 
-from . import scale_load
-from .scale_load import ParallelCopy
-from .services import community_recount_members
+from . import copy as dataset_copy
+from .copy import ParallelCopy
 
 #: The tables this generator fills, in load order (TRUNCATE uses the same list).
 TABLES = (
@@ -762,7 +762,7 @@ class Generator:
     def run(self) -> dict[str, int]:
         self.users()
         self.categories()
-        with scale_load.indexes_deferred(INDEXED_LATER, self.stream, workers=self.workers):
+        with dataset_copy.indexes_deferred(INDEXED_LATER, self.stream, workers=self.workers):
             self.skills_and_follows()
             self.communities_and_memberships()
             self.tags()
@@ -1058,7 +1058,7 @@ class Generator:
 
     def posts_and_comments(self) -> None:
         """Posts with their comments, reactions, mentions, tags and notifications, in chunks that
-        go out through :class:`~communities.scale_load.ParallelCopy` while the next is generated.
+        go out through :class:`~bench.dataset.copy.ParallelCopy` while the next is generated.
 
         The hot loop works in whole seconds since ``self.start`` and writes timestamps as text
         (:class:`Clock`): converting datetimes cost more than generating the rows."""

@@ -1,4 +1,4 @@
-"""Loading machinery of the reference-scale dataset (:mod:`communities.scale_data`): COPY on several
+"""Loading machinery of the reference-scale dataset (:mod:`bench.dataset.generate`): COPY on several
 connections at once, and dropping and rebuilding indexes and constraints around the load.
 
 Measured on the 2-core reference machine (issue 4): computing the posts' generated search vectors
