@@ -13,8 +13,11 @@ class MeetupsConfig(AppConfig):
         # level, because the models are not ready before ``ready()``.
         from meetups.events import jobs as events_jobs  # noqa: F401  (beat jobs)
         from meetups.events import notify as events_notify  # (registers subscribers)
+        from meetups.events.permissions import organises_any_series
+        from meetups.organisations.permissions import register_external_email_reader
         from meetups.tandems import jobs as tandems_jobs  # noqa: F401  (beat job)
         from meetups.tandems import notify as tandems_notify  # (registers subscribers)
 
+        register_external_email_reader(organises_any_series)
         events_notify.register()
         tandems_notify.register()

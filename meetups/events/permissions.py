@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from intranet.core.viewer import Viewer
+from meetups.organisations.permissions import can_view_external_email as organisations_can_view_external_email
 from meetups.organisations.permissions import is_meetup_coordinator
 
 from .models import RSVP, MeetupEvent, MeetupSeries
@@ -75,9 +76,15 @@ def can_view_attendees(viewer: Viewer, event: MeetupEvent, my_status: str | None
     return my_status in (Status.GOING, Status.WAITLIST) or can_edit_event(viewer, event)
 
 
+def organises_any_series(viewer: Viewer) -> bool:
+    """Organisers (of any series) see the e-mail addresses of people from outside; registered with
+    organisations' rule from ``MeetupsConfig.ready()``."""
+    return bool(organised_series_ids(viewer))
+
+
 def can_view_external_email(viewer: Viewer) -> bool:
     """E-mail addresses of people from outside: organisers (of any series) and coordinators."""
-    return viewer.is_authenticated and (is_meetup_coordinator(viewer) or bool(organised_series_ids(viewer)))
+    return organisations_can_view_external_email(viewer)
 
 
 # Organising --------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from intranet.core.web import apply_errors, viewer_of
-from meetups.events.permissions import can_view_external_email
 
 from . import permissions as perms
 from . import selectors, services
@@ -29,7 +28,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         {
             "directory": directory,
             "can_curate": perms.can_curate_organisations(viewer),
-            "can_see_email": can_view_external_email(viewer),
+            "can_see_email": perms.can_view_external_email(viewer),
         },
     )
 
