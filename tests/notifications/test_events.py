@@ -57,6 +57,7 @@ def test_a_broker_outage_delays_the_mail_and_loses_nothing(monkeypatch, django_c
     def broker_down(event_id: int, sub: outbox.Subscriber) -> None:
         raise OperationalError("broker down")
 
+    monkeypatch.setattr(outbox, "_eager", lambda: False)  # a real broker, not Celery's inline mode
     monkeypatch.setattr(outbox, "_send", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         _notify([reader])
