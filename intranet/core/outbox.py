@@ -171,6 +171,15 @@ def subscription_map() -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def subscription_table() -> str:
+    """The Markdown table of events and subscribers kept in ``docs/architecture.md``."""
+    lines = ["| event | subscribers (`when`) |", "| --- | --- |"]
+    for event, subs in subscription_map().items():
+        cell = ", ".join(f"`{name}` ({when})" for name, when in subs) or "none yet (recorded for integrations)"
+        lines.append(f"| `{event}` | {cell} |")
+    return "\n".join(lines)
+
+
 # Recording ------------------------------------------------------------------------------------------
 
 

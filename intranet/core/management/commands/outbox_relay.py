@@ -16,8 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--all", action="store_true", help="Also relay events younger than the grace period.")
         parser.add_argument("--map", action="store_true", help="Print every event and its subscribers instead.")
+        parser.add_argument("--markdown", action="store_true", help="With --map: the table of docs/architecture.md.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["map"] and options["markdown"]:
+            self.stdout.write(outbox.subscription_table())
+            return
         if options["map"]:
             for event, subs in outbox.subscription_map().items():
                 line = ", ".join(f"{name} ({when})" for name, when in subs) or "-"
