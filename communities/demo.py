@@ -13,12 +13,11 @@ from typing import Any, Protocol
 from django.db import transaction
 from django.utils import timezone
 
+from communities.demo_canvas import seed_canvases
+from communities.demo_posts import seed_posts
+from communities.models import Category, Community, Membership
+from communities.services import community_archive, community_create, community_recount_members, slug_base
 from intranet.accounts.models import User
-
-from .demo_canvas import seed_canvases
-from .demo_posts import seed_posts
-from .models import Category, Community, Membership
-from .services import community_archive, community_create, community_recount_members, slug_base
 
 DEMO_EMAIL_DOMAIN = "@demo.intranet.test"
 

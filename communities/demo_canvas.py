@@ -11,11 +11,10 @@ from typing import Any, Protocol
 
 from django.db.models import Q
 
+from communities.models import Community, CommunityCanvas, Membership
+from communities.services.canvas import canvas_comment_add, canvas_save
 from intranet.accounts.models import User
 from intranet.core.viewer import Viewer
-
-from .models import Community, CommunityCanvas, Membership
-from .services.canvas import canvas_comment_add, canvas_save
 
 
 class _Output(Protocol):

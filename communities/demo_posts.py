@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db import transaction
 
-from .models import Community, Membership, Post, ReactionKind
-from .services import answer_accept, comment_create, post_create, post_pin, reaction_toggle
+from communities.models import Community, Membership, Post, ReactionKind
+from communities.services import answer_accept, comment_create, post_create, post_pin, reaction_toggle
 
 TEXTS: dict[str, dict[str, Any]] = {
     "de": {

@@ -24,13 +24,12 @@ from typing import Any
 
 from django.db import connection
 
+from communities.models import Community, ContentStatus, Membership, Post
+from communities.permissions import community_ids_where, coordinates_everything, role_map
+from communities.selectors_posts import attach_tag_names
 from intranet.accounts.models import Follow
 from intranet.core.pagination import InvalidCursor, decode_cursor, encode_cursor
 from intranet.core.viewer import Viewer
-
-from .models import Community, ContentStatus, Membership, Post
-from .permissions import community_ids_where, coordinates_everything, role_map
-from .selectors_posts import attach_tag_names
 
 FEED_PAGE_SIZE = 20
 

@@ -10,12 +10,11 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
+from communities.models import Category, Community, Membership
+from communities.selectors import MAX_QUERY_LENGTH, DirectoryFilters, DirectorySort
 from intranet.accounts.forms import BootstrapMixin
 from intranet.core.images import ACCEPT as IMAGE_ACCEPT
 from intranet.core.images import reencode_upload
-
-from .models import Category, Community, Membership
-from .selectors import MAX_QUERY_LENGTH, DirectoryFilters, DirectorySort
 
 # Cover images ------------------------------------------------------------------------------------
 

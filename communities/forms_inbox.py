@@ -12,10 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.models import InboxItem
+from communities.selectors_inbox import SORTS, STATUS_FILTERS, InboxFilters
 from intranet.accounts.forms import BootstrapMixin
-
-from .models import InboxItem
-from .selectors_inbox import SORTS, STATUS_FILTERS, InboxFilters
 
 WEEKDAYS = [
     (0, _("Monday")),

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CommunityRules, Report, WatchedWord
+from communities.models import CommunityRules, Report, WatchedWord
 
 MUTE_DURATIONS = [
     ("1h", _("1 hour"), dt.timedelta(hours=1)),

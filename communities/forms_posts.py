@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Post
-from .services.attachments import ACCEPT, MAX_ATTACHMENTS
-from .services.comments import COMMENT_MAX
-from .services.posts import BODY_MAX, TITLE_MAX
+from communities.models import Post
+from communities.services.attachments import ACCEPT, MAX_ATTACHMENTS
+from communities.services.comments import COMMENT_MAX
+from communities.services.posts import BODY_MAX, TITLE_MAX
 
 
 class MultipleFileInput(forms.ClearableFileInput):

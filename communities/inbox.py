@@ -22,15 +22,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from communities.models import ROLE_RANK, Community, InboxItem, InboxSettings, Membership
+from communities.service_hours import ServiceHours, add_service_time
 from intranet.core.realtime import publish, publish_many, user_group
 
-from .models import ROLE_RANK, Community, InboxItem, InboxSettings, Membership
-from .service_hours import ServiceHours, add_service_time
-
 if TYPE_CHECKING:
+    from communities.models import Comment, Post
     from intranet.accounts.models import User
-
-    from .models import Comment, Post
 
 Kind = InboxItem.Kind
 Status = InboxItem.Status

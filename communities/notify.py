@@ -23,12 +23,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from communities.models import Comment, Community, ContentStatus, Membership, Mention, Post, Reaction
+from communities.permissions_posts import readers_of_community
 from intranet.notifications.kinds import register_kind, register_scope_provider
 from intranet.notifications.models import Delivery
 from intranet.notifications.services import notify
-
-from .models import Comment, Community, ContentStatus, Membership, Mention, Post, Reaction
-from .permissions_posts import readers_of_community
 
 # Kinds ------------------------------------------------------------------------------------------------
 
@@ -162,44 +161,44 @@ def _after_commit(task: Any, *args: Any) -> None:
 
 
 def on_post_created(post: Post) -> None:
-    from .tasks import post_notify_task
+    from communities.tasks import post_notify_task
 
     _after_commit(post_notify_task, post.pk)
 
 
 def on_mentions_changed(post: Post, comment: Comment | None = None) -> None:
-    from .tasks import mentions_notify_task
+    from communities.tasks import mentions_notify_task
 
     _after_commit(mentions_notify_task, post.pk, comment.pk if comment else None)
 
 
 def on_comment_created(comment: Comment) -> None:
-    from .tasks import comment_notify_task
+    from communities.tasks import comment_notify_task
 
     _after_commit(comment_notify_task, comment.pk)
 
 
 def on_answer_accepted(post: Post, comment: Comment, actor_id: int | None) -> None:
-    from .tasks import answer_accepted_notify_task
+    from communities.tasks import answer_accepted_notify_task
 
     _after_commit(answer_accepted_notify_task, post.pk, comment.pk, actor_id)
 
 
 def on_post_reacted(post: Post, actor_id: int) -> None:
-    from .tasks import reaction_notify_task
+    from communities.tasks import reaction_notify_task
 
     _after_commit(reaction_notify_task, post.pk, actor_id)
 
 
 def on_membership_requested(membership: Membership) -> None:
-    from .tasks import membership_request_notify_task
+    from communities.tasks import membership_request_notify_task
 
     _after_commit(membership_request_notify_task, membership.pk)
 
 
 def on_membership_decided(membership: Membership, *, approved: bool, actor_id: int | None) -> None:
     """Call before a declined row is deleted (its id is part of the event key)."""
-    from .tasks import membership_decision_notify_task
+    from communities.tasks import membership_decision_notify_task
 
     _after_commit(
         membership_decision_notify_task, membership.pk, membership.user_id, membership.community_id, approved, actor_id
@@ -207,13 +206,13 @@ def on_membership_decided(membership: Membership, *, approved: bool, actor_id: i
 
 
 def on_members_invited(community: Community, user_ids: Iterable[int], actor_id: int | None) -> None:
-    from .tasks import invitation_notify_task
+    from communities.tasks import invitation_notify_task
 
     _after_commit(invitation_notify_task, community.pk, sorted(user_ids), actor_id, time.time_ns())
 
 
 def on_role_changed(membership: Membership, actor_id: int | None) -> None:
-    from .tasks import role_notify_task
+    from communities.tasks import role_notify_task
 
     _after_commit(role_notify_task, membership.pk, membership.role, actor_id, time.time_ns())
 

@@ -14,11 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communities.models import CampaignCase, Community, HandoverRecord, Membership, MergeRecord
 from intranet.notifications.kinds import register_kind
 from intranet.notifications.models import Delivery
 from intranet.notifications.services import notify
-
-from .models import CampaignCase, Community, HandoverRecord, Membership, MergeRecord
 
 HANDOVER = "community.handover"
 LIFECYCLE = "community.lifecycle"
@@ -134,7 +133,7 @@ def notify_merge(record_id: int, stage: str) -> None:
 
 
 def notify_coordinators(community_id: int, event: str, token: int) -> None:
-    from .services.handover import coordinator_ids_for
+    from communities.services.handover import coordinator_ids_for
 
     community = Community.objects.filter(pk=community_id).first()
     if community is None:

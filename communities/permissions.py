@@ -22,9 +22,8 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import CharField, DateTimeField, F, Q, QuerySet, Value
 from django.utils import timezone
 
+from communities.models import ROLE_RANK, Community, CoordinatorScope, MemberMute, Membership
 from intranet.core.viewer import Viewer, as_viewer
-
-from .models import ROLE_RANK, Community, CoordinatorScope, MemberMute, Membership
 
 MEMBERSHIPS_KEY = "communities.memberships"
 PERMISSIONS_KEY = "communities.permissions"

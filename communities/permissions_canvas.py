@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from communities.models import ROLE_RANK, CanvasComment, Community, CommunityCanvas, Membership
+from communities.permissions import _active_rank, community_ids_where, coordinator_reach, is_coordinator
 from intranet.core.viewer import Viewer
-
-from .models import ROLE_RANK, CanvasComment, Community, CommunityCanvas, Membership
-from .permissions import _active_rank, community_ids_where, coordinator_reach, is_coordinator
 
 Role = Membership.Role
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from django.db.models import Model, Q, QuerySet
 
+from communities.models import ROLE_RANK, CampaignCase, Community, Membership
+from communities.permissions import _active_rank, coordinator_reach, is_coordinator
 from intranet.core.viewer import Viewer
-
-from .models import ROLE_RANK, CampaignCase, Community, Membership
-from .permissions import _active_rank, coordinator_reach, is_coordinator
 
 Role = Membership.Role
 

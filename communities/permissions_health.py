@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from communities.models import ROLE_RANK, Community, CommunityDayFigures, CommunityHealth, Membership
+from communities.permissions import can_view_community, community_ids_where, coordinator_reach, is_coordinator, role_map
 from intranet.core.viewer import Viewer
-
-from .models import ROLE_RANK, Community, CommunityDayFigures, CommunityHealth, Membership
-from .permissions import can_view_community, community_ids_where, coordinator_reach, is_coordinator, role_map
 
 Role = Membership.Role
 

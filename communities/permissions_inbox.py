@@ -17,16 +17,15 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from intranet.core.viewer import Viewer
-
-from .models import ROLE_RANK, Community, InboxItem, Membership, SavedReply
-from .permissions import (
+from communities.models import ROLE_RANK, Community, InboxItem, Membership, SavedReply
+from communities.permissions import (
     can_change_community_settings,
     community_ids_where,
     coordinator_reach,
     is_coordinator,
     role_map,
 )
+from intranet.core.viewer import Viewer
 
 Role = Membership.Role
 State = Membership.State

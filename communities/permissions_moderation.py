@@ -19,16 +19,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from communities.models import ROLE_RANK, Comment, Community, ContentStatus, Membership, Post, Report
+from communities.permissions import can_moderate_community, coordinates_everything, is_coordinator, role_map
+from communities.permissions_posts import can_view_comment, can_view_post, is_manager_or_above
 from intranet.core.viewer import Viewer
-
-from .models import ROLE_RANK, Comment, Community, ContentStatus, Membership, Post, Report
-from .permissions import (
-    can_moderate_community,
-    coordinates_everything,
-    is_coordinator,
-    role_map,
-)
-from .permissions_posts import can_view_comment, can_view_post, is_manager_or_above
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -23,10 +23,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from intranet.core.viewer import Viewer
-
-from .models import ROLE_RANK, Comment, Community, ContentStatus, CoordinatorScope, Membership, Post
-from .permissions import (
+from communities.models import ROLE_RANK, Comment, Community, ContentStatus, CoordinatorScope, Membership, Post
+from communities.permissions import (
     can_comment_in_community,
     can_moderate_community,
     can_post_in_community,
@@ -37,6 +35,7 @@ from .permissions import (
     is_coordinator,
     role_map,
 )
+from intranet.core.viewer import Viewer
 
 Role = Membership.Role
 State = Membership.State

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from communities.models import Community, Membership, Post
+from communities.permissions import can_read_community_content
+from communities.permissions_posts import can_view_post
 from intranet.core.realtime import publish_on_commit, register_aggregate_topic, register_topic, revoke_on_commit
 from intranet.core.viewer import Viewer
-
-from .models import Community, Membership, Post
-from .permissions import can_read_community_content
-from .permissions_posts import can_view_post
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

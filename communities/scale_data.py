@@ -28,11 +28,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, connection, transaction
 from django.utils.text import slugify
 
+from communities import scale_load
+from communities.scale_load import ParallelCopy
+from communities.services import community_recount_members
 from intranet.accounts.text import handle_from, search_name_for
-
-from . import scale_load
-from .scale_load import ParallelCopy
-from .services import community_recount_members
 
 #: The tables this generator fills, in load order (TRUNCATE uses the same list).
 TABLES = (

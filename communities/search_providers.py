@@ -17,12 +17,11 @@ from django.db.models import FloatField, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from communities.models import SEARCH_CONFIGS, Community, Post
+from communities.permissions import coordinates_everything, readable_communities, visible_communities
 from intranet.core.pagination import keyset_page
 from intranet.core.viewer import Viewer
 from intranet.search.registry import ResultPage
-
-from .models import SEARCH_CONFIGS, Community, Post
-from .permissions import coordinates_everything, readable_communities, visible_communities
 
 
 def _post_query(text: str) -> Any:

@@ -12,14 +12,19 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from communities.models import Category, Community, Membership
+from communities.permissions import (
+    can_view_community,
+    community_ids_where,
+    is_coordinator,
+    role_map,
+    visible_communities,
+)
 from intranet.accounts.permissions import visible_users
 from intranet.accounts.text import normalise_query
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
-
-from .models import Category, Community, Membership
-from .permissions import can_view_community, community_ids_where, is_coordinator, role_map, visible_communities
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -24,13 +24,12 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from communities.canvas_themes import THEME_KEYS, THEMES, Theme
+from communities.models import CanvasComment, CanvasVersion, Community, CommunityCanvas
+from communities.permissions import visible_communities
+from communities.permissions_canvas import can_view_canvas, can_view_canvas_comments
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.viewer import Viewer
-
-from .canvas_themes import THEME_KEYS, THEMES, Theme
-from .models import CanvasComment, CanvasVersion, Community, CommunityCanvas
-from .permissions import visible_communities
-from .permissions_canvas import can_view_canvas, can_view_canvas_comments
 
 #: How many comments the canvas page shows (open ones first); older resolved ones drop off.
 COMMENT_LIMIT = 50

@@ -19,10 +19,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from intranet.core.pagination import Page, keyset_page
-from intranet.core.viewer import Viewer
-
-from .models import (
+from communities.models import (
     CampaignCase,
     Category,
     Community,
@@ -34,8 +31,10 @@ from .models import (
     Membership,
     MergeRecord,
 )
-from .permissions import coordinator_reach
-from .permissions_console import can_coordinate_community, can_view_console, visible_console_communities
+from communities.permissions import coordinator_reach
+from communities.permissions_console import can_coordinate_community, can_view_console, visible_console_communities
+from intranet.core.pagination import Page, keyset_page
+from intranet.core.viewer import Viewer
 
 Role = Membership.Role
 State = Membership.State
@@ -71,7 +70,7 @@ def require_console(viewer: Viewer) -> None:
 
 
 def certificates_for(user_ids: list[int]) -> dict[int, list[Any]]:
-    from .services.handover import certificates_for as load
+    from communities.services.handover import certificates_for as load
 
     return load(user_ids)
 
@@ -408,7 +407,7 @@ def _explain(health: CommunityHealth | None) -> list[str]:
     if health is None:
         return []
     try:
-        from .selectors_health import explain  # type: ignore[attr-defined,unused-ignore]
+        from communities.selectors_health import explain  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return [str(item.get("code", "")) for item in health.explanation or []]
     return list(explain(health))
@@ -460,8 +459,8 @@ def merge_targets(viewer: Viewer, community: Community, q: str = "") -> list[Com
 
 def case_get_for_viewer(viewer: Viewer, pk: int) -> CampaignCase:
     """A campaign case for its community's owners and coordinators (404 for everyone else)."""
-    from .models import ROLE_RANK
-    from .permissions import _active_rank
+    from communities.models import ROLE_RANK
+    from communities.permissions import _active_rank
 
     case = CampaignCase.objects.select_related("community", "campaign", "merge_target").filter(pk=pk).first()
     if case is None:

@@ -21,12 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from communities.health.score import SIZE_CLASSES
+from communities.models import Community, CommunityDayFigures, CommunityHealth, Membership
+from communities.permissions_health import can_view_community_health, can_view_health_measures
 from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
-
-from .health.score import SIZE_CLASSES
-from .models import Community, CommunityDayFigures, CommunityHealth, Membership
-from .permissions_health import can_view_community_health, can_view_health_measures
 
 #: Days of daily figures in the managers' table.
 TABLE_DAYS = 30

@@ -15,13 +15,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from communities.inbox import DECIDING_ROLES, WORKING_ROLES
+from communities.models import Community, CommunityRules, InboxItem, InboxNote, Membership, SavedReply
+from communities.permissions import community_ids_where
+from communities.permissions_inbox import can_view_inbox_item, inbox_items_for_viewer
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.viewer import Viewer
-
-from .inbox import DECIDING_ROLES, WORKING_ROLES
-from .models import Community, CommunityRules, InboxItem, InboxNote, Membership, SavedReply
-from .permissions import community_ids_where
-from .permissions_inbox import can_view_inbox_item, inbox_items_for_viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -255,7 +254,7 @@ def saved_replies_to_manage(viewer: Viewer) -> list[SavedReply]:
 
 
 def saved_reply_get_for_viewer(viewer: Viewer, pk: int) -> SavedReply:
-    from .permissions_inbox import can_edit_saved_reply
+    from communities.permissions_inbox import can_edit_saved_reply
 
     reply = SavedReply.objects.select_related("community").filter(pk=pk).first()
     if reply is None or not can_edit_saved_reply(viewer, reply):

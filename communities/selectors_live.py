@@ -19,14 +19,11 @@ from django.db import connection
 from django.db.models import Q
 from django.http import Http404
 
-from intranet.core.pagination import InvalidCursor, decode_cursor, encode_cursor
-from intranet.core.viewer import Viewer
-
-from .feed import FEED_KINDS, feed_query
-from .models import Comment, Community, ContentStatus, Post
-from .permissions import can_read_community_content
-from .permissions_posts import can_accept_answer, can_comment_on_post, can_react, can_view_post
-from .selectors_posts import (
+from communities.feed import FEED_KINDS, feed_query
+from communities.models import Comment, Community, ContentStatus, Post
+from communities.permissions import can_read_community_content
+from communities.permissions_posts import can_accept_answer, can_comment_on_post, can_react, can_view_post
+from communities.selectors_posts import (
     _comment_visibility,
     _decorate_comment,
     _kind_condition,
@@ -35,6 +32,8 @@ from .selectors_posts import (
     post_get_for_action,
     reaction_bar,
 )
+from intranet.core.pagination import InvalidCursor, decode_cursor, encode_cursor
+from intranet.core.viewer import Viewer
 
 #: New cards inserted at most at once; beyond that the page offers a reload instead.
 NEWER_LIMIT = 20

@@ -18,14 +18,9 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
 
-from intranet.core.models import AuditEntry
-from intranet.core.pagination import Page, keyset_page
-from intranet.core.permissions import require_visible
-from intranet.core.viewer import Viewer
-
-from .models import Community, CommunityRules, ContentStatus, HiddenMessage, Post, Report, WatchedWord
-from .permissions import coordinator_reach, is_coordinator
-from .permissions_moderation import (
+from communities.models import Community, CommunityRules, ContentStatus, HiddenMessage, Post, Report, WatchedWord
+from communities.permissions import coordinator_reach, is_coordinator
+from communities.permissions_moderation import (
     can_handle_report,
     can_manage_platform_words,
     can_manage_rules,
@@ -33,8 +28,12 @@ from .permissions_moderation import (
     can_view_moderation_log,
     can_view_platform_log,
 )
-from .permissions_posts import can_view_post
-from .services.screening import rules_for
+from communities.permissions_posts import can_view_post
+from communities.services.screening import rules_for
+from intranet.core.models import AuditEntry
+from intranet.core.pagination import Page, keyset_page
+from intranet.core.permissions import require_visible
+from intranet.core.viewer import Viewer
 
 LOG_PAGE_SIZE = 50
 LOG_ORDERING = ("-created_at", "-id")
@@ -238,7 +237,7 @@ def notice_for_post(viewer: Viewer, post: Post) -> ModerationNotice | None:
 
 def move_targets(viewer: Viewer, post: Post, query: str = "") -> list[Community]:
     """Communities the viewer moderates (or coordinates) that ``post`` could move to (up to 50)."""
-    from .permissions import community_ids_where
+    from communities.permissions import community_ids_where
 
     qs = Community.objects.active().exclude(pk=post.community_id).defer("search_vector")
     reach = coordinator_reach(viewer)

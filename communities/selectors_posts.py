@@ -16,13 +16,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from intranet.accounts.models import User
-from intranet.accounts.text import normalise_query
-from intranet.core.pagination import Page, keyset_page
-from intranet.core.permissions import require_visible
-from intranet.core.viewer import Viewer
-
-from .models import (
+from communities.models import (
     REACTION_EMOJI,
     Comment,
     Community,
@@ -33,9 +27,9 @@ from .models import (
     ReactionKind,
     TaggedPost,
 )
-from .permissions import can_moderate_community, can_read_community_content
-from .permissions_moderation import can_moderate_post, can_report_comment, can_report_post
-from .permissions_posts import (
+from communities.permissions import can_moderate_community, can_read_community_content
+from communities.permissions_moderation import can_moderate_post, can_report_comment, can_report_post
+from communities.permissions_posts import (
     can_accept_answer,
     can_comment_on_post,
     can_delete_comment,
@@ -48,6 +42,11 @@ from .permissions_posts import (
     can_view_post,
     readers_of_community,
 )
+from intranet.accounts.models import User
+from intranet.accounts.text import normalise_query
+from intranet.core.pagination import Page, keyset_page
+from intranet.core.permissions import require_visible
+from intranet.core.viewer import Viewer
 
 STREAM_PAGE_SIZE = 20
 #: Top-level comments per page of a post (each with up to REPLY_PREVIEW replies): 50 threads made

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import notify
+from communities import notify
 
 
 @shared_task(name="communities.post_notify")
@@ -58,7 +58,7 @@ def role_notify_task(membership_id: int, role: str, actor_id: int | None, token:
 @shared_task(name="communities.inbox_unanswered_questions")
 def inbox_unanswered_questions_task() -> tuple[int, int]:
     """Open inbox items for questions unanswered past their community's threshold (beat, idempotent)."""
-    from .services.inbox import unanswered_questions_sync
+    from communities.services.inbox import unanswered_questions_sync
 
     return unanswered_questions_sync()
 
@@ -68,7 +68,7 @@ def health_figures_daily_task(day: str | None = None) -> dict[str, object]:
     """Nightly: yesterday's community figures (or ``day``, ISO date), then the health score."""
     import datetime as dt
 
-    from .health.figures import health_job_run
+    from communities.health.figures import health_job_run
 
     result = health_job_run(dt.date.fromisoformat(day) if day else None)
     return {"day": result.day.isoformat(), "rows": result.rows, "health_rows": result.health_rows}

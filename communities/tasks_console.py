@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import notify_console
+from communities import notify_console
 
 
 @shared_task(name="communities.handover_notify")
@@ -31,7 +31,7 @@ def coordinators_notify_task(community_id: int, event: str, token: int) -> None:
 @shared_task(name="communities.lifecycle_tick")
 def lifecycle_tick_task() -> dict[str, int]:
     """Daily: remind, warn and archive along the open lifecycle cases."""
-    from .services.lifecycle import lifecycle_tick
+    from communities.services.lifecycle import lifecycle_tick
 
     return lifecycle_tick()
 
@@ -39,7 +39,7 @@ def lifecycle_tick_task() -> dict[str, int]:
 @shared_task(name="communities.lifecycle_campaign_weekly")
 def lifecycle_campaign_weekly_task() -> int | None:
     """Weekly: ask the owners of newly dormant communities whether they are still needed."""
-    from .services.lifecycle import campaign_start
+    from communities.services.lifecycle import campaign_start
 
     campaign = campaign_start(actor=None)
     return campaign.pk if campaign is not None else None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import console
+from communities.views import console
 
 urlpatterns = [
     path("console/", console.console_overview, name="console_overview"),

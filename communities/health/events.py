@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..models import Membership, MembershipEvent
-from ..signals import send_manager_appointed_on_commit
+from communities.models import Membership, MembershipEvent
+from communities.signals import send_manager_appointed_on_commit
 
 Kind = MembershipEvent.Kind
 

@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import CommunityDayFigures
+from communities.models import CommunityDayFigures
 
 FIGURE_COLUMNS = (
     "members",
@@ -273,7 +273,7 @@ class JobResult:
 def health_job_run(day: dt.date | None = None, *, with_health: bool = True) -> JobResult:
     """The nightly job: figures for ``day`` (default yesterday), pruning past the retention period,
     then the health score as of that day."""
-    from .score import health_compute
+    from communities.health.score import health_compute
 
     day = day or yesterday()
     started = time.perf_counter()

@@ -1,7 +1,7 @@
 """Models of the communities app, split by sub-domain; import them from here."""
 
-from .canvas import CanvasComment, CanvasVersion, CommunityCanvas
-from .community import (
+from communities.models.canvas import CanvasComment, CanvasVersion, CommunityCanvas
+from communities.models.community import (
     DEFAULT_TRIGRAM_THRESHOLD,
     ROLE_RANK,
     SEARCH_CONFIGS,
@@ -14,10 +14,10 @@ from .community import (
     cover_image_path,
     trigram_threshold,
 )
-from .health import CommunityDayFigures, CommunityHealth, MembershipEvent
-from .inbox import InboxItem, InboxNote, InboxSettings, SavedReply
-from .lifecycle import CampaignCase, CoordinatorNote, HandoverRecord, LifecycleCampaign, MergeRecord
-from .moderation import (
+from communities.models.health import CommunityDayFigures, CommunityHealth, MembershipEvent
+from communities.models.inbox import InboxItem, InboxNote, InboxSettings, SavedReply
+from communities.models.lifecycle import CampaignCase, CoordinatorNote, HandoverRecord, LifecycleCampaign, MergeRecord
+from communities.models.moderation import (
     CommunityRules,
     CoordinatorScope,
     HiddenMessage,
@@ -26,7 +26,7 @@ from .moderation import (
     ReportEntry,
     WatchedWord,
 )
-from .posts import (
+from communities.models.posts import (
     REACTION_EMOJI,
     Attachment,
     Comment,

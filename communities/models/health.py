@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .community import Community
+from communities.models.community import Community
 
 
 class MembershipEvent(models.Model):

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .community import Community
-from .posts import Comment, Post
+from communities.models.community import Community
+from communities.models.posts import Comment, Post
 
 DEFAULT_SERVICE_DAYS = [0, 1, 2, 3, 4, 5, 6]
 

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .community import Community
+from communities.models.community import Community
 
 #: Days an owner has to answer a lifecycle question before the community is archived.
 DEFAULT_ANSWER_DAYS = 21

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .community import Category, Community
-from .posts import Comment, Post
+from communities.models.community import Category, Community
+from communities.models.posts import Comment, Post
 
 
 class CommunityRules(models.Model):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .community import SEARCH_CONFIGS, Community
+from communities.models.community import SEARCH_CONFIGS, Community
 
 
 class ContentStatus(models.TextChoices):

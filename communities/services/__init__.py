@@ -5,10 +5,10 @@ a community) and ``bulk_invite`` (many invitations at once); ``posts``, ``commen
 and ``attachments`` for what people write.
 """
 
-from .attachments import attachment_add, attachment_remove
-from .bulk_invite import BulkInviteReport, InvalidLine, membership_invite_bulk
-from .comments import answer_accept, answer_unaccept, comment_create, comment_delete, comment_update
-from .community import (
+from communities.services.attachments import attachment_add, attachment_remove
+from communities.services.bulk_invite import BulkInviteReport, InvalidLine, membership_invite_bulk
+from communities.services.comments import answer_accept, answer_unaccept, comment_create, comment_delete, comment_update
+from communities.services.community import (
     RESERVED_SLUGS,
     community_archive,
     community_create,
@@ -18,7 +18,7 @@ from .community import (
     community_update,
     slug_base,
 )
-from .membership import (
+from communities.services.membership import (
     membership_accept_invitation,
     membership_approve,
     membership_ban,
@@ -33,8 +33,16 @@ from .membership import (
     membership_set_notification_level,
     membership_unban,
 )
-from .posts import post_create, post_delete, post_lock, post_pin, post_unlock, post_unpin, post_update
-from .reactions import ReactionResult, reaction_toggle
+from communities.services.posts import (
+    post_create,
+    post_delete,
+    post_lock,
+    post_pin,
+    post_unlock,
+    post_unpin,
+    post_update,
+)
+from communities.services.reactions import ReactionResult, reaction_toggle
 
 __all__ = [
     "RESERVED_SLUGS",

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Any, cast
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 
+from communities.models import Community, Membership
 from intranet.core.audit import audit_log
 from intranet.core.viewer import Viewer
-
-from ..models import Community, Membership
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -19,12 +19,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from communities.models import Attachment, Post
+from communities.permissions import as_viewer
+from communities.permissions_posts import can_edit_post
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
-
-from ..models import Attachment, Post
-from ..permissions import as_viewer
-from ..permissions_posts import can_edit_post
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -14,14 +14,13 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from communities import notify as notify_hooks
+from communities.models import Community, Membership
+from communities.permissions import as_viewer, can_manage_members
+from communities.services._common import acting_user, audit, lock_community
 from intranet.core.addresses import normalise_address, split_entries
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
-
-from .. import notify as notify_hooks
-from ..models import Community, Membership
-from ..permissions import as_viewer, can_manage_members
-from ._common import acting_user, audit, lock_community
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

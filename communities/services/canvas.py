@@ -15,16 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.canvas_themes import THEME_KEYS, THEMES_BY_KEY
+from communities.models import CanvasComment, CanvasVersion, Community, CommunityCanvas
+from communities.permissions import as_viewer
+from communities.permissions_canvas import can_edit_canvas, can_resolve_canvas_comment, can_review_canvas
+from communities.selectors_canvas import answers_complete
+from communities.services._common import acting_user
 from intranet.core.audit import audit_log
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
-
-from ..canvas_themes import THEME_KEYS, THEMES_BY_KEY
-from ..models import CanvasComment, CanvasVersion, Community, CommunityCanvas
-from ..permissions import as_viewer
-from ..permissions_canvas import can_edit_canvas, can_resolve_canvas_comment, can_review_canvas
-from ..selectors_canvas import answers_complete
-from ._common import acting_user
 
 MAX_ANSWER_CHARS = 5000
 

@@ -15,24 +15,18 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities import notify as notify_hooks
+from communities.models import Comment, Community, ContentStatus, Post
+from communities.permissions import as_viewer
+from communities.permissions_posts import can_accept_answer, can_comment_on_post, can_delete_comment, can_edit_comment
+from communities.realtime import post_topic, publish_post_counters
+from communities.services._common import acting_user
+from communities.services.posts import clean_body, render_for_community, sync_mentions
+from communities.services.screening import screen_comment, screen_edit, screening_opened
 from intranet.core.audit import audit_log
 from intranet.core.permissions import require
 from intranet.core.realtime import publish_on_commit
 from intranet.core.viewer import Viewer
-
-from .. import notify as notify_hooks
-from ..models import Comment, Community, ContentStatus, Post
-from ..permissions import as_viewer
-from ..permissions_posts import (
-    can_accept_answer,
-    can_comment_on_post,
-    can_delete_comment,
-    can_edit_comment,
-)
-from ..realtime import post_topic, publish_post_counters
-from ._common import acting_user
-from .posts import clean_body, render_for_community, sync_mentions
-from .screening import screen_comment, screen_edit, screening_opened
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -122,7 +116,7 @@ def comment_update(*, actor: Viewer | User, comment: Comment, body: str, reason:
     editor = acting_user(viewer)
     by_moderator = editor.pk != locked.author_id
     if by_moderator:
-        from .moderation import clean_reason
+        from communities.services.moderation import clean_reason
 
         reason = clean_reason(reason)
     community = locked.post.community
@@ -150,7 +144,7 @@ def comment_update(*, actor: Viewer | User, comment: Comment, body: str, reason:
             screening.status = ContentStatus.PUBLISHED
         screening_opened(screening, post=locked.post, comment=locked)
     if by_moderator:
-        from .moderation import tell_member
+        from communities.services.moderation import tell_member
 
         entry = audit_log(
             actor=viewer.user,

@@ -16,12 +16,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
-
-from ..health.events import membership_event_record
-from ..models import Category, Community, CommunityTag, Membership, MembershipEvent
-from ..permissions import (
+from communities.health.events import membership_event_record
+from communities.models import Category, Community, CommunityTag, Membership, MembershipEvent
+from communities.permissions import (
     as_viewer,
     can_archive_community,
     can_change_community_settings,
@@ -29,7 +26,9 @@ from ..permissions import (
     can_set_official,
     forget_memberships,
 )
-from ._common import UNSET, acting_user, audit, is_set, lock_community
+from communities.services._common import UNSET, acting_user, audit, is_set, lock_community
+from intranet.core.permissions import require
+from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -28,14 +28,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities import inbox as inbox_hooks
+from communities.models import ROLE_RANK, Comment, Community, HandoverRecord, InboxItem, MemberMute, Membership, Post
+from communities.permissions import as_viewer, forget_memberships
+from communities.permissions_console import can_hand_over_community
+from communities.services._common import acting_user, add_members, audit, lock_community
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
-
-from .. import inbox as inbox_hooks
-from ..models import ROLE_RANK, Comment, Community, HandoverRecord, InboxItem, MemberMute, Membership, Post
-from ..permissions import as_viewer, forget_memberships
-from ..permissions_console import can_hand_over_community
-from ._common import acting_user, add_members, audit, lock_community
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -210,7 +209,7 @@ def _set_role(row: Membership, role: str) -> None:
 def _record_events(community: Community, changes: list[tuple[int, str]]) -> None:
     """Membership history for the health figures (health's model; absent before its migration)."""
     try:
-        from ..models.health import MembershipEvent
+        from communities.models.health import MembershipEvent
     except ImportError:  # pragma: no cover - health models ship with the same release
         return
     MembershipEvent.objects.bulk_create(
@@ -223,14 +222,14 @@ def _record_events(community: Community, changes: list[tuple[int, str]]) -> None
 
 def _appointed_on_commit(community: Community, user_id: int) -> None:
     try:
-        from ..signals import send_manager_appointed_on_commit
+        from communities.signals import send_manager_appointed_on_commit
     except ImportError:  # pragma: no cover
         return
     send_manager_appointed_on_commit(community_id=community.pk, user_id=user_id)
 
 
 def _handover_notify_on_commit(record: HandoverRecord) -> None:
-    from ..tasks_console import handover_notify_task
+    from communities.tasks_console import handover_notify_task
 
     transaction.on_commit(lambda: handover_notify_task.delay(record.pk))
 
@@ -321,7 +320,7 @@ def community_handover(
 
 
 def _is_coordinator(viewer: Viewer, community: Community) -> bool:
-    from ..permissions import is_coordinator
+    from communities.permissions import is_coordinator
 
     return is_coordinator(viewer, community)
 
@@ -348,7 +347,7 @@ def _escalate(community: Community, *, summary: str, reason: str, now: dt.dateti
 def _mark_orphaned(community: Community, now: dt.datetime) -> None:
     """Set the community's health state to orphaned until the next figures run (health's model)."""
     try:
-        from ..models.health import CommunityHealth
+        from communities.models.health import CommunityHealth
     except ImportError:  # pragma: no cover
         return
     explanation = [{"code": "orphaned_deactivated", "params": {}}]
@@ -443,7 +442,7 @@ def handle_user_deactivating(*, user: User, actor: Any, reason: str = "") -> lis
 
 
 def _coordinators_notify_on_commit(community_id: int, event: str) -> None:
-    from ..tasks_console import coordinators_notify_task
+    from communities.tasks_console import coordinators_notify_task
 
     token = int(timezone.now().timestamp())
     transaction.on_commit(lambda: coordinators_notify_task.delay(community_id, event, token))

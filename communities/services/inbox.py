@@ -24,20 +24,10 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intranet.core.audit import audit_log
-from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
-
-from ..inbox import (
-    announce_on_commit,
-    close_items,
-    first_response_due,
-    inbox_settings_for,
-    open_item,
-)
-from ..models import Community, ContentStatus, InboxItem, InboxNote, InboxSettings, Post, SavedReply
-from ..permissions import as_viewer
-from ..permissions_inbox import (
+from communities.inbox import announce_on_commit, close_items, first_response_due, inbox_settings_for, open_item
+from communities.models import Community, ContentStatus, InboxItem, InboxNote, InboxSettings, Post, SavedReply
+from communities.permissions import as_viewer
+from communities.permissions_inbox import (
     can_be_assigned,
     can_change_inbox_settings,
     can_edit_saved_reply,
@@ -46,7 +36,10 @@ from ..permissions_inbox import (
     can_manage_community_replies,
     can_work_inbox_item,
 )
-from ._common import acting_user
+from communities.services._common import acting_user
+from intranet.core.audit import audit_log
+from intranet.core.permissions import require
+from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -258,7 +251,7 @@ def inbox_item_snooze(*, actor: Viewer | User, item: InboxItem, until: dt.dateti
 @transaction.atomic
 def inbox_note_add(*, actor: Viewer | User, item: InboxItem, body: str) -> InboxNote:
     """Add an internal note (seen only by the people who may open the item); allowed on done items."""
-    from ..permissions_inbox import can_view_inbox_item
+    from communities.permissions_inbox import can_view_inbox_item
 
     viewer = as_viewer(actor)
     require(can_view_inbox_item(viewer, item))
@@ -276,15 +269,15 @@ def inbox_note_add(*, actor: Viewer | User, item: InboxItem, body: str) -> Inbox
 
 
 def _moderation() -> Any:
-    from . import moderation  # owned by the moderation services; imported late (built in parallel)
+    from communities.services import moderation  # owned by the moderation services; imported late (built in parallel)
 
     return moderation
 
 
 def _perform(viewer: Viewer, item: InboxItem, action: str, reason: str, body: str) -> dict[str, Any]:
     """Do the real thing behind ``action``; returns what the audit row should remember."""
-    from .comments import comment_create
-    from .membership import membership_approve, membership_decline
+    from communities.services.comments import comment_create
+    from communities.services.membership import membership_approve, membership_decline
 
     kind = item.kind
     content_gone = item.post is None and item.comment is None
@@ -749,7 +742,7 @@ def unanswered_questions_sync(*, now: dt.datetime | None = None, batch: int = UN
 
 def items_by_ids(viewer: Viewer, ids: Iterable[int]) -> list[InboxItem]:
     """The open items among ``ids`` that the viewer may work (one query), for bulk actions."""
-    from ..permissions_inbox import visible_inbox_items
+    from communities.permissions_inbox import visible_inbox_items
 
     wanted = sorted({int(i) for i in ids})[:BULK_MAX]
     qs = visible_inbox_items(viewer).filter(pk__in=wanted).exclude(status=Status.DONE)

@@ -22,11 +22,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intranet.core.audit import audit_log
-from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
-
-from ..models import (
+from communities.models import (
     ROLE_RANK,
     CampaignCase,
     Community,
@@ -37,9 +33,9 @@ from ..models import (
     MergeRecord,
     Post,
 )
-from ..models.lifecycle import DEFAULT_ANSWER_DAYS
-from ..permissions import as_viewer, coordinator_reach, is_coordinator
-from ..permissions_console import (
+from communities.models.lifecycle import DEFAULT_ANSWER_DAYS
+from communities.permissions import as_viewer, coordinator_reach, is_coordinator
+from communities.permissions_console import (
     can_answer_campaign_case,
     can_merge_communities,
     can_restore_community,
@@ -47,8 +43,11 @@ from ..permissions_console import (
     can_unmerge,
     can_write_coordinator_note,
 )
-from ._common import audit, lock_community
-from .community import community_recount_members
+from communities.services._common import audit, lock_community
+from communities.services.community import community_recount_members
+from intranet.core.audit import audit_log
+from intranet.core.permissions import require
+from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -70,7 +69,7 @@ def _actor_user(viewer: Viewer) -> Any:
 def _on_commit_stage(case_ids: list[int], stage: str) -> None:
     if not case_ids:
         return
-    from ..tasks_console import campaign_notify_task
+    from communities.tasks_console import campaign_notify_task
 
     ids = sorted(case_ids)
     transaction.on_commit(lambda: campaign_notify_task.delay(ids, stage))
@@ -78,7 +77,7 @@ def _on_commit_stage(case_ids: list[int], stage: str) -> None:
 
 def _dormant_ids(viewer: Viewer | None, community_ids: Iterable[int] | None) -> list[int]:
     """Active, dormant communities (health state) without an open case, within the actor's reach."""
-    from ..models import CommunityHealth
+    from communities.models import CommunityHealth
 
     qs = Community.objects.filter(lifecycle=Community.Lifecycle.ACTIVE, health__state=CommunityHealth.State.DORMANT)
     if community_ids is not None:
@@ -216,7 +215,7 @@ def campaign_case_answer(
         else:
             locked.outcome = Outcome.MERGE_REQUESTED
             locked.save(update_fields=["outcome"])
-            from .handover import _coordinators_notify_on_commit
+            from communities.services.handover import _coordinators_notify_on_commit
 
             _coordinators_notify_on_commit(community.pk, "merge_requested")
     return locked
@@ -371,7 +370,7 @@ def _merge(viewer: Viewer, source: Community, target: Community, *, reason: str)
     CampaignCase.objects.filter(community_id=source.pk, closed_at__isnull=True).update(
         outcome=Outcome.MERGED, closed_at=timezone.now()
     )
-    from ..tasks_console import merge_notify_task
+    from communities.tasks_console import merge_notify_task
 
     transaction.on_commit(lambda: merge_notify_task.delay(record.pk, "merged"))
     return record
@@ -439,7 +438,7 @@ def community_unmerge(*, actor: Viewer | User, record: MergeRecord, reason: str 
         after={"lifecycle": source.lifecycle},
         reason=(reason or "").strip(),
     )
-    from ..tasks_console import merge_notify_task
+    from communities.tasks_console import merge_notify_task
 
     transaction.on_commit(lambda: merge_notify_task.delay(record.pk, "unmerged"))
     return record

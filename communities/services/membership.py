@@ -14,14 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
-
-from .. import inbox as inbox_hooks
-from .. import notify as notify_hooks
-from ..health.events import membership_event_record
-from ..models import Community, Membership, MembershipEvent
-from ..permissions import (
+from communities import inbox as inbox_hooks
+from communities import notify as notify_hooks
+from communities.health.events import membership_event_record
+from communities.models import Community, Membership, MembershipEvent
+from communities.permissions import (
     as_viewer,
     can_accept_invitation,
     can_ban_member,
@@ -36,8 +33,17 @@ from ..permissions import (
     forget_memberships,
     role_map,
 )
-from ..realtime import revoke_unless_readable
-from ._common import acting_user, add_members, audit, lock_community, lock_membership, other_active_owner_exists
+from communities.realtime import revoke_unless_readable
+from communities.services._common import (
+    acting_user,
+    add_members,
+    audit,
+    lock_community,
+    lock_membership,
+    other_active_owner_exists,
+)
+from intranet.core.permissions import require
+from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -23,15 +23,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from intranet.core.audit import audit_log
-from intranet.core.markdown import plain_text
-from intranet.core.models import AuditEntry
-from intranet.core.permissions import require
-from intranet.core.realtime import publish_on_commit
-from intranet.core.viewer import Viewer
-
-from ..inbox import inbox_item_close, inbox_item_open
-from ..models import (
+from communities.inbox import inbox_item_close, inbox_item_open
+from communities.models import (
     Comment,
     Community,
     CommunityRules,
@@ -44,8 +37,8 @@ from ..models import (
     ReportEntry,
     WatchedWord,
 )
-from ..permissions import as_viewer
-from ..permissions_moderation import (
+from communities.permissions import as_viewer
+from communities.permissions_moderation import (
     can_handle_report,
     can_hide_comment,
     can_hide_message,
@@ -63,10 +56,16 @@ from ..permissions_moderation import (
     can_review_post,
     can_sanction_member,
 )
-from ..realtime import publish_post_visibility
-from ._common import acting_user
-from .posts import render_for_community, sync_mentions
-from .screening import validate_pattern
+from communities.realtime import publish_post_visibility
+from communities.services._common import acting_user
+from communities.services.posts import render_for_community, sync_mentions
+from communities.services.screening import validate_pattern
+from intranet.core.audit import audit_log
+from intranet.core.markdown import plain_text
+from intranet.core.models import AuditEntry
+from intranet.core.permissions import require
+from intranet.core.realtime import publish_on_commit
+from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -443,7 +442,7 @@ def post_approve(*, actor: Viewer | User, post: Post) -> Post:
         reason="",
         inbox_kinds=("held_post",),
     )
-    from .. import notify as notify_hooks
+    from communities import notify as notify_hooks
 
     notify_hooks.on_post_created(locked)
     publish_on_commit(
@@ -567,7 +566,7 @@ def _comment_status_change(
         community_id=community_id,
     )
     if old_status == ContentStatus.PENDING and new_status == ContentStatus.PUBLISHED:
-        from .. import notify as notify_hooks
+        from communities import notify as notify_hooks
 
         notify_hooks.on_comment_created(locked)
         publish_on_commit(

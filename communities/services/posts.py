@@ -18,18 +18,11 @@ from django.db.models.functions import Greatest, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intranet.core.audit import audit_log
-from intranet.core.markdown import MentionTarget, Rendered, plain_text, render_markdown
-from intranet.core.models import AuditEntry
-from intranet.core.permissions import require
-from intranet.core.realtime import publish_on_commit
-from intranet.core.viewer import Viewer
-
-from .. import inbox as inbox_hooks
-from .. import notify as notify_hooks
-from ..models import Comment, Community, ContentStatus, Mention, Post, PostRevision, PostTag
-from ..permissions import as_viewer
-from ..permissions_posts import (
+from communities import inbox as inbox_hooks
+from communities import notify as notify_hooks
+from communities.models import Comment, Community, ContentStatus, Mention, Post, PostRevision, PostTag
+from communities.permissions import as_viewer
+from communities.permissions_posts import (
     can_delete_post,
     can_edit_post,
     can_lock_post,
@@ -37,10 +30,16 @@ from ..permissions_posts import (
     can_start_post_kind,
     readers_of_community,
 )
-from ..realtime import publish_post_visibility
-from ._common import UNSET, acting_user, is_set
-from .attachments import attachment_save, validate_uploads
-from .screening import screen_edit, screen_post, screening_opened
+from communities.realtime import publish_post_visibility
+from communities.services._common import UNSET, acting_user, is_set
+from communities.services.attachments import attachment_save, validate_uploads
+from communities.services.screening import screen_edit, screen_post, screening_opened
+from intranet.core.audit import audit_log
+from intranet.core.markdown import MentionTarget, Rendered, plain_text, render_markdown
+from intranet.core.models import AuditEntry
+from intranet.core.permissions import require
+from intranet.core.realtime import publish_on_commit
+from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -275,7 +274,7 @@ def post_update(
     editor = acting_user(viewer)
     by_moderator = editor.pk != locked.author_id and text_changed
     if by_moderator:
-        from .moderation import clean_reason
+        from communities.services.moderation import clean_reason
 
         reason = clean_reason(reason)
     screening = (
@@ -331,7 +330,7 @@ def post_update(
 
 
 def _moderator_edited(viewer: Viewer, post: Post, *, before: dict[str, Any], reason: str) -> None:
-    from .moderation import tell_member
+    from communities.services.moderation import tell_member
 
     entry = _audit_post(
         viewer,

@@ -13,16 +13,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from communities import notify as notify_hooks
+from communities.models import Comment, Post, Reaction, ReactionKind
+from communities.permissions import as_viewer
+from communities.permissions_posts import can_react
+from communities.realtime import post_topic, publish_post_counters
+from communities.services._common import acting_user
 from intranet.core.permissions import require
 from intranet.core.realtime import publish_on_commit
 from intranet.core.viewer import Viewer
-
-from .. import notify as notify_hooks
-from ..models import Comment, Post, Reaction, ReactionKind
-from ..permissions import as_viewer
-from ..permissions_posts import can_react
-from ..realtime import post_topic, publish_post_counters
-from ._common import acting_user
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -27,14 +27,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.inbox import inbox_item_open
+from communities.models import CommunityRules, ContentStatus, Membership, Post, WatchedWord
+from communities.permissions import can_moderate_community
 from intranet.core.viewer import Viewer
 
-from ..inbox import inbox_item_open
-from ..models import CommunityRules, ContentStatus, Membership, Post, WatchedWord
-from ..permissions import can_moderate_community
-
 if TYPE_CHECKING:
-    from ..models import Comment, Community
+    from communities.models import Comment, Community
 
 PATTERN_MAX = 200
 _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None)}

@@ -18,18 +18,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intranet.core.markdown import render_markdown
-from intranet.core.pagination import InvalidCursor
-
-from ..canvas_themes import PARTS, THEMES, THEMES_BY_KEY, Part, Theme
-from ..models import CanvasComment, CanvasVersion, Community
-from ..permissions_canvas import (
+from communities.canvas_themes import PARTS, THEMES, THEMES_BY_KEY, Part, Theme
+from communities.models import CanvasComment, CanvasVersion, Community
+from communities.permissions_canvas import (
     can_edit_canvas,
     can_resolve_canvas_comment,
     can_review_canvas,
     can_view_canvas_comments,
 )
-from ..selectors_canvas import (
+from communities.selectors_canvas import (
     CanvasPage,
     ThemeAnswer,
     canvas_comment_get,
@@ -43,9 +40,17 @@ from ..selectors_canvas import (
     is_new_community,
     theme_answers,
 )
-from ..services.canvas import MAX_ANSWER_CHARS, CanvasConflict, canvas_comment_add, canvas_comment_resolve, canvas_save
-from ._common import apply_errors
-from ._common import viewer_of as _viewer
+from communities.services.canvas import (
+    MAX_ANSWER_CHARS,
+    CanvasConflict,
+    canvas_comment_add,
+    canvas_comment_resolve,
+    canvas_save,
+)
+from communities.views._common import apply_errors
+from communities.views._common import viewer_of as _viewer
+from intranet.core.markdown import render_markdown
+from intranet.core.pagination import InvalidCursor
 
 # Forms ------------------------------------------------------------------------------------------
 

@@ -15,12 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intranet.core.viewer import Viewer
-
-from .. import selectors, services
-from ..forms import CommunitySettingsForm, MessageForm, NotificationLevelForm, ReasonForm
-from ..models import Community, Membership
-from ..permissions import (
+from communities import selectors, services
+from communities.forms import CommunitySettingsForm, MessageForm, NotificationLevelForm, ReasonForm
+from communities.models import Community, Membership
+from communities.permissions import (
     can_accept_invitation,
     can_archive_community,
     can_change_community_settings,
@@ -34,9 +32,10 @@ from ..permissions import (
     is_coordinator,
     role_map,
 )
-from ..permissions_canvas import can_view_canvas
-from ..permissions_health import can_view_community_health
-from ._common import viewer_of as _viewer
+from communities.permissions_canvas import can_view_canvas
+from communities.permissions_health import can_view_community_health
+from communities.views._common import viewer_of as _viewer
+from intranet.core.viewer import Viewer
 
 # The post stream comes from the posts screens (``communities.views.posts.post_stream_context``,
 # which renders ``communities/_post_stream.html``). The import is guarded so this page works, with
@@ -44,7 +43,7 @@ from ._common import viewer_of as _viewer
 PostStreamProvider = Callable[..., dict[str, Any]]
 post_stream_provider: PostStreamProvider | None
 try:
-    from .posts import post_stream_context as post_stream_provider
+    from communities.views.posts import post_stream_context as post_stream_provider
 except ImportError:  # pragma: no cover - only without the posts screens
     post_stream_provider = None
 

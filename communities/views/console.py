@@ -25,12 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intranet.core.pagination import InvalidCursor
-
-from .. import selectors_console as selectors
-from ..models import CampaignCase, Community, MergeRecord
-from ..permissions import visible_communities
-from ..permissions_console import (
+from communities import selectors_console as selectors
+from communities.models import CampaignCase, Community, MergeRecord
+from communities.permissions import visible_communities
+from communities.permissions_console import (
     can_hand_over_community,
     can_merge_communities,
     can_restore_community,
@@ -39,10 +37,11 @@ from ..permissions_console import (
     can_view_console,
     visible_console_communities,
 )
-from ..services import handover as handover_services
-from ..services import lifecycle as lifecycle_services
-from ._common import apply_errors
-from ._common import viewer_of as _viewer
+from communities.services import handover as handover_services
+from communities.services import lifecycle as lifecycle_services
+from communities.views._common import apply_errors
+from communities.views._common import viewer_of as _viewer
+from intranet.core.pagination import InvalidCursor
 
 # Forms ------------------------------------------------------------------------------------------
 

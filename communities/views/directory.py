@@ -14,12 +14,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from communities import selectors, services
+from communities.forms import CommunityForm, DirectoryForm
+from communities.models import Community
+from communities.permissions import can_create_community
 from intranet.core.pagination import InvalidCursor
-
-from .. import selectors, services
-from ..forms import CommunityForm, DirectoryForm
-from ..models import Community
-from ..permissions import can_create_community
 
 
 @login_required

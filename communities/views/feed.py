@@ -11,14 +11,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from communities.feed import FEED_KINDS, post_list_for_feed
+from communities.models import Post
+from communities.permissions import community_ids_where
+from communities.selectors_live import newest_cursor
+from communities.views.live import feed_live_bar
 from intranet.cms.selectors import news_list_for_home, section_pages_for_home
 from intranet.core.pagination import InvalidCursor
-
-from ..feed import FEED_KINDS, post_list_for_feed
-from ..models import Post
-from ..permissions import community_ids_where
-from ..selectors_live import newest_cursor
-from .live import feed_live_bar
 
 HOME_NEWS_LIMIT = 5
 

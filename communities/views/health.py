@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .. import selectors_health
-from ..health.score import SIZE_CLASSES
-from ._common import viewer_of
+from communities import selectors_health
+from communities.health.score import SIZE_CLASSES
+from communities.views._common import viewer_of
 
 
 @login_required

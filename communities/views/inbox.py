@@ -17,11 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intranet.core.pagination import InvalidCursor
-from intranet.core.viewer import Viewer
-
-from .. import selectors_inbox as selectors
-from ..forms_inbox import (
+from communities import selectors_inbox as selectors
+from communities.forms_inbox import (
     SNOOZE_CHOICES,
     STATUS_LABELS,
     AssignForm,
@@ -35,12 +32,12 @@ from ..forms_inbox import (
     SnoozeForm,
     StatusForm,
 )
-from ..forms_inbox import SNOOZE_DELTAS as SNOOZE_FOR
-from ..inbox import inbox_settings_for
-from ..models import InboxItem, Post
-from ..permissions import community_ids_where
-from ..permissions_console import can_view_console
-from ..permissions_inbox import (
+from communities.forms_inbox import SNOOZE_DELTAS as SNOOZE_FOR
+from communities.inbox import inbox_settings_for
+from communities.models import InboxItem, Post
+from communities.permissions import community_ids_where
+from communities.permissions_console import can_view_console
+from communities.permissions_inbox import (
     can_change_inbox_settings,
     can_escalate_inbox_item,
     can_keep_personal_replies,
@@ -48,12 +45,14 @@ from ..permissions_inbox import (
     can_work_inbox_item,
     works_inbox,
 )
-from ..permissions_moderation import can_view_message_reports
-from ..selectors_posts import post_get_for_action
-from ..services import inbox as services
-from ._common import is_htmx as _is_htmx
-from ._common import viewer_of as _viewer
-from .community import get_community, header_context
+from communities.permissions_moderation import can_view_message_reports
+from communities.selectors_posts import post_get_for_action
+from communities.services import inbox as services
+from communities.views._common import is_htmx as _is_htmx
+from communities.views._common import viewer_of as _viewer
+from communities.views.community import get_community, header_context
+from intranet.core.pagination import InvalidCursor
+from intranet.core.viewer import Viewer
 
 Kind = InboxItem.Kind
 
@@ -348,7 +347,7 @@ def inbox_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _reply_communities(viewer: Viewer) -> list[tuple[int, str]]:
-    from ..models import Community
+    from communities.models import Community
 
     ids = community_ids_where(viewer, min_role="manager")
     return list(Community.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
@@ -368,7 +367,7 @@ def saved_reply_list(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             community = None
             if data["community"]:
-                from ..models import Community
+                from communities.models import Community
 
                 community = Community.objects.filter(pk=data["community"]).first()
                 if community is None:
@@ -472,7 +471,7 @@ def saved_reply_picker(request: HttpRequest) -> HttpResponse:
 def inbox_messages(request: HttpRequest) -> HttpResponse:
     """The "Direct messages" tab: open reports on direct messages, for coordinators of everything
     (a conversation belongs to no community, so no role or scoped reach covers it). 404 otherwise."""
-    from .. import selectors_moderation
+    from communities import selectors_moderation
 
     viewer = _viewer(request)
     cursor = str(request.GET.get("cursor") or "")[:200]
@@ -491,8 +490,8 @@ def inbox_messages(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_message_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Hide the reported message (reason required), resolve or dismiss the report."""
-    from .. import selectors_moderation
-    from ..services import moderation as mod
+    from communities import selectors_moderation
+    from communities.services import moderation as mod
 
     viewer = _viewer(request)
     report = selectors_moderation.report_get_for_viewer(viewer, pk)

@@ -15,12 +15,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from intranet.core.pagination import InvalidCursor
-
-from .. import selectors
-from ..feed import FEED_KINDS
-from ..models import Community
-from ..selectors_live import (
+from communities import selectors
+from communities.feed import FEED_KINDS
+from communities.models import Community
+from communities.selectors_live import (
     NEWER_LIMIT,
     NewerPosts,
     comments_newer_for_post,
@@ -28,8 +26,9 @@ from ..selectors_live import (
     posts_newer_for_community,
     posts_newer_for_feed,
 )
-from ..selectors_posts import KIND_FILTERS
-from ._common import viewer_of as _viewer
+from communities.selectors_posts import KIND_FILTERS
+from communities.views._common import viewer_of as _viewer
+from intranet.core.pagination import InvalidCursor
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intranet.core.pagination import InvalidCursor
-from intranet.core.viewer import Viewer
-
-from .. import selectors, services
-from ..forms import BulkInviteForm, InviteForm, MemberSearchForm, MessageForm, ReasonForm, RoleForm
-from ..models import Community, Membership
-from ..permissions import (
+from communities import selectors, services
+from communities.forms import BulkInviteForm, InviteForm, MemberSearchForm, MessageForm, ReasonForm, RoleForm
+from communities.models import Community, Membership
+from communities.permissions import (
     can_ban_member,
     can_change_role,
     can_manage_members,
@@ -29,8 +26,10 @@ from ..permissions import (
     can_remove_member,
     can_unban_member,
 )
-from ._common import viewer_of as _viewer
-from .community import error_message, get_community, header_context
+from communities.views._common import viewer_of as _viewer
+from communities.views.community import error_message, get_community, header_context
+from intranet.core.pagination import InvalidCursor
+from intranet.core.viewer import Viewer
 
 ROLES = Membership.Role
 

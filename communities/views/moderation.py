@@ -20,13 +20,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intranet.accounts.models import User
-from intranet.core.models import AuditEntry
-from intranet.core.pagination import InvalidCursor, Page
-from intranet.core.viewer import Viewer
-
-from .. import selectors, selectors_moderation, selectors_posts
-from ..forms_moderation import (
+from communities import selectors, selectors_moderation, selectors_posts
+from communities.forms_moderation import (
     MoveForm,
     MuteForm,
     NoteForm,
@@ -37,9 +32,18 @@ from ..forms_moderation import (
     WordForm,
     WordTestForm,
 )
-from ..models import Community, ContentStatus, HiddenMessage, MemberMute, Membership, Post, Report, WatchedWord
-from ..permissions import can_moderate_community
-from ..permissions_moderation import (
+from communities.models import (
+    Community,
+    ContentStatus,
+    HiddenMessage,
+    MemberMute,
+    Membership,
+    Post,
+    Report,
+    WatchedWord,
+)
+from communities.permissions import can_moderate_community
+from communities.permissions_moderation import (
     can_hide_comment,
     can_hide_message,
     can_hide_post,
@@ -54,11 +58,15 @@ from ..permissions_moderation import (
     can_review_post,
     can_sanction_member,
 )
-from ..services import moderation as mod
-from ..services.screening import compile_word, matching_words, rule_name, validate_pattern, words_for
-from ._common import apply_errors as _apply_errors
-from ._common import is_htmx as _is_htmx
-from ._common import viewer_of as _viewer
+from communities.services import moderation as mod
+from communities.services.screening import compile_word, matching_words, rule_name, validate_pattern, words_for
+from communities.views._common import apply_errors as _apply_errors
+from communities.views._common import is_htmx as _is_htmx
+from communities.views._common import viewer_of as _viewer
+from intranet.accounts.models import User
+from intranet.core.models import AuditEntry
+from intranet.core.pagination import InvalidCursor, Page
+from intranet.core.viewer import Viewer
 
 # Reports ----------------------------------------------------------------------------------------
 

@@ -17,16 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intranet.core.markdown import render_markdown
-from intranet.core.pagination import InvalidCursor
-from intranet.core.permissions import require_visible
-from intranet.core.viewer import Viewer
-
-from .. import selectors, selectors_moderation, selectors_posts, services
-from ..forms_posts import CommentEditForm, CommentForm, PostForm, ReactionForm
-from ..models import Attachment, Comment, Community, ContentStatus, Post
-from ..permissions import can_post_in_community, can_read_community_content
-from ..permissions_posts import (
+from communities import selectors, selectors_moderation, selectors_posts, services
+from communities.forms_posts import CommentEditForm, CommentForm, PostForm, ReactionForm
+from communities.models import Attachment, Comment, Community, ContentStatus, Post
+from communities.permissions import can_post_in_community, can_read_community_content
+from communities.permissions_posts import (
     can_delete_post,
     can_edit_comment,
     can_edit_post,
@@ -35,11 +30,15 @@ from ..permissions_posts import (
     can_start_post_kind,
     can_view_post,
 )
-from ..selectors_live import newest_cursor
-from ._common import apply_errors as _apply_errors
-from ._common import is_htmx as _is_htmx
-from ._common import viewer_of as _viewer
-from .live import community_live_bar
+from communities.selectors_live import newest_cursor
+from communities.views._common import apply_errors as _apply_errors
+from communities.views._common import is_htmx as _is_htmx
+from communities.views._common import viewer_of as _viewer
+from communities.views.live import community_live_bar
+from intranet.core.markdown import render_markdown
+from intranet.core.pagination import InvalidCursor
+from intranet.core.permissions import require_visible
+from intranet.core.viewer import Viewer
 
 PREVIEW_MAX = 20_000
 KIND_FILTER_LABELS = [

@@ -13,8 +13,7 @@ from communities.permissions_canvas import (
     can_view_canvas_comments,
     visible_canvases,
 )
-
-from .helpers import KINDS, make_community, make_user, viewer_for
+from tests.communities.canvas.helpers import KINDS, make_community, make_user, viewer_for
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from communities.selectors_canvas import (
     is_new_community,
 )
 from intranet.core.testing import pin_queries
-
-from .helpers import full_answers, make_community, make_manager, save
+from tests.communities.canvas.helpers import full_answers, make_community, make_manager, save
 
 pytestmark = pytest.mark.django_db
 

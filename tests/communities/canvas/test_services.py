@@ -15,8 +15,7 @@ from communities.services.canvas import (
 )
 from intranet.core.models import AuditEntry
 from intranet.core.viewer import Viewer
-
-from .helpers import full_answers, make_community, make_manager, make_user, save
+from tests.communities.canvas.helpers import full_answers, make_community, make_manager, make_user, save
 
 pytestmark = pytest.mark.django_db
 

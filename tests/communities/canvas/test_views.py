@@ -17,9 +17,8 @@ from communities.services.canvas import canvas_comment_add
 from intranet.core.models import AuditEntry
 from intranet.core.testing import assert_constant_queries
 from intranet.core.viewer import Viewer
+from tests.communities.canvas.helpers import KINDS, full_answers, make_community, make_manager, make_user, save
 from tests.communities.conftest import snapshot
-
-from .helpers import KINDS, full_answers, make_community, make_manager, make_user, save
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from communities.models import HandoverRecord, Membership
 from intranet.core.models import AuditEntry
+from tests.communities.console.conftest import add_member, community_with
 from tests.factories import UserFactory
-
-from .conftest import add_member, community_with
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role

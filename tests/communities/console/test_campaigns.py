@@ -15,9 +15,8 @@ from communities.tasks_console import lifecycle_campaign_weekly_task, lifecycle_
 from intranet.core.models import AuditEntry
 from intranet.notifications.models import Notification
 from tests.communities.conftest import snapshot
+from tests.communities.console.conftest import add_member, community_with, coordinator
 from tests.factories import UserFactory
-
-from .conftest import add_member, community_with, coordinator
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role

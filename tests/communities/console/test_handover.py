@@ -21,10 +21,9 @@ from intranet.accounts.services import user_deactivate
 from intranet.core.models import AuditEntry
 from intranet.notifications.models import Notification
 from tests.communities.conftest import snapshot
+from tests.communities.console.conftest import add_member, community_with, posts_by
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.factories import UserFactory
-
-from .conftest import add_member, community_with, posts_by
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
@@ -212,7 +211,7 @@ def test_owner_hands_over_and_steps_down_to_manager(django_capture_on_commit_cal
 
 @pytest.mark.parametrize("kind", ["member", "manager", "employee", "other_coordinator_scope"])
 def test_handover_denied_without_side_effects(kind: str) -> None:
-    from .conftest import coordinator
+    from tests.communities.console.conftest import coordinator
 
     community = community_with()
     target = add_member(community)

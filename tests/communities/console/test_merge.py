@@ -10,9 +10,8 @@ from communities.services.comments import comment_create
 from communities.services.lifecycle import community_merge, community_unmerge
 from intranet.core.models import AuditEntry
 from tests.communities.conftest import snapshot
+from tests.communities.console.conftest import add_member, community_with, coordinator, posts_by
 from tests.factories import UserFactory
-
-from .conftest import add_member, community_with, coordinator, posts_by
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role

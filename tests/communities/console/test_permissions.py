@@ -15,10 +15,9 @@ from communities.permissions_console import (
     visible_console_communities,
 )
 from intranet.core.viewer import Viewer
+from tests.communities.console.conftest import add_member, community_with, coordinator
 from tests.communities.factories import CategoryFactory
 from tests.factories import UserFactory
-
-from .conftest import add_member, community_with, coordinator
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role

@@ -15,10 +15,9 @@ from communities.models import CampaignCase, CommunityHealth, CoordinatorNote, H
 from communities.services.lifecycle import campaign_start, community_merge
 from intranet.core.testing import assert_constant_queries
 from tests.communities.conftest import snapshot
+from tests.communities.console.conftest import add_member, community_with, coordinator, figures
 from tests.communities.factories import CategoryFactory
 from tests.factories import UserFactory
-
-from .conftest import add_member, community_with, coordinator, figures
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
