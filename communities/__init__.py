@@ -1,0 +1,3 @@
+from communities import _moved
+
+_moved.install()

@@ -8,23 +8,25 @@ class CommunitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from communities import search_providers
+        from communities.posts import search as search_providers
 
         search_providers.register_providers()
 
-        from communities import notify
+        from communities.core import notify
 
         notify.register()
 
-        from communities.services import moderation
+        from communities.moderation import services as moderation
 
         moderation.register_notification_kind()
 
-        from communities import realtime
+        from communities.core import realtime
 
         realtime.register_topics()
 
-        from communities import notify_console, tasks_console  # noqa: F401  (tasks register with Celery)
+        from communities.core import tasks  # noqa: F401  (tasks register with Celery)
+        from communities.lifecycle import notify as notify_console
+        from communities.lifecycle import tasks as tasks_console  # noqa: F401  (tasks register with Celery)
 
         notify_console.register()
 
@@ -37,6 +39,6 @@ def _hand_over_on_deactivation(
     sender: object, *, user: object, actor: object, reason: str = "", **kwargs: object
 ) -> None:
     """Keep the deactivated person's communities owned (runs inside the deactivation's transaction)."""
-    from communities.services.handover import handle_user_deactivating
+    from communities.lifecycle.handover import handle_user_deactivating
 
     handle_user_deactivating(user=user, actor=actor, reason=reason)  # type: ignore[arg-type]

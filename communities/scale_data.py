@@ -29,8 +29,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.text import slugify
 
 from communities import scale_load
+from communities.core.services import community_recount_members
 from communities.scale_load import ParallelCopy
-from communities.services import community_recount_members
 from intranet.accounts.text import handle_from, search_name_for
 
 #: The tables this generator fills, in load order (TRUNCATE uses the same list).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from communities.core.permissions import role_map
 from communities.models import ROLE_RANK, Community, Membership
-from communities.permissions import role_map
 from intranet.core.viewer import Viewer
 
 register = template.Library()

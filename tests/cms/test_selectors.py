@@ -7,8 +7,7 @@ from wagtail.models import PageViewRestriction
 
 from intranet.cms.selectors import news_list_for_home, section_pages_for_home
 from intranet.core.testing import assert_constant_queries, pin_queries
-
-from .pages import add_news
+from tests.cms.pages import add_news
 
 
 def test_news_list_for_home_returns_latest_live_news_first(page_tree):

@@ -14,8 +14,7 @@ from meetups import services
 from meetups.models import RSVP
 from meetups.selectors import meetups_attended_by_users
 from tests.factories import UserFactory
-
-from .factories import ExternalPersonFactory, OrganisationFactory, SeriesFactory, make_event, viewer_of
+from tests.meetups.factories import ExternalPersonFactory, OrganisationFactory, SeriesFactory, make_event, viewer_of
 
 _n = itertools.count()
 

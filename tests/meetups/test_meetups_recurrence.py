@@ -12,8 +12,7 @@ from django.core.exceptions import ValidationError
 from meetups import services
 from meetups.models import MeetupEvent
 from meetups.tasks import generate_events_task
-
-from .factories import SeriesFactory, coordinator, viewer_of
+from tests.meetups.factories import SeriesFactory, coordinator, viewer_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = dt.UTC

@@ -14,8 +14,7 @@ from intranet.notifications.models import Notification
 from meetups import services
 from meetups.models import RSVP, MeetupEvent
 from tests.factories import UserFactory
-
-from .factories import SeriesFactory, make_event, viewer_of
+from tests.meetups.factories import SeriesFactory, make_event, viewer_of
 
 Status = RSVP.Status
 

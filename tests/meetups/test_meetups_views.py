@@ -14,8 +14,7 @@ from intranet.core.models import AuditEntry
 from meetups import demo
 from meetups.models import RSVP, ExternalPerson, MeetupEvent, MeetupSeries, Organisation
 from tests.factories import UserFactory
-
-from .factories import SeriesFactory, coordinator, make_event
+from tests.meetups.factories import SeriesFactory, coordinator, make_event
 
 
 @pytest.mark.django_db

@@ -8,8 +8,7 @@ from django.urls import reverse
 from intranet.core.testing import assert_constant_queries, pin_queries
 from intranet.messaging import services
 from intranet.messaging.models import Block, Conversation, Message, Participant
-
-from .conftest import make_user, send, start
+from tests.messaging.conftest import make_user, send, start
 
 pytestmark = pytest.mark.django_db
 

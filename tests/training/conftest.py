@@ -15,6 +15,7 @@ from intranet.core.viewer import Viewer
 from intranet.notifications.models import Notification
 from tests.communities.factories import CommunityFactory
 from tests.factories import UserFactory
+from tests.training.factories import ProgrammeFactory, SessionFactory, StepFactory
 from training.models import (
     CalendarToken,
     Certificate,
@@ -25,8 +26,6 @@ from training.models import (
     Step,
     StepProgress,
 )
-
-from .factories import ProgrammeFactory, SessionFactory, StepFactory
 
 #: Everyone the matrices check. "trainer" trains the session under test.
 ROLES = ["anonymous", "learner", "trainer", "scoped_coordinator", "coordinator"]

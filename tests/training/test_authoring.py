@@ -9,6 +9,9 @@ import pytest
 from django.urls import reverse
 
 from intranet.core.models import AuditEntry
+from tests.training.authoring_helpers import exam_data, question_data
+from tests.training.conftest import ROLES, make_user, viewer_of
+from tests.training.qualification_helpers import make_exam
 from training.models import (
     Attempt,
     Choice,
@@ -20,10 +23,6 @@ from training.models import (
 )
 from training.permissions_authoring import can_edit_exam, editable_exams
 from training.services_exams import attempt_start
-
-from .authoring_helpers import exam_data, question_data
-from .conftest import ROLES, make_user, viewer_of
-from .qualification_helpers import make_exam
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from tests.training.authoring_helpers import question_data
+from tests.training.qualification_helpers import make_exam
 from training.models import Choice, Question
-
-from .authoring_helpers import question_data
-from .qualification_helpers import make_exam
 
 pytestmark = pytest.mark.django_db
 

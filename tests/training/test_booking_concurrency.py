@@ -11,10 +11,9 @@ from django.db import connection, connections
 from intranet.accounts.models import User
 from intranet.core.viewer import Viewer
 from tests.factories import UserFactory
+from tests.training.factories import SessionFactory
 from training.models import Session, SessionBooking
 from training.services_sessions import booking_cancel, session_book
-
-from .factories import SessionFactory
 
 PEOPLE = 50
 SEATS = 10

@@ -10,11 +10,10 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from tests.factories import UserFactory
+from tests.training.conftest import viewer_of
+from tests.training.factories import SessionFactory
 from training.models import CalendarToken
 from training.services_sessions import booking_cancel, calendar_token_regenerate, session_book
-
-from .conftest import viewer_of
-from .factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 

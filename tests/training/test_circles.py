@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from intranet.core.models import AuditEntry
 from tests.factories import UserFactory
+from tests.training.qualification_helpers import make_plan
 from training.models import CheckIn, Circle, CircleMember, Retrospective
 from training.services_circles import (
     CircleError,
@@ -25,8 +26,6 @@ from training.services_circles import (
     circles_finish_due,
     retrospective_save,
 )
-
-from .qualification_helpers import make_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from intranet.core.models import AuditEntry
 from tests.factories import UserFactory
+from tests.training.qualification_helpers import correct_answers, make_exam, make_grader
 from training.models import Attempt, AttemptAnswer, Certificate, Step, StepProgress
 from training.services_exams import (
     DeadlinePassed,
@@ -24,8 +25,6 @@ from training.services_exams import (
     attempts_close_expired,
     draw_questions,
 )
-
-from .qualification_helpers import correct_answers, make_exam, make_grader
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from intranet.core.models import AuditEntry
 from intranet.core.viewer import Viewer
 from tests.communities.factories import CommunityFactory
 from tests.factories import UserFactory
+from tests.training.qualification_helpers import correct_answers, make_exam, make_plan
 from training.models import Attempt, AttemptAnswer, Circle, Level, LevelApplication, UserLevel
 from training.permissions_circles import can_manage_circle_members, can_view_circle, visible_circles
 from training.permissions_exams import (
@@ -31,8 +32,6 @@ from training.permissions_levels import (
 from training.services_circles import circle_create, circle_member_add
 from training.services_exams import answer_grade, attempt_start, attempt_submit
 from training.services_levels import level_application_decide, level_application_submit, level_set
-
-from .qualification_helpers import correct_answers, make_exam, make_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,11 @@ from django.urls import reverse
 
 from intranet.core.testing import assert_constant_queries
 from tests.factories import UserFactory
+from tests.training.qualification_helpers import correct_answers, make_exam, make_grader, make_plan
 from training.models import AttemptAnswer, CheckIn, Circle, CircleMember, Exam, Level
 from training.services_circles import circle_create, circle_join, circle_start
 from training.services_exams import attempt_start, attempt_submit
 from training.services_levels import level_application_submit, level_set
-
-from .qualification_helpers import correct_answers, make_exam, make_grader, make_plan
 
 pytestmark = pytest.mark.django_db
 

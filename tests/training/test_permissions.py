@@ -14,13 +14,12 @@ from django.utils import timezone
 
 from intranet.core.models import AuditEntry
 from tests.factories import UserFactory
+from tests.training.conftest import ROLES, make_user, snapshot, viewer_of
+from tests.training.factories import ProgrammeFactory, SessionFactory, StepFactory
 from training import permissions as perms
 from training.models import Certificate, Enrolment, Programme, Session, StepProgress
 from training.services_programmes import enrolment_create, exercise_submit
 from training.services_sessions import session_book
-
-from .conftest import ROLES, make_user, snapshot, viewer_of
-from .factories import ProgrammeFactory, SessionFactory, StepFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,11 @@ from django.utils import timezone
 
 from intranet.core.testing import assert_constant_queries
 from tests.factories import UserFactory
+from tests.training.conftest import viewer_of
+from tests.training.factories import ProgrammeFactory, SessionFactory, StepFactory
 from training.models import Certificate, Enrolment, Step
 from training.services_programmes import enrolment_create, exercise_submit, step_mark_done
 from training.services_sessions import calendar_token_for, session_book
-
-from .conftest import viewer_of
-from .factories import ProgrammeFactory, SessionFactory, StepFactory
 
 pytestmark = pytest.mark.django_db
 

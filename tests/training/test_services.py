@@ -12,6 +12,8 @@ from django.utils import timezone
 from intranet.core.models import AuditEntry
 from intranet.notifications.models import Notification
 from tests.factories import UserFactory
+from tests.training.conftest import viewer_of
+from tests.training.factories import SessionFactory
 from training import notify
 from training.models import Certificate, Enrolment, SessionBooking, Step, StepProgress
 from training.selectors import certificates_for_users, valid_certificate_exists
@@ -26,9 +28,6 @@ from training.services_sessions import (
     session_reminders_send,
     session_update,
 )
-
-from .conftest import viewer_of
-from .factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 

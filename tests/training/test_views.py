@@ -12,12 +12,11 @@ from django.utils import timezone
 
 from intranet.core.models import AuditEntry
 from tests.factories import UserFactory
+from tests.training.conftest import viewer_of
+from tests.training.test_services import complete_everything
 from training.models import Certificate, Enrolment, Programme, Session, SessionBooking, Step, StepProgress
 from training.services_certificates import certificate_revoke
 from training.services_sessions import session_book
-
-from .conftest import viewer_of
-from .test_services import complete_everything
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.canvas_themes import THEME_KEYS
+from communities.canvas.services import canvas_comment_add
+from communities.canvas.themes import THEME_KEYS
 from communities.models import CanvasComment, CanvasVersion, Community, CommunityCanvas
-from communities.services.canvas import canvas_comment_add
 from intranet.core.models import AuditEntry
 from intranet.core.testing import assert_constant_queries
 from intranet.core.viewer import Viewer

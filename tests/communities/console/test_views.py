@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from communities.lifecycle.services import campaign_start, community_merge
 from communities.models import CampaignCase, CommunityHealth, CoordinatorNote, HandoverRecord, Membership
-from communities.services.lifecycle import campaign_start, community_merge
 from intranet.core.testing import assert_constant_queries
 from tests.communities.conftest import snapshot
 from tests.communities.console.conftest import add_member, community_with, coordinator, figures
