@@ -3,35 +3,35 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CommunitiesConfig(AppConfig):
+    """The composition root of communities: wires every feature's subscribers, topics, kinds, tasks
+    and registries. Features never import each other's reactions; this is where they meet."""
+
     name = "communities"
     verbose_name = _("Communities")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from communities.posts import search as search_providers
-
-        search_providers.register_providers()
-
-        from communities.core import notify
-
-        notify.register()
-
-        from communities.moderation import services as moderation
-
-        moderation.register_notification_kind()
-
-        from communities.core import realtime
-
-        realtime.register_topics()
-
-        from communities.core import tasks  # noqa: F401  (tasks register with Celery)
-        from communities.lifecycle import notify as notify_console
-        from communities.lifecycle import tasks as tasks_console  # noqa: F401  (tasks register with Celery)
-
-        notify_console.register()
-
+        # Imported here, not at module level: ready() runs once the app registry is loaded.
+        from communities.core import notices
+        from communities.core import notify as core_notify
+        from communities.core import realtime as core_realtime
+        from communities.health import jobs as health_jobs  # noqa: F401  (beat task)
+        from communities.inbox import jobs as inbox_jobs  # noqa: F401  (beat task)
+        from communities.inbox import receivers as inbox_receivers  # noqa: F401  (registers subscribers)
+        from communities.lifecycle import jobs as lifecycle_jobs  # noqa: F401  (beat tasks)
+        from communities.lifecycle import notify as lifecycle_notify
+        from communities.posts import notify as posts_notify  # noqa: F401  (registers subscribers)
+        from communities.posts import realtime as posts_realtime
+        from communities.posts import search
+        from communities.posts import tasks as posts_tasks  # noqa: F401  (registers the task)
         from intranet.accounts.signals import user_deactivating
 
+        search.register_providers()
+        core_notify.register()
+        notices.register_notification_kind()
+        lifecycle_notify.register()
+        core_realtime.register_topics()
+        posts_realtime.register_topics()
         user_deactivating.connect(_hand_over_on_deactivation, dispatch_uid="communities.hand_over_on_deactivation")
 
 
@@ -39,6 +39,7 @@ def _hand_over_on_deactivation(
     sender: object, *, user: object, actor: object, reason: str = "", **kwargs: object
 ) -> None:
     """Keep the deactivated person's communities owned (runs inside the deactivation's transaction)."""
+    # Imported on call: apps.py is loaded before the models, so it imports no feature at module level.
     from communities.lifecycle.handover import handle_user_deactivating
 
     handle_user_deactivating(user=user, actor=actor, reason=reason)  # type: ignore[arg-type]

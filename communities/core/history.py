@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from communities.core.models import Membership, MembershipEvent
 from communities.core.signals import send_manager_appointed_on_commit
-from communities.models import Membership, MembershipEvent
 
 Kind = MembershipEvent.Kind
 

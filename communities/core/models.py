@@ -288,3 +288,74 @@ ROLE_RANK: dict[str, int] = {
     Membership.Role.MANAGER: 3,
     Membership.Role.OWNER: 4,
 }
+
+
+class MembershipEvent(models.Model):
+    """One change of a membership, written in the same transaction as the change itself."""
+
+    class Kind(models.TextChoices):
+        JOINED = "joined", _("Joined")
+        LEFT = "left", _("Left")
+        REMOVED = "removed", _("Removed")
+        BANNED = "banned", _("Banned")
+        UNBANNED = "unbanned", _("Ban lifted")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="membership_events", db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    #: The role after the event (for ``joined`` and ``role_changed``), else the role held before.
+    role = models.CharField(_("role"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership event")
+        verbose_name_plural = _("membership events")
+        indexes = [models.Index(fields=["community", "created_at"], name="membership_event_community")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} community {self.community_id} user {self.user_id} @ {self.created_at:%Y-%m-%d}"
+
+
+class MemberMute(models.Model):
+    """``user`` may not post or comment in ``community`` until ``until``. Read together with the
+    viewer's role map (one query), so predicates stay query-free."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    until = models.DateTimeField(_("muted until"))
+    reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mute")
+        verbose_name_plural = _("mutes")
+        constraints = [models.UniqueConstraint(fields=["user", "community"], name="mute_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} muted in {self.community_id} until {self.until:%Y-%m-%d %H:%M}"
+
+
+class CoordinatorScope(models.Model):
+    """Narrows a coordinator (holder of ``communities.coordinate``) to some communities.
+
+    Without a row a holder coordinates everything (as staff always do); with one, the communities of
+    ``categories`` and those in ``communities``, or all of them when ``all_communities`` is set.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator_scope")
+    all_communities = models.BooleanField(_("all communities"), default=False)
+    categories = models.ManyToManyField(Category, verbose_name=_("categories"), blank=True, related_name="+")
+    communities = models.ManyToManyField(Community, verbose_name=_("communities"), blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("coordinator scope")
+        verbose_name_plural = _("coordinator scopes")
+
+    def __str__(self) -> str:
+        return f"scope of {self.user_id}"

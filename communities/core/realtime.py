@@ -1,6 +1,6 @@
-"""Communities on the websocket: the topics a socket may subscribe to, and the events services send.
+"""Communities on the websocket: the community and feed topics (posts add ``post.<id>``).
 
-Topics (registered in :meth:`communities.apps.CommunitiesConfig.ready`):
+Topics (registered from :meth:`communities.apps.CommunitiesConfig.ready`):
 
 * ``community.<id>``: ``post.created``, ``comment.created``, ``post.counters``, ``post.hidden`` and
   ``post.restored`` of the community,
@@ -18,12 +18,11 @@ normal permission-checked views.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from communities.core.models import Community, Membership
 from communities.core.permissions import can_read_community_content
-from communities.models import Community, Membership, Post
-from communities.posts.permissions import can_view_post
-from intranet.core.realtime import publish_on_commit, register_aggregate_topic, register_topic, revoke_on_commit
+from intranet.core.realtime import register_aggregate_topic, register_topic, revoke_on_commit
 from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
@@ -37,10 +36,6 @@ def community_topic(community_id: int) -> str:
     return f"community.{community_id}"
 
 
-def post_topic(post_id: int) -> str:
-    return f"post.{post_id}"
-
-
 # Access checks (run by the consumer in a worker thread) ------------------------------------------
 
 
@@ -48,22 +43,6 @@ def may_receive_community(user: User, community_id: int) -> bool:
     """Whether ``user`` may receive the events of ``community.<id>`` (missing answers ``False``)."""
     community = Community.objects.defer("search_vector").filter(pk=community_id).first()
     return community is not None and can_read_community_content(Viewer(user), community)
-
-
-def may_receive_post(user: User, post_id: int) -> bool:
-    """Whether ``user`` may receive the events of ``post.<id>`` (missing answers ``False``)."""
-    post = (
-        Post.objects.select_related("community")
-        .defer("search_vector", "body_source", "body_html", "body_text", "community__search_vector")
-        .filter(pk=post_id)
-        .first()
-    )
-    return post is not None and can_view_post(Viewer(user), post)
-
-
-def post_parents(post_id: int) -> list[str]:
-    community_id = Post.objects.filter(pk=post_id).values_list("community_id", flat=True).first()
-    return [community_topic(community_id)] if community_id else []
 
 
 def feed_topics(user: User) -> list[str]:
@@ -78,7 +57,6 @@ def feed_topics(user: User) -> list[str]:
 
 def register_topics() -> None:
     register_topic("community", may_receive_community)
-    register_topic("post", may_receive_post, parents=post_parents)
     register_aggregate_topic("feed", feed_topics)
 
 
@@ -93,29 +71,3 @@ def revoke_unless_readable(user: User, community: Community) -> None:
     """
     if not can_read_community_content(Viewer(user), community):
         revoke_on_commit(user.pk, community_topic(community.pk))
-
-
-def publish_post_counters(post: Post, *, comment_count: int, reaction_count: int, reaction_counts: Any) -> None:
-    """Queue ``post.counters`` for the post's page and its community (on commit)."""
-    event = {
-        "type": "post.counters",
-        "post_id": post.pk,
-        "comment_count": comment_count,
-        "reaction_count": reaction_count,
-        "reaction_counts": dict(reaction_counts or {}),
-    }
-    publish_on_commit(post_topic(post.pk), event)
-    publish_on_commit(community_topic(post.community_id), event)
-
-
-def publish_post_visibility(post: Post, event_type: str) -> None:
-    """Queue ``post.hidden`` or ``post.restored`` for the post's community (streams and feeds) and
-    its page, on commit.
-
-    Who still sees the post differs per reader (its author and moderators do), so the event is only
-    a hint: open pages re-fetch the card through the permission-checked ``post_card`` view and drop
-    or grey it when that answers 404.
-    """
-    event = {"type": event_type, "post_id": post.pk, "community_id": post.community_id}
-    publish_on_commit(community_topic(post.community_id), event)
-    publish_on_commit(post_topic(post.pk), event)

@@ -7,41 +7,11 @@ Rows are written by ``communities.core.services`` (events) and by the nightly fi
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.core.models import Community
-
-
-class MembershipEvent(models.Model):
-    """One change of a membership, written in the same transaction as the change itself."""
-
-    class Kind(models.TextChoices):
-        JOINED = "joined", _("Joined")
-        LEFT = "left", _("Left")
-        REMOVED = "removed", _("Removed")
-        BANNED = "banned", _("Banned")
-        UNBANNED = "unbanned", _("Ban lifted")
-        ROLE_CHANGED = "role_changed", _("Role changed")
-
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="membership_events", db_index=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    #: The role after the event (for ``joined`` and ``role_changed``), else the role held before.
-    role = models.CharField(_("role"), max_length=10, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("membership event")
-        verbose_name_plural = _("membership events")
-        indexes = [models.Index(fields=["community", "created_at"], name="membership_event_community")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} community {self.community_id} user {self.user_id} @ {self.created_at:%Y-%m-%d}"
 
 
 class CommunityDayFigures(models.Model):

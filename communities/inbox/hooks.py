@@ -1,7 +1,8 @@
-"""Hooks through which other parts of communities put work into the managers' inbox.
+"""The inbox's own writes that other parts of communities reach: open and close items.
 
-Other services (moderation, membership, posts) call these functions inside their own transaction;
-the inbox owns what happens next. Both main hooks are idempotent: opening an item that is already
+Moderation and screening call these functions inside their own transaction; memberships and
+mentions reach them through the outbox (``communities.inbox.receivers``, in the same transaction).
+The inbox owns what happens next. Both main hooks are idempotent: opening an item that is already
 open for ``(community, kind, key)`` only refreshes it, closing an item that is not open does nothing.
 The people who work the inbox hear about the change after commit (``inbox.changed`` to their
 ``user.<id>`` groups); the recipients are looked up only then, so the writer's transaction pays
@@ -27,7 +28,6 @@ from communities.models import ROLE_RANK, Community, InboxItem, InboxSettings, M
 from intranet.core.realtime import publish, publish_many, user_group
 
 if TYPE_CHECKING:
-    from communities.models import Comment, Post
     from intranet.accounts.models import User
 
 Kind = InboxItem.Kind
@@ -235,56 +235,6 @@ def inbox_item_open(
 def inbox_item_close(*, kind: str, key: str, actor: User | None = None) -> None:
     """Close the open inbox item for ``(kind, key)`` if there is one (it was dealt with elsewhere)."""
     close_items(kind=kind, keys=[key], actor=actor)
-
-
-# Join requests and mentions (wired from the membership and post services) -------------------------
-
-
-def join_request_opened(membership: Membership) -> None:
-    inbox_item_open(
-        community=membership.community,
-        kind=Kind.JOIN_REQUEST,
-        key=f"membership:{membership.pk}",
-        membership=membership,
-        summary=membership.request_message,
-    )
-
-
-def join_request_closed(membership: Membership, actor: User | None = None, *, resolution: str = "closed") -> None:
-    close_items(kind=Kind.JOIN_REQUEST, keys=[f"membership:{membership.pk}"], actor=actor, resolution=resolution)
-
-
-def mention_key(post: Post, comment: Comment | None, user_id: int) -> str:
-    return f"mention:{post.pk}:{comment.pk if comment else 0}:{user_id}"
-
-
-def mentions_changed(*, post: Post, comment: Comment | None, added: Iterable[int], removed: Iterable[int]) -> None:
-    """Open a personal item for each newly mentioned person who moderates the post's community;
-    close the items of people no longer mentioned. No query when nobody was added or removed."""
-    removed = sorted(set(removed))
-    if removed:
-        close_items(kind=Kind.MENTION, keys=[mention_key(post, comment, uid) for uid in removed])
-    added = sorted(set(added))
-    if not added:
-        return
-    author_id = comment.author_id if comment is not None else post.author_id
-    workers = Membership.objects.filter(
-        community_id=post.community_id,
-        user_id__in=[uid for uid in added if uid != author_id],
-        state=Membership.State.ACTIVE,
-        role__in=WORKING_ROLES,
-    ).values_list("user_id", flat=True)
-    text = comment.body_source if comment is not None else post.title
-    for uid in sorted(workers):
-        open_item(
-            community=post.community,
-            kind=Kind.MENTION,
-            key=mention_key(post, comment, uid),
-            post=post,
-            comment=comment,
-            summary=text,
-            for_user_id=uid,
-        )
 
 
 def role_rank_needed(kind: str) -> int:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from communities.core.permissions import community_ids_where
 from communities.inbox.hooks import DECIDING_ROLES, WORKING_ROLES
-from communities.inbox.permissions import can_view_inbox_item, inbox_items_for_viewer
+from communities.inbox.permissions import can_edit_saved_reply, can_view_inbox_item, inbox_items_for_viewer
 from communities.models import Community, CommunityRules, InboxItem, InboxNote, Membership, SavedReply
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.viewer import Viewer
@@ -254,8 +254,6 @@ def saved_replies_to_manage(viewer: Viewer) -> list[SavedReply]:
 
 
 def saved_reply_get_for_viewer(viewer: Viewer, pk: int) -> SavedReply:
-    from communities.inbox.permissions import can_edit_saved_reply
-
     reply = SavedReply.objects.select_related("community").filter(pk=pk).first()
     if reply is None or not can_edit_saved_reply(viewer, reply):
         raise Http404

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from communities.core.permissions import as_viewer
 from communities.core.services._common import acting_user
+from communities.core.services.membership import membership_approve, membership_decline
 from communities.inbox.hooks import announce_on_commit, close_items, first_response_due, inbox_settings_for, open_item
 from communities.inbox.permissions import (
     can_be_assigned,
@@ -34,9 +35,13 @@ from communities.inbox.permissions import (
     can_escalate_inbox_item,
     can_keep_personal_replies,
     can_manage_community_replies,
+    can_view_inbox_item,
     can_work_inbox_item,
+    visible_inbox_items,
 )
 from communities.models import Community, ContentStatus, InboxItem, InboxNote, InboxSettings, Post, SavedReply
+from communities.moderation import services as moderation_services
+from communities.posts.services.comments import comment_create
 from intranet.core.audit import audit_log
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
@@ -251,8 +256,6 @@ def inbox_item_snooze(*, actor: Viewer | User, item: InboxItem, until: dt.dateti
 @transaction.atomic
 def inbox_note_add(*, actor: Viewer | User, item: InboxItem, body: str) -> InboxNote:
     """Add an internal note (seen only by the people who may open the item); allowed on done items."""
-    from communities.inbox.permissions import can_view_inbox_item
-
     viewer = as_viewer(actor)
     require(can_view_inbox_item(viewer, item))
     text = _clean_text(body, max_length=NOTE_MAX, required=True, field_name="body")
@@ -269,18 +272,11 @@ def inbox_note_add(*, actor: Viewer | User, item: InboxItem, body: str) -> Inbox
 
 
 def _moderation() -> Any:
-    from communities.moderation import (
-        services as moderation,  # owned by the moderation services; imported late (built in parallel)
-    )
-
-    return moderation
+    return moderation_services
 
 
 def _perform(viewer: Viewer, item: InboxItem, action: str, reason: str, body: str) -> dict[str, Any]:
     """Do the real thing behind ``action``; returns what the audit row should remember."""
-    from communities.core.services.membership import membership_approve, membership_decline
-    from communities.posts.services.comments import comment_create
-
     kind = item.kind
     content_gone = item.post is None and item.comment is None
     dismissing = kind == Kind.REPORT and action == Resolution.DISMISSED and item.report is not None
@@ -744,8 +740,6 @@ def unanswered_questions_sync(*, now: dt.datetime | None = None, batch: int = UN
 
 def items_by_ids(viewer: Viewer, ids: Iterable[int]) -> list[InboxItem]:
     """The open items among ``ids`` that the viewer may work (one query), for bulk actions."""
-    from communities.inbox.permissions import visible_inbox_items
-
     wanted = sorted({int(i) for i in ids})[:BULK_MAX]
     qs = visible_inbox_items(viewer).filter(pk__in=wanted).exclude(status=Status.DONE)
     return list(qs.select_related("community", "post", "comment", "membership", "report").order_by("pk"))

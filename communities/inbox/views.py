@@ -45,7 +45,9 @@ from communities.inbox.permissions import (
     can_work_inbox_item,
     works_inbox,
 )
-from communities.models import InboxItem, Post
+from communities.models import Community, InboxItem, Post
+from communities.moderation import selectors as selectors_moderation
+from communities.moderation import services as mod
 from communities.moderation.permissions import can_view_message_reports
 from communities.posts.selectors import post_get_for_action
 from intranet.core.pagination import InvalidCursor
@@ -346,8 +348,6 @@ def inbox_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _reply_communities(viewer: Viewer) -> list[tuple[int, str]]:
-    from communities.models import Community
-
     ids = community_ids_where(viewer, min_role="manager")
     return list(Community.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
 
@@ -366,8 +366,6 @@ def saved_reply_list(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             community = None
             if data["community"]:
-                from communities.models import Community
-
                 community = Community.objects.filter(pk=data["community"]).first()
                 if community is None:
                     raise Http404
@@ -470,8 +468,6 @@ def saved_reply_picker(request: HttpRequest) -> HttpResponse:
 def inbox_messages(request: HttpRequest) -> HttpResponse:
     """The "Direct messages" tab: open reports on direct messages, for coordinators of everything
     (a conversation belongs to no community, so no role or scoped reach covers it). 404 otherwise."""
-    from communities.moderation import selectors as selectors_moderation
-
     viewer = _viewer(request)
     cursor = str(request.GET.get("cursor") or "")[:200]
     try:
@@ -489,9 +485,6 @@ def inbox_messages(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_message_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Hide the reported message (reason required), resolve or dismiss the report."""
-    from communities.moderation import selectors as selectors_moderation
-    from communities.moderation import services as mod
-
     viewer = _viewer(request)
     report = selectors_moderation.report_get_for_viewer(viewer, pk)
     if report.message_id is None:

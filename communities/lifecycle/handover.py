@@ -29,10 +29,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.console.permissions import can_hand_over_community
-from communities.core.permissions import as_viewer, forget_memberships
+from communities.core import events as core_events
+from communities.core.permissions import as_viewer, forget_memberships, is_coordinator
 from communities.core.services._common import acting_user, add_members, audit, lock_community
+from communities.core.signals import send_manager_appointed_on_commit
 from communities.inbox import hooks as inbox_hooks
-from communities.models import ROLE_RANK, Comment, Community, HandoverRecord, InboxItem, MemberMute, Membership, Post
+from communities.lifecycle import events
+from communities.models import (
+    ROLE_RANK,
+    Comment,
+    Community,
+    CommunityHealth,
+    HandoverRecord,
+    InboxItem,
+    MemberMute,
+    Membership,
+    MembershipEvent,
+    Post,
+)
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
 
@@ -193,7 +207,7 @@ def _make_owner(community: Community, user: Any) -> tuple[Membership, str | None
     previous = row.role if row.state == State.ACTIVE else None
     if row.state != State.ACTIVE:
         if row.state == State.PENDING:
-            inbox_hooks.join_request_closed(row)
+            core_events.membership_request_closed(row)
         add_members(community, 1)
     row.state = State.ACTIVE
     row.role = Role.OWNER
@@ -207,11 +221,7 @@ def _set_role(row: Membership, role: str) -> None:
 
 
 def _record_events(community: Community, changes: list[tuple[int, str]]) -> None:
-    """Membership history for the health figures (health's model; absent before its migration)."""
-    try:
-        from communities.health.models import MembershipEvent
-    except ImportError:  # pragma: no cover - health models ship with the same release
-        return
+    """Membership history for the health figures."""
     MembershipEvent.objects.bulk_create(
         [
             MembershipEvent(community=community, user_id=uid, kind=MembershipEvent.Kind.ROLE_CHANGED, role=role)
@@ -221,17 +231,11 @@ def _record_events(community: Community, changes: list[tuple[int, str]]) -> None
 
 
 def _appointed_on_commit(community: Community, user_id: int) -> None:
-    try:
-        from communities.core.signals import send_manager_appointed_on_commit
-    except ImportError:  # pragma: no cover
-        return
     send_manager_appointed_on_commit(community_id=community.pk, user_id=user_id)
 
 
 def _handover_notify_on_commit(record: HandoverRecord) -> None:
-    from communities.lifecycle.tasks import handover_notify_task
-
-    transaction.on_commit(lambda: handover_notify_task.delay(record.pk))
+    events.handover_completed(record)
 
 
 def _clean_reason(reason: str) -> str:
@@ -320,8 +324,6 @@ def community_handover(
 
 
 def _is_coordinator(viewer: Viewer, community: Community) -> bool:
-    from communities.core.permissions import is_coordinator
-
     return is_coordinator(viewer, community)
 
 
@@ -346,10 +348,6 @@ def _escalate(community: Community, *, summary: str, reason: str, now: dt.dateti
 
 def _mark_orphaned(community: Community, now: dt.datetime) -> None:
     """Set the community's health state to orphaned until the next figures run (health's model)."""
-    try:
-        from communities.health.models import CommunityHealth
-    except ImportError:  # pragma: no cover
-        return
     explanation = [{"code": "orphaned_deactivated", "params": {}}]
     CommunityHealth.objects.update_or_create(
         community=community,
@@ -406,7 +404,7 @@ def handle_user_deactivating(*, user: User, actor: Any, reason: str = "") -> lis
                 after={"owner": None},
                 reason=reason,
             )
-            _coordinators_notify_on_commit(community.pk, "orphaned")
+            events.coordinators_alerted(community.pk, events.COMMUNITY_ORPHANED)
             continue
         _row, previous = _make_owner(community, successor.user)
         leaving = Membership.objects.select_for_update().get(community_id=community.pk, user_id=user.pk)
@@ -439,13 +437,6 @@ def handle_user_deactivating(*, user: User, actor: Any, reason: str = "") -> lis
         _handover_notify_on_commit(record)
         records.append(record)
     return records
-
-
-def _coordinators_notify_on_commit(community_id: int, event: str) -> None:
-    from communities.lifecycle.tasks import coordinators_notify_task
-
-    token = int(timezone.now().timestamp())
-    transaction.on_commit(lambda: coordinators_notify_task.delay(community_id, event, token))
 
 
 def coordinator_ids_for(community: Community) -> list[int]:

@@ -14,7 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communities.lifecycle import events
+from communities.lifecycle.handover import coordinator_ids_for
 from communities.models import CampaignCase, Community, HandoverRecord, Membership, MergeRecord
+from intranet.core.outbox import Event, subscriber
 from intranet.notifications.kinds import register_kind
 from intranet.notifications.models import Delivery
 from intranet.notifications.services import notify
@@ -133,8 +136,6 @@ def notify_merge(record_id: int, stage: str) -> None:
 
 
 def notify_coordinators(community_id: int, event: str, token: int) -> None:
-    from communities.lifecycle.handover import coordinator_ids_for
-
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
         return
@@ -145,3 +146,30 @@ def notify_coordinators(community_id: int, event: str, token: int) -> None:
         url=_console_url(community),
         params={"community": community.name, "event": event},
     )
+
+
+# Subscribers (run queued, once per event) -------------------------------------------------------------
+
+
+@subscriber(events.HANDOVER_COMPLETED, name="communities.lifecycle.notify_handover")
+def on_handover_completed(event: Event) -> None:
+    notify_handover(event["record_id"])
+
+
+@subscriber(events.CAMPAIGN_STAGE_REACHED, name="communities.lifecycle.notify_campaign_stage")
+def on_campaign_stage_reached(event: Event) -> None:
+    notify_campaign_stage(event["case_ids"], event["stage"])
+
+
+@subscriber(events.COMMUNITY_MERGED, events.COMMUNITY_UNMERGED, name="communities.lifecycle.notify_merge")
+def on_merge_changed(event: Event) -> None:
+    notify_merge(event["record_id"], "merged" if event.name == events.COMMUNITY_MERGED else "unmerged")
+
+
+#: The coordinator notice's ``event`` parameter (kept from the old task) per outbox event.
+_COORDINATION = {events.COMMUNITY_ORPHANED: "orphaned", events.MERGE_REQUESTED: "merge_requested"}
+
+
+@subscriber(events.COMMUNITY_ORPHANED, events.MERGE_REQUESTED, name="communities.lifecycle.notify_coordinators")
+def on_coordinators_alerted(event: Event) -> None:
+    notify_coordinators(event["community_id"], _COORDINATION[event.name], event["token"])

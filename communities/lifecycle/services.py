@@ -33,11 +33,13 @@ from communities.console.permissions import (
 from communities.core.permissions import as_viewer, coordinator_reach, is_coordinator
 from communities.core.services._common import audit, lock_community
 from communities.core.services.community import community_recount_members
+from communities.lifecycle import events
 from communities.lifecycle.models import DEFAULT_ANSWER_DAYS
 from communities.models import (
     ROLE_RANK,
     CampaignCase,
     Community,
+    CommunityHealth,
     ContentStatus,
     CoordinatorNote,
     LifecycleCampaign,
@@ -67,18 +69,11 @@ def _actor_user(viewer: Viewer) -> Any:
 
 
 def _on_commit_stage(case_ids: list[int], stage: str) -> None:
-    if not case_ids:
-        return
-    from communities.lifecycle.tasks import campaign_notify_task
-
-    ids = sorted(case_ids)
-    transaction.on_commit(lambda: campaign_notify_task.delay(ids, stage))
+    events.campaign_stage_reached(case_ids, stage)
 
 
 def _dormant_ids(viewer: Viewer | None, community_ids: Iterable[int] | None) -> list[int]:
     """Active, dormant communities (health state) without an open case, within the actor's reach."""
-    from communities.models import CommunityHealth
-
     qs = Community.objects.filter(lifecycle=Community.Lifecycle.ACTIVE, health__state=CommunityHealth.State.DORMANT)
     if community_ids is not None:
         qs = qs.filter(pk__in=sorted(set(community_ids)))
@@ -215,9 +210,7 @@ def campaign_case_answer(
         else:
             locked.outcome = Outcome.MERGE_REQUESTED
             locked.save(update_fields=["outcome"])
-            from communities.lifecycle.handover import _coordinators_notify_on_commit
-
-            _coordinators_notify_on_commit(community.pk, "merge_requested")
+            events.coordinators_alerted(community.pk, events.MERGE_REQUESTED)
     return locked
 
 
@@ -370,9 +363,7 @@ def _merge(viewer: Viewer, source: Community, target: Community, *, reason: str)
     CampaignCase.objects.filter(community_id=source.pk, closed_at__isnull=True).update(
         outcome=Outcome.MERGED, closed_at=timezone.now()
     )
-    from communities.lifecycle.tasks import merge_notify_task
-
-    transaction.on_commit(lambda: merge_notify_task.delay(record.pk, "merged"))
+    events.community_merged(record)
     return record
 
 
@@ -438,9 +429,7 @@ def community_unmerge(*, actor: Viewer | User, record: MergeRecord, reason: str 
         after={"lifecycle": source.lifecycle},
         reason=(reason or "").strip(),
     )
-    from communities.lifecycle.tasks import merge_notify_task
-
-    transaction.on_commit(lambda: merge_notify_task.delay(record.pk, "unmerged"))
+    events.community_unmerged(record)
     return record
 
 

@@ -15,20 +15,21 @@ from communities.core.models import (
     Community,
     CommunityQuerySet,
     CommunityTag,
+    CoordinatorScope,
+    MemberMute,
     Membership,
+    MembershipEvent,
     TaggedCommunity,
     cover_image_path,
     trigram_threshold,
 )
-from communities.health.models import CommunityDayFigures, CommunityHealth, MembershipEvent
+from communities.health.models import CommunityDayFigures, CommunityHealth
 from communities.inbox import models as inbox
 from communities.inbox.models import InboxItem, InboxNote, InboxSettings, SavedReply
 from communities.lifecycle.models import CampaignCase, CoordinatorNote, HandoverRecord, LifecycleCampaign, MergeRecord
 from communities.moderation.models import (
     CommunityRules,
-    CoordinatorScope,
     HiddenMessage,
-    MemberMute,
     Report,
     ReportEntry,
     WatchedWord,

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.core.models import Category, Community
+from communities.core.models import Community
 from communities.posts.models import Comment, Post
 
 
@@ -158,48 +158,6 @@ class ReportEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reporter_id} on report {self.report_id}"
-
-
-class MemberMute(models.Model):
-    """``user`` may not post or comment in ``community`` until ``until``. Read together with the
-    viewer's role map (one query), so predicates stay query-free."""
-
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+", db_index=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
-    until = models.DateTimeField(_("muted until"))
-    reason = models.TextField(_("reason"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("mute")
-        verbose_name_plural = _("mutes")
-        constraints = [models.UniqueConstraint(fields=["user", "community"], name="mute_once")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} muted in {self.community_id} until {self.until:%Y-%m-%d %H:%M}"
-
-
-class CoordinatorScope(models.Model):
-    """Narrows a coordinator (holder of ``communities.coordinate``) to some communities.
-
-    Without a row a holder coordinates everything (as staff always do); with one, the communities of
-    ``categories`` and those in ``communities``, or all of them when ``all_communities`` is set.
-    """
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator_scope")
-    all_communities = models.BooleanField(_("all communities"), default=False)
-    categories = models.ManyToManyField(Category, verbose_name=_("categories"), blank=True, related_name="+")
-    communities = models.ManyToManyField(Community, verbose_name=_("communities"), blank=True, related_name="+")
-
-    class Meta:
-        verbose_name = _("coordinator scope")
-        verbose_name_plural = _("coordinator scopes")
-
-    def __str__(self) -> str:
-        return f"scope of {self.user_id}"
 
 
 class HiddenMessage(models.Model):

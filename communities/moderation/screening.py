@@ -28,8 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.core.permissions import can_moderate_community
-from communities.inbox.hooks import inbox_item_open
 from communities.models import CommunityRules, ContentStatus, Membership, Post, WatchedWord
+from communities.moderation import events
 from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
@@ -299,26 +299,14 @@ def _summary(text: str) -> str:
 
 
 def screening_opened(screening: Screening, *, post: Post, comment: Comment | None = None) -> None:
-    """Open the inbox items of held or flagged content (inside the writer's transaction)."""
-    community = post.community
-    key = f"comment:{comment.pk}" if comment is not None else f"post:{post.pk}"
+    """Record held or flagged content (inside the writer's transaction); the inbox opens its items."""
     text = comment.body_source if comment is not None else post.title
     if screening.is_held:
-        inbox_item_open(
-            community=community,
-            kind="held_post",
-            key=key,
-            post=post,
-            comment=comment,
-            summary=_summary(f"{screening.held_because} {text}"),
+        events.content_screened(
+            events.CONTENT_HELD, post=post, comment=comment, summary=_summary(f"{screening.held_because} {text}")
         )
     if screening.flagged_by:
         rules = ", ".join(rule_name(w) for w in screening.flagged_by[:3])
-        inbox_item_open(
-            community=community,
-            kind="flagged_post",
-            key=key,
-            post=post,
-            comment=comment,
-            summary=_summary(f"{rules}: {text}"),
+        events.content_screened(
+            events.CONTENT_FLAGGED, post=post, comment=comment, summary=_summary(f"{rules}: {text}")
         )

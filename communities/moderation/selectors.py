@@ -18,7 +18,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
 
-from communities.core.permissions import coordinator_reach, is_coordinator
+from communities.core.permissions import community_ids_where, coordinator_reach, is_coordinator
 from communities.models import Community, CommunityRules, ContentStatus, HiddenMessage, Post, Report, WatchedWord
 from communities.moderation.permissions import (
     can_handle_report,
@@ -237,8 +237,6 @@ def notice_for_post(viewer: Viewer, post: Post) -> ModerationNotice | None:
 
 def move_targets(viewer: Viewer, post: Post, query: str = "") -> list[Community]:
     """Communities the viewer moderates (or coordinates) that ``post`` could move to (up to 50)."""
-    from communities.core.permissions import community_ids_where
-
     qs = Community.objects.active().exclude(pk=post.community_id).defer("search_vector")
     reach = coordinator_reach(viewer)
     if reach is None or not reach.everything:

@@ -9,7 +9,6 @@ concerned after commit (notification kind ``moderation.action``). Stored counter
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -21,12 +20,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from communities.core.notices import clean_reason, tell_member
 from communities.core.permissions import as_viewer
-from communities.core.realtime import publish_post_visibility
 from communities.core.services._common import acting_user
-from communities.inbox.hooks import inbox_item_close, inbox_item_open
 from communities.models import (
     Comment,
     Community,
@@ -40,6 +37,7 @@ from communities.models import (
     ReportEntry,
     WatchedWord,
 )
+from communities.moderation import events
 from communities.moderation.permissions import (
     can_handle_report,
     can_hide_comment,
@@ -59,19 +57,18 @@ from communities.moderation.permissions import (
     can_sanction_member,
 )
 from communities.moderation.screening import validate_pattern
+from communities.posts import events as post_events
 from communities.posts.services.posts import render_for_community, sync_mentions
 from intranet.core.audit import audit_log
 from intranet.core.markdown import plain_text
 from intranet.core.models import AuditEntry
 from intranet.core.permissions import require
-from intranet.core.realtime import publish_on_commit
 from intranet.core.viewer import Viewer
+from intranet.messaging.models import Conversation, Message, Participant
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
 
-NOTIFY_KIND = "moderation.action"
-REASON_MAX = 1000
 REPORT_TEXT_MAX = 2000
 MUTE_MAX_DAYS = 365
 PLATFORM_SCOPE = "platform"
@@ -103,81 +100,6 @@ def _audit(
         before=before,
         after=after,
     )
-
-
-def clean_reason(reason: str, *, required: bool = True) -> str:
-    reason = (reason or "").replace("\x00", "").strip()
-    if required and not reason:
-        raise ValidationError({"reason": _("Give a reason: the member will read it.")}, code="required")
-    if len(reason) > REASON_MAX:
-        raise ValidationError(
-            {"reason": _("The reason may have at most %(max)d characters.") % {"max": REASON_MAX}}, code="max_length"
-        )
-    return reason
-
-
-def tell_member(
-    *,
-    user_id: int | None,
-    actor: Viewer,
-    entry: AuditEntry,
-    url: str,
-    what: str,
-    params: Mapping[str, Any],
-    community_id: int | None,
-) -> None:
-    """Notify the member concerned after commit (never the actor themself)."""
-    if user_id is None or user_id == actor.user_id:
-        return
-    payload = {"what": what, **params}
-
-    def send() -> None:
-        from intranet.notifications.services import notify
-
-        notify(
-            recipient_ids=[user_id],
-            kind=NOTIFY_KIND,
-            event_key=f"moderation:{entry.pk}",
-            actor=actor.user_id,
-            scope=_scope(community_id) if community_id else "",
-            url=url,
-            params=payload,
-        )
-
-    transaction.on_commit(send)
-
-
-def _message(params: Mapping[str, Any], count: int) -> str:
-    what = params.get("what", "")
-    p = {"title": "", "community": "", "reason": "", "until": "", **params}
-    texts = {
-        "post_hidden": _("A moderator hid your post “%(title)s”."),
-        "post_restored": _("Your post “%(title)s” is visible again."),
-        "post_approved": _("Your post “%(title)s” was approved and is published."),
-        "post_rejected": _("Your post “%(title)s” was not approved."),
-        "post_moved": _("A moderator moved your post “%(title)s” to %(community)s."),
-        "comment_hidden": _("A moderator hid your comment on “%(title)s”."),
-        "comment_restored": _("Your comment on “%(title)s” is visible again."),
-        "post_edited": _("A moderator edited your post “%(title)s”."),
-        "comment_edited": _("A moderator edited your comment on “%(title)s”."),
-        "message_hidden": _("A coordinator hid one of your direct messages."),
-        "message_restored": _("Your direct message is visible again."),
-        "warned": _("A moderator of %(community)s sent you a warning."),
-        "muted": _("You cannot post or comment in %(community)s until %(until)s."),
-        "unmuted": _("You can post and comment in %(community)s again."),
-    }
-    text = texts.get(what, _("A moderator acted on your content.")) % p
-    if p["reason"]:
-        text = f"{text} {_('Reason: %(reason)s') % p}"
-    return text
-
-
-def register_notification_kind() -> None:
-    """Register ``moderation.action`` with the notifications registry (from ``AppConfig.ready``)."""
-    from intranet.notifications.kinds import register_kind
-    from intranet.notifications.models import Delivery
-
-    register_kind(NOTIFY_KIND, gettext_lazy("Moderation of my content"), Delivery.IMMEDIATE, _message)
 
 
 def _lock_post(post: Post) -> Post:
@@ -255,8 +177,6 @@ def report_create(
             "snapshot": comment.body_source,
         }
     else:
-        from intranet.messaging.models import Participant
-
         participant = Participant.objects.filter(
             conversation_id=message.conversation_id, user_id=viewer.user_id or 0, left_at__isnull=True
         ).exists()
@@ -283,13 +203,9 @@ def report_create(
         Report.objects.filter(pk=report.pk).update(reporter_count=F("reporter_count") + 1, last_reported_at=now)
         report.refresh_from_db(fields=["reporter_count", "last_reported_at"])
     if community is not None:
-        inbox_item_open(
-            community=community,
-            kind="report",
-            key=f"report:{report.pk}",
-            post=report.post,
-            comment=report.comment,
-            report=report,
+        events.report_opened(
+            report,
+            community_id=community.pk,
             summary=" ".join(f"{report.get_reason_display()}: {text or report.snapshot}".split())[:200],
         )
     return report
@@ -316,7 +232,7 @@ def _close_report(viewer: Viewer, report: Report, *, status: str, note: str) -> 
         before={"status": Report.Status.OPEN},
         after={"status": status},
     )
-    inbox_item_close(kind="report", key=f"report:{locked.pk}", actor=locked.handled_by)
+    events.report_closed(locked, actor_id=locked.handled_by_id)
     _sync(report, locked, "status", "handled_by_id", "handled_at", "resolution_note")
     return locked
 
@@ -375,8 +291,7 @@ def _post_status_change(
         before={"status": old_status},
         after={"status": new_status},
     )
-    for kind in inbox_kinds:
-        inbox_item_close(kind=kind, key=f"post:{locked.pk}", actor=acting_user(viewer))
+    events.content_reviewed(post=locked, actor_id=acting_user(viewer).pk, settled=inbox_kinds)
     tell_member(
         user_id=locked.author_id,
         actor=viewer,
@@ -406,7 +321,7 @@ def post_hide(*, actor: Viewer | User, post: Post, reason: str) -> Post:
         reason=reason,
         inbox_kinds=("flagged_post",),
     )
-    publish_post_visibility(locked, "post.hidden")
+    post_events.post_visibility_changed(locked, post_events.POST_HIDDEN)
     return locked
 
 
@@ -423,7 +338,7 @@ def post_restore(*, actor: Viewer | User, post: Post, reason: str = "") -> Post:
         what="post_restored",
         reason=clean_reason(reason, required=False),
     )
-    publish_post_visibility(locked, "post.restored")
+    post_events.post_visibility_changed(locked, post_events.POST_RESTORED)
     return locked
 
 
@@ -442,13 +357,7 @@ def post_approve(*, actor: Viewer | User, post: Post) -> Post:
         reason="",
         inbox_kinds=("held_post",),
     )
-    from communities.core import notify as notify_hooks
-
-    notify_hooks.on_post_created(locked)
-    publish_on_commit(
-        f"community.{locked.community_id}",
-        {"type": "post.created", "post_id": locked.pk, "community_id": locked.community_id},
-    )
+    post_events.post_approved(locked)
     return locked
 
 
@@ -554,8 +463,7 @@ def _comment_status_change(
         before={"status": old_status},
         after={"status": new_status},
     )
-    for kind in ("held_post", "flagged_post"):
-        inbox_item_close(kind=kind, key=f"comment:{locked.pk}", actor=acting_user(viewer))
+    events.content_reviewed(comment=locked, actor_id=acting_user(viewer).pk, settled=("held_post", "flagged_post"))
     tell_member(
         user_id=locked.author_id,
         actor=viewer,
@@ -566,12 +474,7 @@ def _comment_status_change(
         community_id=community_id,
     )
     if old_status == ContentStatus.PENDING and new_status == ContentStatus.PUBLISHED:
-        from communities.core import notify as notify_hooks
-
-        notify_hooks.on_comment_created(locked)
-        publish_on_commit(
-            f"community.{community_id}", {"type": "comment.created", "post_id": locked.post_id, "comment_id": locked.pk}
-        )
+        post_events.comment_approved(locked, community_id=community_id)
     comment.status = locked.status
     return locked
 
@@ -636,8 +539,6 @@ def message_hide(*, actor: Viewer | User, report: Report, reason: str) -> Hidden
     The message's text is replaced by a notice for every participant; the original is kept in a
     :class:`HiddenMessage` row so :func:`message_restore` can undo it. The author is told why.
     """
-    from intranet.messaging.models import Conversation, Message
-
     viewer = as_viewer(actor)
     require(can_hide_message(viewer, report))
     reason = clean_reason(reason)
@@ -699,8 +600,6 @@ def message_hide(*, actor: Viewer | User, report: Report, reason: str) -> Hidden
 def message_restore(*, actor: Viewer | User, hidden: HiddenMessage, reason: str = "") -> None:
     """Put a hidden direct message's original text back (coordinators of everything). Audited
     (``message.restored``); the author is told."""
-    from intranet.messaging.models import Message
-
     viewer = as_viewer(actor)
     require(can_restore_message(viewer))
     reason = clean_reason(reason, required=False)

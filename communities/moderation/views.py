@@ -69,6 +69,7 @@ from intranet.core.viewer import Viewer
 from intranet.core.web import apply_errors as _apply_errors
 from intranet.core.web import is_htmx as _is_htmx
 from intranet.core.web import viewer_of as _viewer
+from intranet.messaging.models import Message, Participant
 
 # Reports ----------------------------------------------------------------------------------------
 
@@ -122,8 +123,6 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def message_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Report a direct message; 404 unless the viewer takes part in its conversation."""
-    from intranet.messaging.models import Message, Participant
-
     viewer = _viewer(request)
     message = Message.objects.filter(pk=pk).first()
     if (

@@ -21,7 +21,7 @@ from communities.core.permissions import coordinates_everything, readable_commun
 from communities.models import SEARCH_CONFIGS, Community, Post
 from intranet.core.pagination import keyset_page
 from intranet.core.viewer import Viewer
-from intranet.search.registry import ResultPage
+from intranet.search.registry import ResultPage, register
 
 
 def _post_query(text: str) -> Any:
@@ -133,7 +133,5 @@ class CommunitySearchProvider:
 
 
 def register_providers() -> None:
-    from intranet.search.registry import register
-
     register(PostSearchProvider())
     register(CommunitySearchProvider())

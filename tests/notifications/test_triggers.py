@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from communities.core import notify as kinds
 from communities.core import services
-from communities.core.tasks import post_notify_task
 from communities.models import Community, Membership, Post
 from communities.posts import services as post_services
+from communities.posts.tasks import post_notify_task
 from intranet.notifications.models import Notification
 from tests.factories import UserFactory
 from tests.notifications.conftest import add_person, write_post

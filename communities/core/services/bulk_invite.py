@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from communities.core import notify as notify_hooks
+from communities.core import events
 from communities.core.permissions import as_viewer, can_manage_members
 from communities.core.services._common import acting_user, audit, lock_community
 from communities.models import Community, Membership
@@ -175,7 +175,7 @@ def membership_invite_bulk(
         Membership(user=user, community=community, state=Membership.State.INVITED, invited_by=inviter)
         for user in report.invited
     )
-    notify_hooks.on_members_invited(community, [u.pk for u in report.invited], viewer.user_id)
+    events.members_invited(community, [u.pk for u in report.invited], viewer.user_id)
     audit(
         viewer,
         action="membership.invited_bulk",

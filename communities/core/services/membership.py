@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.core import notify as notify_hooks
+from communities.core import events
 from communities.core.history import membership_event_record
 from communities.core.permissions import (
     as_viewer,
@@ -40,7 +40,6 @@ from communities.core.services._common import (
     lock_membership,
     other_active_owner_exists,
 )
-from communities.inbox import hooks as inbox_hooks
 from communities.models import Community, Membership, MembershipEvent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
@@ -128,8 +127,7 @@ def membership_join(*, actor: Viewer | User, community: Community) -> Membership
 def membership_request(*, actor: Viewer | User, community: Community, message: str = "") -> Membership:
     """Ask to join a community with the "on request" policy, with an optional message."""
     membership = _enter(as_viewer(actor), community, state=State.PENDING, message=message)
-    notify_hooks.on_membership_requested(membership)
-    inbox_hooks.join_request_opened(membership)
+    events.membership_requested(membership)
     return membership
 
 
@@ -154,8 +152,7 @@ def _decide(viewer: Viewer, membership: Membership, *, approve: bool, message: s
             code="not_pending",
             params={"state": State(locked.state).label},
         )
-    notify_hooks.on_membership_decided(locked, approved=approve, actor_id=viewer.user_id)
-    inbox_hooks.join_request_closed(locked, acting_user(viewer), resolution="approved" if approve else "declined")
+    events.membership_decided(locked, approved=approve, actor_id=viewer.user_id)
     if approve:
         locked.state = State.ACTIVE
         locked.decided_by = acting_user(viewer)
@@ -208,7 +205,7 @@ def membership_invite(*, actor: Viewer | User, community: Community, user: User)
     membership = Membership.objects.create(
         user=user, community=community, state=State.INVITED, invited_by=acting_user(viewer)
     )
-    notify_hooks.on_members_invited(community, [user.pk], viewer.user_id)
+    events.members_invited(community, [user.pk], viewer.user_id)
     audit(
         viewer,
         action="membership.invited",
@@ -284,7 +281,7 @@ def membership_leave(*, actor: Viewer | User, community: Community) -> None:
         )
     was_active = membership.state == State.ACTIVE
     if membership.state == State.PENDING:
-        inbox_hooks.join_request_closed(membership)
+        events.membership_request_closed(membership)
     membership.delete()
     add_members(community, -1 if was_active else 0)
     if was_active:
@@ -323,7 +320,7 @@ def membership_change_role(*, actor: Viewer | User, membership: Membership, role
     locked.role = role
     locked.save(update_fields=["role", "updated_at"])
     membership_event_record(community_id=community.pk, user_id=locked.user_id, kind=EventKind.ROLE_CHANGED, role=role)
-    notify_hooks.on_role_changed(locked, viewer.user_id)
+    events.membership_role_changed(locked, viewer.user_id)
     if locked.user_id == viewer.user_id:
         forget_memberships(viewer)
     audit(
@@ -349,7 +346,7 @@ def membership_remove(*, actor: Viewer | User, membership: Membership, reason: s
     before = {"user": locked.user_id, "role": locked.role, "state": locked.state}
     was_active = locked.state == State.ACTIVE
     if locked.state == State.PENDING:
-        inbox_hooks.join_request_closed(locked, acting_user(viewer))
+        events.membership_request_closed(locked, viewer.user_id)
     locked.delete()
     add_members(community, -1 if was_active else 0)
     if was_active:
@@ -385,7 +382,7 @@ def membership_ban(*, actor: Viewer | User, community: Community, user: User, re
         before = {"user": user.pk, "role": membership.role, "state": membership.state}
         add_members(community, -1 if membership.state == State.ACTIVE else 0)
         if membership.state == State.PENDING:
-            inbox_hooks.join_request_closed(membership, acting_user(viewer))
+            events.membership_request_closed(membership, viewer.user_id)
         membership.state = State.BANNED
         membership.role = Role.MEMBER
         membership.decided_by = acting_user(viewer)

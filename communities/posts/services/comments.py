@@ -15,17 +15,16 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.core import notify as notify_hooks
+from communities.core.notices import clean_reason, tell_member
 from communities.core.permissions import as_viewer
-from communities.core.realtime import post_topic, publish_post_counters
 from communities.core.services._common import acting_user
 from communities.models import Comment, Community, ContentStatus, Post
 from communities.moderation.screening import screen_comment, screen_edit, screening_opened
+from communities.posts import events
 from communities.posts.permissions import can_accept_answer, can_comment_on_post, can_delete_comment, can_edit_comment
 from communities.posts.services.posts import clean_body, render_for_community, sync_mentions
 from intranet.core.audit import audit_log
 from intranet.core.permissions import require
-from intranet.core.realtime import publish_on_commit
 from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
@@ -72,20 +71,11 @@ def comment_create(*, actor: Viewer | User, post: Post, body: str, parent: Comme
     screening_opened(screening, post=locked, comment=comment)
     if screening.is_held:  # counted and announced when a moderator publishes it
         return comment
-    notify_hooks.on_comment_created(comment)
     Post.objects.filter(pk=locked.pk).update(comment_count=F("comment_count") + 1, last_activity_at=now)
     Community.objects.filter(pk=locked.community_id).update(last_activity_at=now)
     post.comment_count = locked.comment_count + 1
     post.last_activity_at = now
-    created = {"type": "comment.created", "post_id": locked.pk, "comment_id": comment.pk}
-    publish_on_commit(f"community.{locked.community_id}", created)
-    publish_on_commit(post_topic(locked.pk), created)
-    publish_post_counters(
-        locked,
-        comment_count=locked.comment_count + 1,
-        reaction_count=locked.reaction_count,
-        reaction_counts=locked.reaction_counts,
-    )
+    events.comment_created(comment, locked, comment_count=locked.comment_count + 1)
     return comment
 
 
@@ -116,8 +106,6 @@ def comment_update(*, actor: Viewer | User, comment: Comment, body: str, reason:
     editor = acting_user(viewer)
     by_moderator = editor.pk != locked.author_id
     if by_moderator:
-        from communities.moderation.services import clean_reason
-
         reason = clean_reason(reason)
     community = locked.post.community
     screening = screen_edit(viewer=viewer, community=community, old_text=locked.body_source, new_text=text)
@@ -134,8 +122,7 @@ def comment_update(*, actor: Viewer | User, comment: Comment, body: str, reason:
         locked.status = ContentStatus.PENDING
         fields.append("status")
     locked.save(update_fields=fields)
-    if sync_mentions(post=locked.post, comment=locked, user_ids=mentioned.values()):
-        notify_hooks.on_mentions_changed(locked.post, locked)
+    sync_mentions(post=locked.post, comment=locked, user_ids=mentioned.values(), edited=True)
     if held:
         Post.objects.filter(pk=locked.post_id).update(comment_count=Greatest(F("comment_count") - 1, 0))
         Post.objects.filter(pk=locked.post_id, accepted_comment=locked).update(accepted_comment=None)
@@ -144,8 +131,6 @@ def comment_update(*, actor: Viewer | User, comment: Comment, body: str, reason:
             screening.status = ContentStatus.PUBLISHED
         screening_opened(screening, post=locked.post, comment=locked)
     if by_moderator:
-        from communities.moderation.services import tell_member
-
         entry = audit_log(
             actor=viewer.user,
             action="comment.edited",
@@ -180,7 +165,7 @@ def comment_delete(*, actor: Viewer | User, comment: Comment, reason: str = "") 
     locked.save(update_fields=["deleted_at"])
     if locked.status == ContentStatus.PUBLISHED:
         Post.objects.filter(pk=locked.post_id).update(comment_count=Greatest(F("comment_count") - 1, 0))
-        publish_post_counters(
+        events.post_counters_changed(
             locked.post,
             comment_count=max(locked.post.comment_count - 1, 0),
             reaction_count=locked.post.reaction_count,
@@ -214,7 +199,7 @@ def answer_accept(*, actor: Viewer | User, post: Post, comment: Comment) -> Post
         )
     locked.accepted_comment = comment
     locked.save(update_fields=["accepted_comment"])
-    notify_hooks.on_answer_accepted(locked, comment, viewer.user_id)
+    events.answer_accepted(locked, comment, viewer.user_id)
     post.accepted_comment = comment
     return locked
 

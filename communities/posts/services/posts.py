@@ -18,13 +18,12 @@ from django.db.models.functions import Greatest, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.core import notify as notify_hooks
+from communities.core.notices import clean_reason, tell_member
 from communities.core.permissions import as_viewer
-from communities.core.realtime import publish_post_visibility
 from communities.core.services._common import UNSET, acting_user, is_set
-from communities.inbox import hooks as inbox_hooks
 from communities.models import Comment, Community, ContentStatus, Mention, Post, PostRevision, PostTag
 from communities.moderation.screening import screen_edit, screen_post, screening_opened
+from communities.posts import events
 from communities.posts.permissions import (
     can_delete_post,
     can_edit_post,
@@ -38,7 +37,6 @@ from intranet.core.audit import audit_log
 from intranet.core.markdown import MentionTarget, Rendered, plain_text, render_markdown
 from intranet.core.models import AuditEntry
 from intranet.core.permissions import require
-from intranet.core.realtime import publish_on_commit
 from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
@@ -129,8 +127,12 @@ def render_for_community(source: str, community: Community) -> tuple[Rendered, d
     return rendered, {handle: ids[handle] for handle in rendered.mentions if handle in ids}
 
 
-def sync_mentions(*, post: Post, comment: Comment | None, user_ids: Iterable[int]) -> set[int]:
-    """Make the Mention rows of ``post`` (or of ``comment``) exactly ``user_ids``; returns the new ones."""
+def sync_mentions(*, post: Post, comment: Comment | None, user_ids: Iterable[int], edited: bool = False) -> set[int]:
+    """Make the Mention rows of ``post`` (or of ``comment``) exactly ``user_ids``; returns the new ones.
+
+    Records ``mentions.changed`` when someone was added or removed (``edited``: by an edit, whose new
+    mentions are notified on their own; a new post or comment notifies its mentions itself).
+    """
     wanted = set(user_ids)
     rows = (
         Mention.objects.filter(post=post, comment=comment)
@@ -143,7 +145,8 @@ def sync_mentions(*, post: Post, comment: Comment | None, user_ids: Iterable[int
     added = wanted - existing
     if added:
         Mention.objects.bulk_create([Mention(post=post, comment=comment, user_id=uid) for uid in sorted(added)])
-    inbox_hooks.mentions_changed(post=post, comment=comment, added=added, removed=existing - wanted)
+    if added or existing - wanted:
+        events.mentions_changed(post=post, comment=comment, added=added, removed=existing - wanted, edited=edited)
     return added
 
 
@@ -231,10 +234,7 @@ def post_create(
     Community.objects.filter(pk=community.pk).update(post_count=F("post_count") + 1, last_activity_at=now)
     community.post_count += 1
     community.last_activity_at = now
-    notify_hooks.on_post_created(post)
-    publish_on_commit(
-        f"community.{community.pk}", {"type": "post.created", "post_id": post.pk, "community_id": community.pk}
-    )
+    events.post_created(post)
     return post
 
 
@@ -274,8 +274,6 @@ def post_update(
     editor = acting_user(viewer)
     by_moderator = editor.pk != locked.author_id and text_changed
     if by_moderator:
-        from communities.moderation.services import clean_reason
-
         reason = clean_reason(reason)
     screening = (
         screen_edit(
@@ -304,8 +302,7 @@ def post_update(
         locked.body_html = rendered.html
         locked.body_text = plain_text(rendered.html)
         locked.moderator_note = reason if by_moderator else ""
-        if sync_mentions(post=locked, comment=None, user_ids=mentioned.values()):
-            notify_hooks.on_mentions_changed(locked)
+        sync_mentions(post=locked, comment=None, user_ids=mentioned.values(), edited=True)
     locked.edited_at = now
     locked.edited_by = editor
     held = screening is not None and screening.is_held and locked.status == ContentStatus.PUBLISHED
@@ -318,7 +315,7 @@ def post_update(
         locked.tags.set(new_tags)
     if held:
         Community.objects.filter(pk=locked.community_id).update(post_count=Greatest(F("post_count") - 1, 0))
-        publish_post_visibility(locked, "post.hidden")
+        events.post_visibility_changed(locked, events.POST_HIDDEN)
     if screening is not None and (held or screening.flagged_by):
         if not held:
             screening.status = ContentStatus.PUBLISHED
@@ -330,8 +327,6 @@ def post_update(
 
 
 def _moderator_edited(viewer: Viewer, post: Post, *, before: dict[str, Any], reason: str) -> None:
-    from communities.moderation.services import tell_member
-
     entry = _audit_post(
         viewer,
         "post.edited",

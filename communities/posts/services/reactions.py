@@ -13,14 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from communities.core import notify as notify_hooks
 from communities.core.permissions import as_viewer
-from communities.core.realtime import post_topic, publish_post_counters
 from communities.core.services._common import acting_user
 from communities.models import Comment, Post, Reaction, ReactionKind
+from communities.posts import events
 from communities.posts.permissions import can_react
 from intranet.core.permissions import require
-from intranet.core.realtime import publish_on_commit
 from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
@@ -75,30 +73,17 @@ def reaction_toggle(
     else:
         added = True
         Reaction.objects.create(user=user, comment=locked_comment, post=locked_post, kind=kind)
-        if locked_post is not None:
-            notify_hooks.on_post_reacted(locked_post, user.pk)
         counts[kind] = counts.get(kind, 0) + 1
         target.reaction_count += 1
     target.reaction_counts = {key: value for key, value in counts.items() if value > 0}
     target.save(update_fields=["reaction_count", "reaction_counts"])
-    if locked_post is not None:
-        publish_post_counters(
-            locked_post,
-            comment_count=locked_post.comment_count,
-            reaction_count=locked_post.reaction_count,
-            reaction_counts=locked_post.reaction_counts,
-        )
-    elif locked_comment is not None:
-        publish_on_commit(
-            post_topic(locked_comment.post_id),
-            {
-                "type": "comment.counters",
-                "post_id": locked_comment.post_id,
-                "comment_id": locked_comment.pk,
-                "reaction_count": locked_comment.reaction_count,
-                "reaction_counts": dict(locked_comment.reaction_counts),
-            },
-        )
+    events.reaction_toggled(
+        post=locked_post,
+        comment=locked_comment,
+        community_id=locked_post.community_id if locked_post is not None else None,
+        actor_id=user.pk,
+        added=added,
+    )
     original = comment if comment is not None else post
     assert original is not None
     original.reaction_count = target.reaction_count

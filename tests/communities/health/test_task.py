@@ -10,7 +10,7 @@ from celery.schedules import crontab
 from django.conf import settings
 
 from communities.core import services
-from communities.core.tasks import health_figures_daily_task
+from communities.health.jobs import health_figures_daily_task
 from communities.models import CommunityDayFigures, CommunityHealth
 from tests.factories import UserFactory
 from tests.notifications.conftest import wait_for

@@ -11,8 +11,8 @@ import time_machine
 from django.utils import timezone
 
 from communities.core import services
-from communities.core.tasks import inbox_unanswered_questions_task
 from communities.inbox.hooks import inbox_item_close, inbox_item_open, open_item
+from communities.inbox.jobs import inbox_unanswered_questions_task
 from communities.inbox.services import unanswered_questions_sync
 from communities.models import Community, InboxItem, InboxSettings, Post
 from communities.posts import services as post_services

@@ -9,8 +9,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from communities.lifecycle.jobs import lifecycle_campaign_weekly_task, lifecycle_tick_task
 from communities.lifecycle.services import campaign_case_answer, campaign_start, lifecycle_tick
-from communities.lifecycle.tasks import lifecycle_campaign_weekly_task, lifecycle_tick_task
 from communities.models import CampaignCase, Community, CommunityHealth, LifecycleCampaign, Membership
 from intranet.core.models import AuditEntry
 from intranet.notifications.models import Notification

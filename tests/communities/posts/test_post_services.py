@@ -31,7 +31,9 @@ def test_post_create_renders_once_and_counts(member, community, django_capture_o
     fresh = _community(community.pk)
     assert fresh.post_count == 1
     assert fresh.last_activity_at == post.created_at
-    assert len(callbacks) == 2  # the notification fan-out task and the post.created event
+    # One outbox relay for the post.created event, whose subscribers are the notification fan-out and
+    # the live update (before the outbox: one on-commit callback each).
+    assert len(callbacks) == 1
 
 
 def test_post_create_resolves_mentions_only_to_readers(member, community, owner):

@@ -7,10 +7,11 @@ import pytest
 
 from communities.core import services
 from communities.core.permissions import can_read_community_content
-from communities.core.realtime import feed_topics, may_receive_community, may_receive_post, post_parents
+from communities.core.realtime import feed_topics, may_receive_community
 from communities.models import Community, ContentStatus, Membership, Post
 from communities.posts import services as post_services
 from communities.posts.permissions import can_view_post
+from communities.posts.realtime import may_receive_post, post_parents
 from intranet.core.realtime import topic_kind
 from intranet.core.testing import pin_queries
 from intranet.core.viewer import Viewer
