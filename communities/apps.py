@@ -12,10 +12,13 @@ class CommunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at module level: ready() runs once the app registry is loaded.
+        from communities.canvas.permissions import can_view_canvas
         from communities.core import notices
         from communities.core import notify as core_notify
         from communities.core import realtime as core_realtime
+        from communities.core.tabs import register_post_stream, register_tab
         from communities.health import jobs as health_jobs  # noqa: F401  (beat task)
+        from communities.health.permissions import can_view_community_health
         from communities.inbox import jobs as inbox_jobs  # noqa: F401  (beat task)
         from communities.inbox import receivers as inbox_receivers  # noqa: F401  (registers subscribers)
         from communities.lifecycle import jobs as lifecycle_jobs  # noqa: F401  (beat tasks)
@@ -24,6 +27,7 @@ class CommunitiesConfig(AppConfig):
         from communities.posts import realtime as posts_realtime
         from communities.posts import search
         from communities.posts import tasks as posts_tasks  # noqa: F401  (registers the task)
+        from communities.posts.views.posts import post_stream_context
         from intranet.accounts.signals import user_deactivating
 
         search.register_providers()
@@ -32,6 +36,11 @@ class CommunitiesConfig(AppConfig):
         lifecycle_notify.register()
         core_realtime.register_topics()
         posts_realtime.register_topics()
+        register_tab(key="canvas", label=_("Canvas"), url_name="communities:canvas_detail", visible=can_view_canvas)
+        register_tab(
+            key="health", label=_("Health"), url_name="communities:community_health", visible=can_view_community_health
+        )
+        register_post_stream(post_stream_context)
         user_deactivating.connect(_hand_over_on_deactivation, dispatch_uid="communities.hand_over_on_deactivation")
 
 

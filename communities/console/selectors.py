@@ -20,8 +20,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from communities.console.permissions import can_coordinate_community, can_view_console, visible_console_communities
-from communities.core.permissions import coordinator_reach
+from communities.core.permissions import _active_rank, coordinator_reach
+from communities.core.qualifications import certificates_for, levels_for
+from communities.health.selectors import explain
 from communities.models import (
+    ROLE_RANK,
     CampaignCase,
     Category,
     Community,
@@ -64,26 +67,6 @@ SORTS = {
 def require_console(viewer: Viewer) -> None:
     if not can_view_console(viewer):
         raise Http404
-
-
-# Optional neighbours (training) ------------------------------------------------------------------
-
-
-def certificates_for(user_ids: list[int]) -> dict[int, list[Any]]:
-    from communities.lifecycle.handover import certificates_for as load
-
-    return load(user_ids)
-
-
-def levels_for(user_ids: list[int]) -> dict[int, Any]:
-    """Current qualification level per user (training's selector, one query); empty without it."""
-    if not user_ids:
-        return {}
-    try:
-        from training.selectors_levels import levels_for_users  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return {}
-    return dict(levels_for_users(user_ids))
 
 
 # Filters ----------------------------------------------------------------------------------------
@@ -406,10 +389,6 @@ class ConsoleCommunity:
 def _explain(health: CommunityHealth | None) -> list[str]:
     if health is None:
         return []
-    try:
-        from communities.health.selectors import explain  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return [str(item.get("code", "")) for item in health.explanation or []]
     return list(explain(health))
 
 
@@ -459,9 +438,6 @@ def merge_targets(viewer: Viewer, community: Community, q: str = "") -> list[Com
 
 def case_get_for_viewer(viewer: Viewer, pk: int) -> CampaignCase:
     """A campaign case for its community's owners and coordinators (404 for everyone else)."""
-    from communities.core.permissions import _active_rank
-    from communities.models import ROLE_RANK
-
     case = CampaignCase.objects.select_related("community", "campaign", "merge_target").filter(pk=pk).first()
     if case is None:
         raise Http404

@@ -13,10 +13,8 @@ from typing import Any, Protocol
 from django.db import transaction
 from django.utils import timezone
 
-from communities.canvas.demo import seed_canvases
 from communities.core.services import community_archive, community_create, community_recount_members, slug_base
 from communities.models import Category, Community, Membership
-from communities.posts.demo import seed_posts
 from intranet.accounts.models import User
 
 DEMO_EMAIL_DOMAIN = "@demo.intranet.test"
@@ -198,5 +196,3 @@ def seed(*, stdout: _Output) -> None:
                 community_archive(actor=owner, community=community, reason="Demo: the choir pauses this year.")
         created += 1
     stdout.write(f"communities: {created} communities created ({len(COMMUNITIES) - created} existed already).")
-    seed_posts(stdout=stdout)
-    seed_canvases(stdout=stdout)

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from communities.console.permissions import can_hand_over_community
 from communities.core import events as core_events
 from communities.core.permissions import as_viewer, forget_memberships, is_coordinator
+from communities.core.qualifications import certificates_for
 from communities.core.services._common import acting_user, add_members, audit, lock_community
 from communities.core.signals import send_manager_appointed_on_commit
 from communities.inbox import hooks as inbox_hooks
@@ -84,25 +85,6 @@ class Successor:
     @property
     def qualified(self) -> bool:
         return bool(self.certificates) or self.manages_elsewhere > 0
-
-
-def certificates_for(user_ids: list[int]) -> dict[int, list[Any]]:
-    """Valid training certificates per user (training's selector, one query).
-
-    Training is an optional neighbour: without it (or before its selector exists) nobody counts as
-    certified and suggestions rest on activity and management experience alone.
-    """
-    if not user_ids:
-        return {}
-    try:
-        from training.selectors import certificates_for_users  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return {}
-    try:
-        return dict(certificates_for_users(user_ids))
-    except Exception:  # a broken neighbour must not block a handover
-        logger.exception("certificates_for_users failed; suggesting without certificates")
-        return {}
 
 
 def _candidates(community: Community, *, exclude_user_ids: set[int], now: dt.datetime) -> list[Successor]:

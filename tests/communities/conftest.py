@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from communities.models import Community, Membership
@@ -83,3 +84,16 @@ def assert_counters_exact() -> None:
     for community in Community.objects.all():
         active = Membership.objects.filter(community=community, state=State.ACTIVE).count()
         assert community.member_count == active, f"{community.slug}: stored {community.member_count}, real {active}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _training_qualification_source() -> None:
+    """Training fills communities' qualification registry from its ``AppConfig.ready()``. Until it
+    does so on this branch, the suite registers the same two loaders, so handover and console see
+    certificates and levels as they do in production (registering again replaces, so it is harmless)."""
+    from communities.core import qualifications
+    from training.selectors import certificates_for_users
+    from training.selectors_levels import levels_for_users
+
+    if "certificates" not in qualifications._sources:
+        qualifications.register_qualification_source(certificates=certificates_for_users, levels=levels_for_users)

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from communities.canvas.permissions import can_view_canvas
 from communities.core import selectors, services
 from communities.core.forms import CommunitySettingsForm, MessageForm, NotificationLevelForm, ReasonForm
 from communities.core.permissions import (
@@ -32,20 +31,14 @@ from communities.core.permissions import (
     is_coordinator,
     role_map,
 )
-from communities.health.permissions import can_view_community_health
+from communities.core.tabs import post_stream_provider, tabs_for
 from communities.models import Community, Membership
 from intranet.core.viewer import Viewer
 from intranet.core.web import viewer_of as _viewer
 
 # The post stream comes from the posts screens (``communities.posts.views.posts.post_stream_context``,
-# which renders ``communities/posts/_post_stream.html``). The import is guarded so this page works, with
-# an empty-state placeholder in its "post stream" section, in a tree without the posts screens.
-PostStreamProvider = Callable[..., dict[str, Any]]
-post_stream_provider: PostStreamProvider | None
-try:
-    from communities.posts.views.posts import post_stream_context as post_stream_provider
-except ImportError:  # pragma: no cover - only without the posts screens
-    post_stream_provider = None
+# which renders ``communities/posts/_post_stream.html``), registered from ``CommunitiesConfig.ready``.
+# Without one the page shows an empty-state placeholder in its "post stream" section.
 
 
 def get_community(request: HttpRequest, slug: str) -> Community:
@@ -73,8 +66,6 @@ def community_actions(viewer: Viewer, community: Community) -> dict[str, bool]:
         "change_settings": can_change_community_settings(viewer, community),
         "archive": can_archive_community(viewer, community),
         "notifications": can_change_own_notification_level(viewer, community),
-        "canvas": can_view_canvas(viewer, community),
-        "health": can_view_community_health(viewer, community),
     }
 
 
@@ -91,6 +82,7 @@ def header_context(request: HttpRequest, community: Community) -> dict[str, Any]
     return {
         "community": community,
         "actions": community_actions(viewer, community),
+        "feature_tabs": tabs_for(viewer, community),
         "viewer_role": role,
         "viewer_state": state,
         "request_form": MessageForm(),
@@ -100,7 +92,7 @@ def header_context(request: HttpRequest, community: Community) -> dict[str, Any]
 def _post_stream_context(request: HttpRequest, community: Community, *, can_read: bool) -> dict[str, Any]:
     """Context for the "post stream" section of the community page: the posts screens' stream
     (first page, ``?kind=`` filter) for readers, else nothing and the template shows a placeholder."""
-    provider = post_stream_provider
+    provider = post_stream_provider()
     if provider is None or not can_read:
         return {"post_stream": False}
     context = provider(_viewer(request), community, kind=str(request.GET.get("kind", "all")), cursor="")

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from communities.core import demo
+from communities import demo
 from communities.models import Category, Comment, Community, Membership, Post, Reaction
 from tests.communities.conftest import assert_counters_exact
 from tests.factories import UserFactory

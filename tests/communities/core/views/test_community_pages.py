@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from communities.core import tabs
 from communities.core.services import membership_invite, membership_request
 from communities.core.views import community as community_views
 from communities.models import Community, Membership
@@ -66,7 +67,7 @@ def form_data(**overrides) -> dict:
 @pytest.fixture
 def no_post_stream(monkeypatch):
     """The page as it is without the posts screens: a placeholder in the "post stream" section."""
-    monkeypatch.setattr(community_views, "post_stream_provider", None)
+    monkeypatch.setattr(tabs, "_post_stream", [])
 
 
 def test_community_page_shows_about_managers_and_the_post_stream_placeholder(client, no_post_stream):
