@@ -29,7 +29,11 @@ class CommunitiesConfig(AppConfig):
         from communities.posts import tasks as posts_tasks  # noqa: F401  (registers the task)
         from communities.posts.views.posts import post_stream_context
         from intranet.accounts.signals import user_deactivating
+        from intranet.core import tasks as outbox_tasks  # noqa: F401  (see below)
 
+        # The outbox imports its delivery task only when it first relays; communities records events
+        # from the first request on, so the task is registered with Celery here, at start-up, in every
+        # process (a worker test closes the app before the first relay and would miss it otherwise).
         search.register_providers()
         core_notify.register()
         notices.register_notification_kind()
