@@ -8,11 +8,12 @@ writer just wrote; a mention item loads its post (and comment) only when someone
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from communities.inbox.hooks import WORKING_ROLES, Kind, close_items, inbox_item_open, open_item
+from communities.inbox.hooks import WORKING_ROLES, Kind, announce_on_commit, close_items, inbox_item_open, open_item
 from communities.models import Comment, Community, Membership, Post, Report
 from intranet.core.outbox import TRANSACTION, Event, subscriber
 
@@ -148,3 +149,42 @@ def content_reviewed(event: Event) -> None:
     """A moderator's decision settles the held or flagged items of the content."""
     for kind in event["settled"]:
         close_items(kind=kind, keys=[_content_key(event)], actor=_actor(event["actor_id"]))
+
+
+# Lifecycle: communities without an owner ----------------------------------------------------------
+
+
+def _orphan_key(community_id: int) -> str:
+    return f"owner_missing:{community_id}"
+
+
+@subscriber("community.owner_missing", name="communities.inbox.owner_missing_escalated", when=TRANSACTION)
+def owner_missing_escalated(event: Event) -> None:
+    """Open (or refresh) the community's "owner missing" escalation so coordinators see it."""
+    community_id = event["community_id"]
+    now = dt.datetime.fromisoformat(event["at"])
+    item = open_item(
+        community=Community(pk=community_id),
+        kind=Kind.ESCALATION,
+        key=_orphan_key(community_id),
+        summary=event["summary"],
+        now=now,
+    )
+    if item is not None and item.escalated_at is None:
+        item.escalated_at = now
+        item.escalation_reason = event["reason"][:1000]
+        item.save(update_fields=["escalated_at", "escalation_reason", "updated_at"])
+        announce_on_commit([community_id], escalated=True)
+
+
+@subscriber("handover.completed", name="communities.inbox.owner_missing_settled", when=TRANSACTION)
+def owner_missing_settled(event: Event) -> None:
+    """A coordinator's manual handover settles the "owner missing" escalation."""
+    if event["kind"] != "manual":
+        return
+    close_items(
+        kind=Kind.ESCALATION,
+        keys=[_orphan_key(event["community_id"])],
+        actor=_actor(event["actor_id"]),
+        resolution="handed_over",
+    )

@@ -5,7 +5,8 @@ Subscribers: ``communities.lifecycle.notify`` (notifications, queued).
 ============================  ===============================================================
 event                         payload
 ============================  ===============================================================
-``handover.completed``        record_id, community_id
+``handover.completed``        record_id, community_id, kind ("manual", "deactivation"), actor_id
+``community.owner_missing``   community_id, summary, reason, at (ISO time): coordinators must look
 ``campaign.stage_reached``    case_ids, stage ("ask", "remind", "warn", "archived")
 ``community.merged``          record_id
 ``community.unmerged``        record_id
@@ -16,6 +17,7 @@ event                         payload
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.utils import timezone
@@ -29,6 +31,7 @@ COMMUNITY_MERGED = "community.merged"
 COMMUNITY_UNMERGED = "community.unmerged"
 COMMUNITY_ORPHANED = "community.orphaned"
 MERGE_REQUESTED = "merge.requested"
+OWNER_MISSING = "community.owner_missing"
 
 outbox.declare(
     HANDOVER_COMPLETED,
@@ -37,11 +40,22 @@ outbox.declare(
     COMMUNITY_UNMERGED,
     COMMUNITY_ORPHANED,
     MERGE_REQUESTED,
+    OWNER_MISSING,
 )
 
 
 def handover_completed(record: HandoverRecord) -> None:
-    outbox.record(HANDOVER_COMPLETED, record_id=record.pk, community_id=record.community_id)
+    outbox.record(
+        HANDOVER_COMPLETED,
+        record_id=record.pk,
+        community_id=record.community_id,
+        kind=record.kind,
+        actor_id=record.by_id,
+    )
+
+
+def owner_missing(community_id: int, *, summary: str, reason: str, at: dt.datetime) -> None:
+    outbox.record(OWNER_MISSING, community_id=community_id, summary=summary, reason=reason, at=at.isoformat())
 
 
 def campaign_stage_reached(case_ids: Iterable[int], stage: str) -> None:

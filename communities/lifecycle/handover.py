@@ -34,7 +34,6 @@ from communities.core.permissions import as_viewer, forget_memberships, is_coord
 from communities.core.qualifications import certificates_for
 from communities.core.services._common import acting_user, add_members, audit, lock_community
 from communities.core.signals import send_manager_appointed_on_commit
-from communities.inbox import hooks as inbox_hooks
 from communities.lifecycle import events
 from communities.models import (
     ROLE_RANK,
@@ -42,7 +41,6 @@ from communities.models import (
     Community,
     CommunityHealth,
     HandoverRecord,
-    InboxItem,
     MemberMute,
     Membership,
     MembershipEvent,
@@ -65,7 +63,6 @@ SUGGESTION_LIMIT = 5
 #: How many of the most active members are looked at before qualifications re-rank them.
 CANDIDATE_POOL = 30
 REASON_MAX = 1000
-ORPHAN_KEY = "owner_missing:{}"
 
 
 @dataclass
@@ -294,12 +291,6 @@ def community_handover(
         after={"owner": to_user.pk, "handover": record.pk},
         reason=reason,
     )
-    inbox_hooks.close_items(
-        kind=InboxItem.Kind.ESCALATION,
-        keys=[ORPHAN_KEY.format(community.pk)],
-        actor=acting_user(viewer),
-        resolution="handed_over",
-    )
     _appointed_on_commit(community, to_user.pk)
     _handover_notify_on_commit(record)
     return record
@@ -313,19 +304,8 @@ def _is_coordinator(viewer: Viewer, community: Community) -> bool:
 
 
 def _escalate(community: Community, *, summary: str, reason: str, now: dt.datetime) -> None:
-    """Open (or refresh) the community's "owner missing" escalation so coordinators see it."""
-    item = inbox_hooks.open_item(
-        community=community,
-        kind=InboxItem.Kind.ESCALATION,
-        key=ORPHAN_KEY.format(community.pk),
-        summary=summary,
-        now=now,
-    )
-    if item is not None and item.escalated_at is None:
-        item.escalated_at = now
-        item.escalation_reason = reason[:1000]
-        item.save(update_fields=["escalated_at", "escalation_reason", "updated_at"])
-        inbox_hooks.announce_on_commit([community.pk], escalated=True)
+    """Record that the community misses an owner; the inbox escalates it so coordinators see it."""
+    events.owner_missing(community.pk, summary=summary, reason=reason, at=now)
 
 
 def _mark_orphaned(community: Community, now: dt.datetime) -> None:

@@ -70,3 +70,18 @@ def test_every_recorded_event_has_a_declared_name():
     for name in ("post.created", "comment.created", "membership.requested", "report.opened", "handover.completed"):
         assert name in declared
         assert outbox.subscribers_of(name), name
+
+
+def test_only_the_composition_root_imports_the_inbox():
+    """Memberships, posts, moderation and handovers reach the inbox through outbox events."""
+    root = {"apps.py", "urls.py", "__init__.py"}
+    offenders = sorted(
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in _modules()
+        if "inbox" not in path.relative_to(ROOT).parts[:1]
+        and not (path.parent == ROOT and path.name in root)
+        and path.relative_to(ROOT).parts[:1] != ("models",)
+        for name in _imports(path)
+        if name.startswith("communities.inbox")
+    )
+    assert offenders == []
