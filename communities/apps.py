@@ -16,6 +16,7 @@ class CommunitiesConfig(AppConfig):
         from communities.core import notices
         from communities.core import notify as core_notify
         from communities.core import realtime as core_realtime
+        from communities.core import search as core_search
         from communities.core.tabs import register_post_stream, register_tab
         from communities.health import jobs as health_jobs  # noqa: F401  (beat task)
         from communities.health.permissions import can_view_community_health
@@ -35,6 +36,7 @@ class CommunitiesConfig(AppConfig):
         # from the first request on, so the task is registered with Celery here, at start-up, in every
         # process (a worker test closes the app before the first relay and would miss it otherwise).
         search.register_providers()
+        core_search.register_providers()
         core_notify.register()
         notices.register_notification_kind()
         lifecycle_notify.register()

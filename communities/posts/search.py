@@ -1,6 +1,6 @@
-"""The communities app's result types on the site search page: posts and communities.
+"""Posts on the site search page (communities are ``communities.core.search``).
 
-Registered with :mod:`intranet.search.registry` from ``CommunitiesConfig.ready()``. Each provider
+Registered with :mod:`intranet.search.registry` from ``CommunitiesConfig.ready()``. The provider
 applies the viewer's permissions through the queryset twins of ``communities.core.permissions`` and
 costs one query per call (plus the viewer's role and permission maps, cached for the request).
 """
@@ -13,12 +13,11 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
-from django.db.models import FloatField, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from communities.core.permissions import coordinates_everything, readable_communities, visible_communities
-from communities.models import SEARCH_CONFIGS, Community, Post
+from communities.core.permissions import coordinates_everything, readable_communities
+from communities.models import SEARCH_CONFIGS, Post
 from intranet.core.pagination import keyset_page
 from intranet.core.viewer import Viewer
 from intranet.search.registry import ResultPage, register
@@ -102,36 +101,5 @@ class PostSearchProvider:
         return ResultPage(items=page.items, next_cursor=page.next_cursor)
 
 
-class CommunitySearchProvider:
-    key = "communities"
-    label = _("Communities")
-    template_name = "search/_community_result.html"
-    position = 20
-
-    def _queryset(self, viewer: Viewer, query: str) -> QuerySet[Community]:
-        return visible_communities(viewer, Community.objects.search(query))
-
-    def count(self, viewer: Viewer, query: str, *, cap: int) -> int:
-        if not viewer.is_authenticated:
-            return 0
-        return self._queryset(viewer, query).order_by().values("pk")[: cap + 1].count()
-
-    def results(self, viewer: Viewer, query: str, *, cursor: str | None, limit: int) -> ResultPage:
-        if not viewer.is_authenticated:
-            return ResultPage()
-        # Best match first (name and tags weigh most), the busier community on a tie. ts_rank is a
-        # float4, whose value does not survive the trip through Python's float and back (0.0607927
-        # != 0.0607927030...); as a double the cursor compares equal to the row it came from.
-        qs = (
-            self._queryset(viewer, query)
-            .annotate(rank_key=Cast("rank", FloatField()))
-            .select_related("category")
-            .defer("search_vector")
-        )
-        page = keyset_page(qs, ordering=("-rank_key", "-member_count", "-id"), cursor=cursor, page_size=limit)
-        return ResultPage(items=page.items, next_cursor=page.next_cursor)
-
-
 def register_providers() -> None:
     register(PostSearchProvider())
-    register(CommunitySearchProvider())
