@@ -21,6 +21,7 @@ class CommunitiesConfig(AppConfig):
         from communities.health import jobs as health_jobs  # noqa: F401  (beat task)
         from communities.health.permissions import can_view_community_health
         from communities.inbox import jobs as inbox_jobs  # noqa: F401  (beat task)
+        from communities.inbox import realtime as inbox_realtime  # noqa: F401  (registers subscribers)
         from communities.inbox import receivers as inbox_receivers  # noqa: F401  (registers subscribers)
         from communities.lifecycle import jobs as lifecycle_jobs  # noqa: F401  (beat tasks)
         from communities.lifecycle import notify as lifecycle_notify

@@ -23,9 +23,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from communities.inbox import events
 from communities.inbox.service_hours import ServiceHours, add_service_time
 from communities.models import ROLE_RANK, Community, InboxItem, InboxSettings, Membership
-from intranet.core.realtime import publish, publish_many, user_group
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -90,22 +90,12 @@ def inbox_recipient_ids(community_ids: Iterable[int], *, escalated: bool = False
 def announce_on_commit(
     community_ids: Iterable[int], *, escalated: bool = False, user_ids: Iterable[int | None] = ()
 ) -> None:
-    """After commit, send ``inbox.changed`` to everyone who works these communities' inboxes.
+    """Record ``inbox.changed``: after commit everyone who works these communities' inboxes hears
+    about it (``communities.inbox.realtime``).
 
-    The event is a hint without counts (counts differ per person): pages re-fetch their counter.
+    The live event is a hint without counts (counts differ per person): pages re-fetch their counter.
     """
-    communities = sorted(set(community_ids))
-    extra = {uid for uid in user_ids if uid}
-
-    def send() -> None:
-        recipients = inbox_recipient_ids(communities, escalated=escalated) | extra
-        publish_many((user_group(uid), {"type": "inbox.changed"}) for uid in sorted(recipients))
-
-    transaction.on_commit(send)
-
-
-def announce_to_user_on_commit(user_id: int) -> None:
-    transaction.on_commit(lambda: publish(user_group(user_id), {"type": "inbox.changed"}))
+    events.inbox_changed(community_ids, escalated=escalated, user_ids=user_ids)
 
 
 # The hooks --------------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_open_publishes_inbox_changed_to_the_team_on_commit(
     community, post, manager, moderator, member, owner, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
     sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr("communities.inbox.hooks.publish_many", sent.extend)
+    monkeypatch.setattr("communities.inbox.realtime.publish_many", sent.extend)
     with django_capture_on_commit_callbacks(execute=True):
         inbox_item_open(community=community, kind="flagged_post", key=f"post:{post.pk}", post=post)
     groups = {group for group, _event in sent}

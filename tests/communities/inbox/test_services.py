@@ -283,7 +283,7 @@ def test_escalation_tells_the_coordinators(post, manager, staff_user, django_cap
     item = open_for_post(post)
     sent: list[str] = []
     monkeypatch.setattr(
-        "communities.inbox.hooks.publish_many", lambda events: sent.extend(group for group, _event in events)
+        "communities.inbox.realtime.publish_many", lambda events: sent.extend(group for group, _event in events)
     )
     with django_capture_on_commit_callbacks(execute=True):
         inbox_services.inbox_item_escalate(actor=manager, item=item, reason="Help")
