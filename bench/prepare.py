@@ -44,7 +44,7 @@ def _feed_cursor(user_id: int, pages: int) -> str:
     """The keyset cursor ``pages`` pages down the user's home feed ("" if the feed is shorter)."""
     from django.contrib.auth import get_user_model
 
-    from communities.feed import post_list_for_feed
+    from communities.posts.feed import post_list_for_feed
     from intranet.core.viewer import Viewer
 
     viewer = Viewer(get_user_model().objects.get(pk=user_id))

@@ -8,8 +8,8 @@ private and may move; import-linter enforces this contract in ``make test``.
 
 from __future__ import annotations
 
-from communities.models import ROLE_RANK, Category, Community, Membership, TaggedCommunity
-from communities.permissions import (
+from communities.canvas.selectors import canvas_completed_community_ids
+from communities.core.permissions import (
     can_view_community,
     community_ids_where,
     coordinates_everything,
@@ -18,15 +18,11 @@ from communities.permissions import (
     role_map,
     visible_communities,
 )
-from communities.qualifications import certificates_for, levels_for, register_qualification_source
-from communities.selectors import (
-    community_get_for_viewer,
-    managed_communities_for_users,
-    manager_since_for_users,
-)
-from communities.selectors_canvas import canvas_completed_community_ids
-from communities.selectors_health import health_for_communities
-from communities.signals import manager_appointed
+from communities.core.qualifications import certificates_for, levels_for, register_qualification_source
+from communities.core.selectors import community_get_for_viewer, managed_communities_for_users, manager_since_for_users
+from communities.core.signals import manager_appointed
+from communities.health.selectors import health_for_communities
+from communities.models import ROLE_RANK, Category, Community, Membership, TaggedCommunity
 from intranet.core.viewer import as_viewer
 
 __all__ = [

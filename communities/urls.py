@@ -3,13 +3,13 @@
 Community screens live in ``urls_community``, posts and comments in ``urls_posts``.
 """
 
-from communities.urls_canvas import urlpatterns as canvas_urlpatterns
-from communities.urls_community import urlpatterns as community_urlpatterns
-from communities.urls_console import urlpatterns as console_urlpatterns
-from communities.urls_health import urlpatterns as health_urlpatterns
-from communities.urls_inbox import urlpatterns as inbox_urlpatterns
-from communities.urls_moderation import urlpatterns as moderation_urlpatterns
-from communities.urls_posts import urlpatterns as post_urlpatterns
+from communities.canvas.urls import urlpatterns as canvas_urlpatterns
+from communities.console.urls import urlpatterns as console_urlpatterns
+from communities.core.urls import urlpatterns as community_urlpatterns
+from communities.health.urls import urlpatterns as health_urlpatterns
+from communities.inbox.urls import urlpatterns as inbox_urlpatterns
+from communities.moderation.urls import urlpatterns as moderation_urlpatterns
+from communities.posts.urls import urlpatterns as post_urlpatterns
 
 app_name = "communities"
 urlpatterns = [

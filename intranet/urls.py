@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from communities.views import feed as feed_views
+from communities.posts.views import feed as feed_views
 from intranet.accounts.language_views import set_language
 
 urlpatterns = [

@@ -28,7 +28,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, connection, transaction
 from django.utils.text import slugify
 
-from communities.services import community_recount_members
+from communities.core.services import community_recount_members
 from intranet.accounts.text import handle_from, search_name_for
 
 from . import copy as dataset_copy
@@ -926,7 +926,7 @@ class Generator:
             archived = rng.random() < 0.03 and c > len(COMBOS)
             name = self.text.title(language).title()[:100]
             tag_list = tuple(sorted(set(self.text.words_(language, rng.randint(1, 4)))))
-            tags = ", ".join(tag_list)  # as ``communities.services`` writes ``tag_names``
+            tags = ", ".join(tag_list)  # as ``communities.core.services`` writes ``tag_names``
             description = " ".join(self.text.sentence(language) for _ in range(rng.randint(1, 3)))
             rows.append(
                 (
@@ -1291,7 +1291,7 @@ class Clock:
 
 class _Notifications:
     """The notification rows the platform would have written for the generated events (as
-    ``communities.notify`` does: mentions, comments and replies, answers, accepted answers and one
+    ``communities.core.notify`` does: mentions, comments and replies, answers, accepted answers and one
     batched reactions row per post; never to the actor themself)."""
 
     def __init__(self, generator: Generator, clock: Clock, *, read_before: int) -> None:

@@ -2,5 +2,5 @@
 
 ``events`` is called by the membership services; ``figures`` and ``score`` are the set-based
 nightly job (see ``communities.health.tasks``); reads for screens live in
-``communities.selectors_health``.
+``communities.health.selectors``.
 """

@@ -26,7 +26,6 @@ Definitions (shown to managers on the "What is measured" page, keep them in sync
 from __future__ import annotations
 
 import datetime as dt
-import time
 import zoneinfo
 from dataclasses import dataclass
 
@@ -34,7 +33,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import CommunityDayFigures
+from communities.health.models import CommunityDayFigures
 
 FIGURE_COLUMNS = (
     "members",
@@ -259,31 +258,3 @@ def figures_prune(*, today: dt.date | None = None) -> int:
     cutoff = today - dt.timedelta(days=settings.HEALTH_FIGURES_RETENTION_DAYS)
     deleted, _detail = CommunityDayFigures.objects.filter(day__lt=cutoff).delete()
     return deleted
-
-
-@dataclass(frozen=True)
-class JobResult:
-    day: dt.date
-    rows: int
-    figures_seconds: float
-    health_rows: int
-    health_seconds: float
-
-
-def health_job_run(day: dt.date | None = None, *, with_health: bool = True) -> JobResult:
-    """The nightly job: figures for ``day`` (default yesterday), pruning past the retention period,
-    then the health score as of that day."""
-    from .score import health_compute
-
-    day = day or yesterday()
-    started = time.perf_counter()
-    rows = figures_compute_day(day)
-    figures_prune()
-    figures_seconds = time.perf_counter() - started
-    health_rows = 0
-    health_seconds = 0.0
-    if with_health:
-        started = time.perf_counter()
-        health_rows = health_compute(day)
-        health_seconds = time.perf_counter() - started
-    return JobResult(day, rows, figures_seconds, health_rows, health_seconds)

@@ -34,8 +34,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import CommunityHealth
-from .figures import DayWindow
+from communities.health.figures import DayWindow
+from communities.health.models import CommunityHealth
 
 State = CommunityHealth.State
 

@@ -1,7 +1,13 @@
-"""Models of the communities app, split by sub-domain; import them from here."""
+"""The model registry of the communities app: every feature's models, imported so Django finds them.
 
-from .canvas import CanvasComment, CanvasVersion, CommunityCanvas
-from .community import (
+The models live in their feature packages (``communities.core.models``, ``communities.posts.models``,
+...); app label and table names are unchanged.
+"""
+
+import sys
+
+from communities.canvas.models import CanvasComment, CanvasVersion, CommunityCanvas
+from communities.core.models import (
     DEFAULT_TRIGRAM_THRESHOLD,
     ROLE_RANK,
     SEARCH_CONFIGS,
@@ -9,24 +15,27 @@ from .community import (
     Community,
     CommunityQuerySet,
     CommunityTag,
+    CoordinatorScope,
+    MemberMute,
     Membership,
+    MembershipEvent,
     TaggedCommunity,
     cover_image_path,
     trigram_threshold,
 )
-from .health import CommunityDayFigures, CommunityHealth, MembershipEvent
-from .inbox import InboxItem, InboxNote, InboxSettings, SavedReply
-from .lifecycle import CampaignCase, CoordinatorNote, HandoverRecord, LifecycleCampaign, MergeRecord
-from .moderation import (
+from communities.health.models import CommunityDayFigures, CommunityHealth
+from communities.inbox import models as inbox
+from communities.inbox.models import InboxItem, InboxNote, InboxSettings, SavedReply
+from communities.lifecycle.models import CampaignCase, CoordinatorNote, HandoverRecord, LifecycleCampaign, MergeRecord
+from communities.moderation.models import (
     CommunityRules,
-    CoordinatorScope,
     HiddenMessage,
-    MemberMute,
     Report,
     ReportEntry,
     WatchedWord,
 )
-from .posts import (
+from communities.posts import models as posts
+from communities.posts.models import (
     REACTION_EMOJI,
     Attachment,
     Comment,
@@ -40,6 +49,12 @@ from .posts import (
     ReactionKind,
     TaggedPost,
 )
+
+# The migrations name three callables by their old paths (``attachment_path`` of the old ``models/posts.py``,
+# ``default_time_zone`` and ``default_service_days`` of ``models/inbox.py``): keep those paths resolving
+# without touching the migrations.
+sys.modules[__name__ + ".inbox"] = inbox
+sys.modules[__name__ + ".posts"] = posts
 
 __all__ = [
     "DEFAULT_TRIGRAM_THRESHOLD",

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django import template
 
+from communities.core.models import ROLE_RANK, Community, Membership
+from communities.core.permissions import role_map
 from intranet.core.viewer import Viewer
-
-from ..models import ROLE_RANK, Community, Membership
-from ..permissions import role_map
 
 register = template.Library()
 

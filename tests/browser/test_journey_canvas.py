@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
+from communities.core.services import community_create
 from communities.models import CanvasVersion, Community
-from communities.services import community_create
 from tests.browser.conftest import sign_in
 from tests.factories import UserFactory
 

@@ -16,10 +16,11 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from communities import services
+from communities.core import services
 from communities.health.figures import figures_compute_day
 from communities.health.score import health_compute
 from communities.models import Post
+from communities.posts import services as post_services
 from tests.browser.conftest import sign_in
 from tests.factories import UserFactory
 
@@ -39,11 +40,11 @@ def test_owner_reads_the_health_of_her_community(browser, asgi_live_server, scre
             services.membership_join(actor=person, community=community)
     for week in range(5):
         with time_machine.travel(start + dt.timedelta(days=7 * week + 1), tick=False):
-            post = services.post_create(
+            post = post_services.post_create(
                 actor=members[week % 3], community=community, kind=Post.Kind.QUESTION, title=f"Seeds {week}", body="?"
             )
             if week < 4:
-                services.comment_create(actor=owner, post=post, body="Try tomatoes.")
+                post_services.comment_create(actor=owner, post=post, body="Try tomatoes.")
     for back in range(35, 0, -1):
         figures_compute_day(today - dt.timedelta(days=back))
     health_compute(today - dt.timedelta(days=1))

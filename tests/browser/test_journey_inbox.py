@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from communities import services
-from communities.inbox import open_item
+from communities.core import services
+from communities.inbox import services as inbox
+from communities.inbox.hooks import open_item
 from communities.models import CommunityRules, ContentStatus, InboxItem, Membership, Post
-from communities.services import inbox, moderation
+from communities.moderation import services as moderation
 from tests.browser.conftest import sign_in, wait_live
 from tests.communities.factories import MembershipFactory, write_post
 from tests.factories import UserFactory

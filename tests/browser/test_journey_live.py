@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from communities.core.services import community_create, membership_invite
+from communities.core.services import membership_accept_invitation as accept
 from communities.models import Community, Post
-from communities.services import community_create, membership_invite
-from communities.services import membership_accept_invitation as accept
 from tests.browser.conftest import wait_live
 
 pytestmark = pytest.mark.django_db(transaction=True)

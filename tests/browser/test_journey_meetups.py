@@ -12,10 +12,9 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from meetups.models import RSVP, MeetupEvent, Organisation
+from tests.browser.conftest import sign_in
 from tests.factories import UserFactory
 from tests.meetups.factories import ExternalPersonFactory, SeriesFactory, make_event
-
-from .conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from communities.core.permissions import can_set_official
 from communities.models import Community, Membership
-from communities.permissions import can_set_official
 from intranet.core.models import AuditEntry
 from intranet.core.viewer import Viewer
 from tests.browser.conftest import sign_in

@@ -3,8 +3,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from intranet.cms.models import GuidePage
-
-from .pages import add_guide, add_news
+from tests.cms.pages import add_guide, add_news
 
 
 def test_news_page_renders_in_base_layout(client, user, page_tree):

@@ -6,9 +6,8 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from intranet.cms.selectors import news_list_for_home, section_pages_for_home
+from tests.cms.pages import add_news
 from tests.support.queries import assert_constant_queries, pin_queries
-
-from .pages import add_news
 
 
 def test_news_list_for_home_returns_latest_live_news_first(page_tree):

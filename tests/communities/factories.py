@@ -52,8 +52,8 @@ def add_person(
 
 def write_post(author: User, community: Community, **fields: Any) -> Post:
     """A post written through the real service (mentions, counters, events and hooks included)."""
-    from communities import services
+    from communities.posts import services as post_services
 
     fields.setdefault("title", "A title")
     fields.setdefault("body", "Some **text**.")
-    return services.post_create(actor=author, community=community, **fields)
+    return post_services.post_create(actor=author, community=community, **fields)

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from communities.core.services import community_create
 from communities.models import Community, Membership
-from communities.services import community_create
 from intranet.accounts.models import User
 from tests.communities.factories import MembershipFactory
 from tests.factories import UserFactory

@@ -14,8 +14,7 @@ from intranet.notifications.models import Notification
 from meetups.events import services
 from meetups.models import RSVP
 from tests.factories import UserFactory
-
-from .factories import SeriesFactory, coordinator, make_event, viewer_of
+from tests.meetups.factories import SeriesFactory, coordinator, make_event, viewer_of
 
 EXPECTED = {
     "rsvp.promoted": [("meetups.events.notify_promoted", "queued")],

@@ -8,8 +8,7 @@ from intranet.core import outbox
 from intranet.core.models import OutboxEvent
 from intranet.messaging import services
 from intranet.messaging.models import Participant
-
-from .conftest import send, start
+from tests.messaging.conftest import send, start
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from asgiref.sync import sync_to_async
 from intranet.messaging import services
 from intranet.messaging.models import Participant
 from tests.core.ws import drain, open_socket, subscribe
-
-from .conftest import make_user, send, start
+from tests.messaging.conftest import make_user, send, start
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 

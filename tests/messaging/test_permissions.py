@@ -9,8 +9,7 @@ from django.urls import reverse
 from intranet.messaging import services
 from intranet.messaging.models import Block, Conversation, Message, Participant
 from intranet.messaging.realtime import may_receive_conversation
-
-from .conftest import make_user, send, start
+from tests.messaging.conftest import make_user, send, start
 
 pytestmark = pytest.mark.django_db
 

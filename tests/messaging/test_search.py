@@ -8,8 +8,7 @@ from intranet.core.viewer import Viewer
 from intranet.messaging import services
 from intranet.messaging.models import Participant
 from intranet.messaging.selectors import message_search_for_viewer
-
-from .conftest import send, start
+from tests.messaging.conftest import send, start
 
 pytestmark = pytest.mark.django_db
 

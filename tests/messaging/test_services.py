@@ -12,8 +12,7 @@ from intranet.core.viewer import Viewer
 from intranet.messaging import selectors, services
 from intranet.messaging.models import Conversation, Message, Participant
 from intranet.messaging.selectors import unread_total_for_viewer
-
-from .conftest import make_user, send, start
+from tests.messaging.conftest import make_user, send, start
 
 pytestmark = pytest.mark.django_db
 

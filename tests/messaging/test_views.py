@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from intranet.messaging import services
 from intranet.messaging.models import Block, Conversation, Message, Participant
+from tests.messaging.conftest import make_user, send, start
 from tests.support.queries import assert_constant_queries, pin_queries
-
-from .conftest import make_user, send, start
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection
 
-from communities import services
+from communities.core import services
 from communities.models import Community, Membership
 from intranet.accounts.models import User
 from intranet.core.realtime import user_group

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from communities import notify as kinds
+from communities.core import notify as kinds
 from communities.models import Membership, Post
 from intranet.notifications import emails
 from intranet.notifications.jobs import digest_send_task, notification_email_sweep_task
@@ -212,7 +212,7 @@ def test_bad_unsubscribe_links_are_refused(client, case):
 
 
 def test_membership_request_mail_goes_to_managers(owner, run_on_commit, mailoutbox):
-    from communities import services
+    from communities.core import services
     from communities.models import Community
 
     community = services.community_create(actor=owner, name="Club", join_policy=Community.JoinPolicy.REQUEST)

@@ -117,7 +117,7 @@ def test_mark_read_only_by_the_recipient(events, run_on_commit):
 
 
 def test_preference_set_validates_and_stores_only_differences(member, community):
-    from communities.notify import ANNOUNCEMENT, INVITATION
+    from communities.core.notify import ANNOUNCEMENT, INVITATION
 
     scope = f"community:{community.pk}"
     assert services.preference_set(actor=member, kind=ANNOUNCEMENT, delivery="immediate") is None  # the default

@@ -8,10 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from communities import notify as kinds
-from communities import services
+from communities.core import notify as kinds
+from communities.core import services
 from communities.models import Community, Membership, Post
-from communities.tasks import post_notify_task
+from communities.posts import services as post_services
+from communities.posts.tasks import post_notify_task
 from intranet.notifications.models import Notification
 from tests.factories import UserFactory
 from tests.notifications.conftest import add_person, write_post
@@ -52,7 +53,7 @@ def test_mention_added_by_an_edit_is_notified_once(community, member, run_on_com
     anna = add_person(community, handle="anna")
     ben = add_person(community, handle="ben")
     post = run_on_commit(lambda: write_post(member, community, body="Hello @anna"))
-    run_on_commit(lambda: services.post_update(actor=member, post=post, body="Hello @anna and @ben"))
+    run_on_commit(lambda: post_services.post_update(actor=member, post=post, body="Hello @anna and @ben"))
     assert rows() == [(anna.pk, kinds.MENTION), (ben.pk, kinds.MENTION)]
 
 
@@ -61,7 +62,7 @@ def test_mention_in_a_comment_beats_the_reply(community, member, run_on_commit):
     post = write_post(member, community, title="Hi")
     member.handle = "mia"
     member.save(update_fields=["handle"])
-    run_on_commit(lambda: services.comment_create(actor=anna, post=post, body="@mia look"))
+    run_on_commit(lambda: post_services.comment_create(actor=anna, post=post, body="@mia look"))
     assert rows() == [(member.pk, kinds.MENTION)]
     assert messages_for(member) == ["Anna mentioned you in a comment on “Hi”"]
 
@@ -75,7 +76,7 @@ def test_outsiders_of_a_private_community_are_never_notified(owner, run_on_commi
     post = run_on_commit(lambda: write_post(author, private, body="cc @outsider"))
     Membership.objects.filter(user=author, community=private).delete()  # the author leaves
     commenter = add_person(private)
-    run_on_commit(lambda: services.comment_create(actor=commenter, post=post, body="Answer"))
+    run_on_commit(lambda: post_services.comment_create(actor=commenter, post=post, body="Answer"))
     assert rows() == []
 
 
@@ -83,29 +84,29 @@ def test_comment_on_my_post_and_reply_to_my_comment(community, member, run_on_co
     ben = add_person(community, display_name="Ben")
     cleo = add_person(community, display_name="Cleo")
     post = write_post(member, community, title="Hi")
-    first = run_on_commit(lambda: services.comment_create(actor=ben, post=post, body="First"))
+    first = run_on_commit(lambda: post_services.comment_create(actor=ben, post=post, body="First"))
     assert rows() == [(member.pk, kinds.REPLY)]
     assert messages_for(member) == ["Ben commented on your post “Hi”"]
-    reply = run_on_commit(lambda: services.comment_create(actor=cleo, post=post, body="Reply", parent=first))
+    reply = run_on_commit(lambda: post_services.comment_create(actor=cleo, post=post, body="Reply", parent=first))
     assert sorted(rows()) == sorted([(member.pk, kinds.REPLY), (member.pk, kinds.REPLY), (ben.pk, kinds.REPLY)])
     assert messages_for(ben) == ["Cleo replied to your comment on “Hi”"]
     assert Notification.objects.get(recipient=ben).url.endswith(f"#comment-{reply.pk}")
     # Nobody hears about their own comment.
-    run_on_commit(lambda: services.comment_create(actor=member, post=post, body="Thanks"))
+    run_on_commit(lambda: post_services.comment_create(actor=member, post=post, body="Thanks"))
     assert Notification.objects.count() == 3
 
 
 def test_answer_to_my_question_and_accepted_answer(community, member, run_on_commit):
     ben = add_person(community, display_name="Ben")
     question = write_post(member, community, title="Why?", kind=Post.Kind.QUESTION)
-    answer = run_on_commit(lambda: services.comment_create(actor=ben, post=question, body="Because"))
+    answer = run_on_commit(lambda: post_services.comment_create(actor=ben, post=question, body="Because"))
     assert rows() == [(member.pk, kinds.ANSWER)]
     assert messages_for(member) == ["Ben answered your question “Why?”"]
-    run_on_commit(lambda: services.answer_accept(actor=member, post=question, comment=answer))
+    run_on_commit(lambda: post_services.answer_accept(actor=member, post=question, comment=answer))
     assert rows(kinds.ACCEPTED) == [(ben.pk, kinds.ACCEPTED)]
     assert messages_for(ben) == ["Mia Member accepted your answer to “Why?”"]
-    run_on_commit(lambda: services.answer_unaccept(actor=member, post=question))
-    run_on_commit(lambda: services.answer_accept(actor=member, post=question, comment=answer))
+    run_on_commit(lambda: post_services.answer_unaccept(actor=member, post=question))
+    run_on_commit(lambda: post_services.answer_accept(actor=member, post=question, comment=answer))
     assert len(rows(kinds.ACCEPTED)) == 1
 
 
@@ -114,21 +115,21 @@ def test_reactions_are_batched_per_post(community, member, run_on_commit):
     cleo = add_person(community, display_name="Cleo")
     dora = add_person(community, display_name="Dora")
     post = write_post(member, community, title="Hi")
-    run_on_commit(lambda: services.reaction_toggle(actor=member, post=post, kind="like"))  # own: nothing
+    run_on_commit(lambda: post_services.reaction_toggle(actor=member, post=post, kind="like"))  # own: nothing
     assert rows() == []
-    run_on_commit(lambda: services.reaction_toggle(actor=ben, post=post, kind="like"))
-    run_on_commit(lambda: services.reaction_toggle(actor=cleo, post=post, kind="love"))
+    run_on_commit(lambda: post_services.reaction_toggle(actor=ben, post=post, kind="like"))
+    run_on_commit(lambda: post_services.reaction_toggle(actor=cleo, post=post, kind="love"))
     note = Notification.objects.get()
     assert (note.kind, note.count, note.delivery) == (kinds.REACTIONS, 2, "in_app")
     assert note.message == "Cleo and 1 other person reacted to your post “Hi”"
     from intranet.notifications.services import notification_mark_all_read
 
     notification_mark_all_read(actor=member)
-    run_on_commit(lambda: services.reaction_toggle(actor=dora, post=post, kind="like"))
+    run_on_commit(lambda: post_services.reaction_toggle(actor=dora, post=post, kind="like"))
     note = Notification.objects.get()
     assert (note.count, note.read_at) == (3, None)
     assert note.message == "Dora and 2 other people reacted to your post “Hi”"
-    run_on_commit(lambda: services.reaction_toggle(actor=dora, post=post, kind="like"))  # taken back
+    run_on_commit(lambda: post_services.reaction_toggle(actor=dora, post=post, kind="like"))  # taken back
     assert Notification.objects.get().count == 3
 
 
@@ -167,7 +168,7 @@ def test_post_fan_out_twice_creates_no_duplicates(owner, community, member, run_
 
 def test_deleted_post_is_not_fanned_out(owner, community, member):
     post = write_post(owner, community, kind=Post.Kind.ANNOUNCEMENT)
-    services.post_delete(actor=owner, post=post)
+    post_services.post_delete(actor=owner, post=post)
     post_notify_task.delay(post.pk)
     assert rows() == []
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.notify import ANNOUNCEMENT, NEW_POST
+from communities.core.notify import ANNOUNCEMENT, NEW_POST
 from intranet.notifications.models import Notification, Preference
 from tests.factories import UserFactory
 from tests.support.queries import assert_constant_queries, pin_queries
@@ -165,7 +165,7 @@ def test_preferences_page_shows_defaults_and_saves(client, person):
 
 
 def test_preferences_page_per_community_exceptions(client, person):
-    from communities.services import community_create
+    from communities.core.services import community_create
 
     community = community_create(actor=person, name="Solar Garden")
     scope = f"community:{community.pk}"
@@ -195,7 +195,7 @@ def test_preferences_page_per_community_exceptions(client, person):
 
 
 def test_preferences_page_query_count_is_constant(client, person):
-    from communities.services import community_create
+    from communities.core.services import community_create
 
     kinds = [NEW_POST, ANNOUNCEMENT]
 

@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from communities import notify as kinds
-from communities import services
+from communities.core import notify as kinds
+from communities.core import services
 from communities.models import Community, Membership, Post
-from communities.tasks import post_notify_task
+from communities.posts import services as post_services
+from communities.posts.tasks import post_notify_task
 from intranet.accounts.models import User
 from intranet.accounts.text import search_name_for
 from intranet.notifications.models import Notification
@@ -39,7 +40,7 @@ def test_fan_out_runs_in_the_worker_and_twice_makes_no_duplicates(celery_worker)
     owner = UserFactory.create()
     community = services.community_create(actor=owner, name="Worker Garden")
     add_members(community, 30, prefix="w")
-    post = services.post_create(actor=owner, community=community, kind=Post.Kind.ANNOUNCEMENT, title="T", body="B")
+    post = post_services.post_create(actor=owner, community=community, kind=Post.Kind.ANNOUNCEMENT, title="T", body="B")
     # post_create committed and queued the task: the worker (another process) writes the rows.
     wait_for(lambda: Notification.objects.filter(kind=kinds.ANNOUNCEMENT).count() == 30, worker=celery_worker)
     # The same task, twice more, as a broker redelivery would do: no duplicates.

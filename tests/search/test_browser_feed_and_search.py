@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from communities.models import Community, Post
 from tests.communities.factories import CommunityFactory
-from tests.communities.feed.helpers import follow, make_post, member_of
+from tests.communities.posts.feed.helpers import follow, make_post, member_of
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ import pytest
 from communities.models import Community, Post
 from intranet.search import views as search_views
 from tests.communities.factories import CommunityFactory, MembershipFactory
-from tests.communities.feed.helpers import HIDDEN_STATES, make_post, member_of
+from tests.communities.posts.feed.helpers import HIDDEN_STATES, make_post, member_of
 from tests.factories import UserFactory
 from tests.support.queries import assert_constant_queries
 
@@ -280,7 +280,7 @@ def test_communities_page_by_keyset_without_gaps_when_ranks_tie(client, me):
 @pytest.mark.parametrize("rare_below", [0, 10**9])
 def test_both_plans_page_the_same_posts(client, me, monkeypatch, rare_below):
     # Common terms walk the posts newest first; rare ones are paged from their matching ids.
-    monkeypatch.setattr("communities.search_providers.RARE_TERM_ESTIMATE", rare_below)
+    monkeypatch.setattr("communities.posts.search.RARE_TERM_ESTIMATE", rare_below)
     community = CommunityFactory.create()
     posts = [make_post(community, title=f"Schichtplan {i}") for i in range(23)]
     html, _ = _search(client, "Schichtplan")
@@ -290,7 +290,7 @@ def test_both_plans_page_the_same_posts(client, me, monkeypatch, rare_below):
 
 
 def test_a_rare_term_with_too_many_matches_falls_back_to_the_walk(client, me, monkeypatch):
-    monkeypatch.setattr("communities.search_providers.RARE_TERM_CANDIDATES", 2)
+    monkeypatch.setattr("communities.posts.search.RARE_TERM_CANDIDATES", 2)
     community = CommunityFactory.create()
     posts = [make_post(community, title="Dienstwagen") for _ in range(4)]
     html, _ = _search(client, "Dienstwagen")

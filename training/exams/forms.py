@@ -10,7 +10,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from training.forms import BootstrapMixin
+from intranet.core.forms import BootstrapMixin
 from training.programmes.models import Step
 
 from .models import Choice, Exam, ExamTopicRule, Question, QuestionBank, Topic

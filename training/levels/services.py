@@ -2,7 +2,7 @@
 
 Rights that the communities app enforces are granted as Django permissions: each level owns an auth
 group holding the permissions of its rights and of every lower level's rights, and a person is in
-exactly the group of the level they hold. So ``communities.permissions`` (which loads the viewer's
+exactly the group of the level they hold. So ``communities.core.permissions`` (which loads the viewer's
 model permissions) honours them without importing this app.
 """
 

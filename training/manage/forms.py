@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from training.forms import BootstrapMixin
+from intranet.core.forms import BootstrapMixin
 
 
 class CohortForm(BootstrapMixin, forms.Form):

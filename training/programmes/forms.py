@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
-from training.forms import BootstrapMixin
+from intranet.core.forms import BootstrapMixin
 
 from .models import Programme, Step
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from training.forms import BootstrapMixin
+from intranet.core.forms import BootstrapMixin
 from training.programmes.models import Programme, Step
 
 from .models import Session

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from communities.health.figures import figures_compute_day, health_job_run, yesterday
+from communities.health.figures import figures_compute_day, yesterday
+from communities.health.jobs import health_job_run
 
 
 class Command(BaseCommand):

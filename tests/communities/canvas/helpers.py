@@ -7,9 +7,9 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, Permission
 
-from communities.canvas_themes import THEME_KEYS
+from communities.canvas.services import canvas_save
+from communities.canvas.themes import THEME_KEYS
 from communities.models import CanvasVersion, Category, Community, CoordinatorScope, Membership
-from communities.services.canvas import canvas_save
 from intranet.accounts.models import User
 from intranet.core.viewer import Viewer
 from tests.communities.factories import CategoryFactory, CommunityFactory, MembershipFactory

@@ -8,12 +8,11 @@ import threading
 import pytest
 from django.db import connection
 
+from communities.canvas.services import CanvasConflict, canvas_save
 from communities.models import CanvasVersion, CommunityCanvas
-from communities.services.canvas import CanvasConflict, canvas_save
 from intranet.accounts.models import User
 from intranet.core.viewer import Viewer
-
-from .helpers import make_community, make_manager, save
+from tests.communities.canvas.helpers import make_community, make_manager, save
 
 
 @pytest.mark.django_db(transaction=True)

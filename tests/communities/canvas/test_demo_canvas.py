@@ -6,10 +6,10 @@ import io
 
 import pytest
 
-from communities.demo_canvas import seed_canvases
+from communities.canvas.demo import seed_canvases
+from communities.canvas.selectors import canvas_is_complete
+from communities.core.services import community_create
 from communities.models import CanvasComment, CanvasVersion, CommunityCanvas
-from communities.selectors_canvas import canvas_is_complete
-from communities.services import community_create
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

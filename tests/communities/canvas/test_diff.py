@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from communities.selectors_canvas import diff_answers, diff_text
+from communities.canvas.selectors import diff_answers, diff_text
 
 
 def test_word_diff_marks_insertions_and_deletions():

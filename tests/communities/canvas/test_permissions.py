@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from communities.models import CanvasComment, Community, CommunityCanvas
-from communities.permissions_canvas import (
+from communities.canvas.permissions import (
     can_edit_canvas,
     can_resolve_canvas_comment,
     can_review_canvas,
@@ -13,8 +12,8 @@ from communities.permissions_canvas import (
     can_view_canvas_comments,
     visible_canvases,
 )
-
-from .helpers import KINDS, make_community, make_user, viewer_for
+from communities.models import CanvasComment, Community, CommunityCanvas
+from tests.communities.canvas.helpers import KINDS, make_community, make_user, viewer_for
 
 pytestmark = pytest.mark.django_db
 

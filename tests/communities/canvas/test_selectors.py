@@ -7,16 +7,15 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from communities.canvas_themes import PARTS, STAGE_THEME_KEYS, THEMES, themes_of
-from communities.selectors_canvas import (
+from communities.canvas.selectors import (
     answers_complete,
     canvas_completed_community_ids,
     canvas_is_complete,
     is_new_community,
 )
+from communities.canvas.themes import PARTS, STAGE_THEME_KEYS, THEMES, themes_of
+from tests.communities.canvas.helpers import full_answers, make_community, make_manager, save
 from tests.support.queries import pin_queries
-
-from .helpers import full_answers, make_community, make_manager, save
 
 pytestmark = pytest.mark.django_db
 

@@ -6,17 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from communities.canvas.services import CanvasConflict, canvas_comment_add, canvas_comment_resolve, canvas_save
 from communities.models import CanvasComment, CanvasVersion, CommunityCanvas
-from communities.services.canvas import (
-    CanvasConflict,
-    canvas_comment_add,
-    canvas_comment_resolve,
-    canvas_save,
-)
 from intranet.core.models import AuditEntry
 from intranet.core.viewer import Viewer
-
-from .helpers import full_answers, make_community, make_manager, make_user, save
+from tests.communities.canvas.helpers import full_answers, make_community, make_manager, make_user, save
 
 pytestmark = pytest.mark.django_db
 

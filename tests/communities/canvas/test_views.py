@@ -11,15 +11,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.canvas_themes import THEME_KEYS
+from communities.canvas.services import canvas_comment_add
+from communities.canvas.themes import THEME_KEYS
 from communities.models import CanvasComment, CanvasVersion, Community, CommunityCanvas
-from communities.services.canvas import canvas_comment_add
 from intranet.core.models import AuditEntry
 from intranet.core.viewer import Viewer
+from tests.communities.canvas.helpers import KINDS, full_answers, make_community, make_manager, make_user, save
 from tests.communities.conftest import snapshot
 from tests.support.queries import assert_constant_queries
-
-from .helpers import KINDS, full_answers, make_community, make_manager, make_user, save
 
 pytestmark = pytest.mark.django_db
 

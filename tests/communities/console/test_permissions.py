@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from communities.models import Community, Membership
-from communities.permissions_console import (
+from communities.console.permissions import (
     can_coordinate_community,
     can_hand_over_community,
     can_merge_communities,
@@ -14,11 +13,11 @@ from communities.permissions_console import (
     can_view_coordinator_notes,
     visible_console_communities,
 )
+from communities.models import Community, Membership
 from intranet.core.viewer import Viewer
+from tests.communities.console.conftest import add_member, community_with, coordinator
 from tests.communities.factories import CategoryFactory
 from tests.factories import UserFactory
-
-from .conftest import add_member, community_with, coordinator
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role

@@ -11,14 +11,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from communities.lifecycle.services import campaign_start, community_merge
 from communities.models import CampaignCase, CommunityHealth, CoordinatorNote, HandoverRecord, Membership
-from communities.services.lifecycle import campaign_start, community_merge
 from tests.communities.conftest import snapshot
+from tests.communities.console.conftest import add_member, community_with, coordinator, figures
 from tests.communities.factories import CategoryFactory
 from tests.factories import UserFactory
 from tests.support.queries import assert_constant_queries
-
-from .conftest import add_member, community_with, coordinator, figures
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from communities import services
+from communities.core import services
+from communities.core.signals import manager_appointed
 from communities.models import Community, Membership, MembershipEvent
-from communities.signals import manager_appointed
 from intranet.accounts.models import User
 from tests.communities.factories import MembershipFactory
 from tests.factories import UserFactory

@@ -10,9 +10,10 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from communities import services
+from communities.core import services
 from communities.health.figures import FIGURE_COLUMNS, figures_compute_day, figures_prune
 from communities.models import Community, CommunityDayFigures, Membership, Post
+from communities.posts import services as post_services
 from intranet.accounts.models import User
 from tests.factories import UserFactory
 
@@ -45,29 +46,33 @@ class Story:
                 services.membership_join(actor=person, community=self.community)
         m1, m2, m3, m4 = self.members
         with time_machine.travel(at(DAY - dt.timedelta(days=10), 12), tick=False):
-            services.post_create(actor=m3, community=self.community, title="Older", body="Ten days ago")
+            post_services.post_create(actor=m3, community=self.community, title="Older", body="Ten days ago")
         # The day itself.
         newcomers = [UserFactory.create(), UserFactory.create()]
         with time_machine.travel(at(DAY, 9), tick=False):
-            q1 = services.post_create(
+            q1 = post_services.post_create(
                 actor=self.owner, community=self.community, kind=Post.Kind.QUESTION, title="Q1", body="?"
             )
         with time_machine.travel(at(DAY, 9, 30), tick=False):
-            services.comment_create(actor=m1, post=q1, body="First answer")
+            post_services.comment_create(actor=m1, post=q1, body="First answer")
         with time_machine.travel(at(DAY, 10), tick=False):
-            services.comment_create(actor=m2, post=q1, body="Second answer")
+            post_services.comment_create(actor=m2, post=q1, body="Second answer")
             for person in newcomers:
                 services.membership_join(actor=person, community=self.community)
         with time_machine.travel(at(DAY, 11), tick=False):
-            q2 = services.post_create(actor=m2, community=self.community, kind=Post.Kind.QUESTION, title="Q2", body="?")
+            q2 = post_services.post_create(
+                actor=m2, community=self.community, kind=Post.Kind.QUESTION, title="Q2", body="?"
+            )
         with time_machine.travel(at(DAY, 12), tick=False):
-            services.comment_create(actor=m2, post=q2, body="Asker adds detail")  # no answer
-            discussion = services.post_create(actor=m1, community=self.community, title="Hello", body="Nobody answers")
+            post_services.comment_create(actor=m2, post=q2, body="Asker adds detail")  # no answer
+            discussion = post_services.post_create(
+                actor=m1, community=self.community, title="Hello", body="Nobody answers"
+            )
         with time_machine.travel(at(DAY, 13), tick=False):
-            answer = services.comment_create(actor=self.owner, post=q2, body="Owner answers")
+            answer = post_services.comment_create(actor=self.owner, post=q2, body="Owner answers")
         with time_machine.travel(at(DAY, 14), tick=False):
-            services.reaction_toggle(actor=m2, kind="like", post=discussion)
-            services.reaction_toggle(actor=m1, kind="like", comment=answer)
+            post_services.reaction_toggle(actor=m2, kind="like", post=discussion)
+            post_services.reaction_toggle(actor=m1, kind="like", comment=answer)
             membership_m3 = Membership.objects.get(community=self.community, user=m3)
             services.membership_change_role(actor=self.owner, membership=membership_m3, role=Membership.Role.MANAGER)
         with time_machine.travel(at(DAY, 15), tick=False):
@@ -75,7 +80,7 @@ class Story:
         # The next day: must not count for DAY.
         with time_machine.travel(at(DAY + dt.timedelta(days=1), 10), tick=False):
             services.membership_join(actor=UserFactory.create(), community=self.community)
-            services.post_create(actor=m1, community=self.community, title="Tomorrow", body="Later")
+            post_services.post_create(actor=m1, community=self.community, title="Tomorrow", body="Later")
 
 
 EXPECTED = {
@@ -145,7 +150,7 @@ def test_rerun_picks_up_late_replies(story: Story) -> None:
     figures_compute_day(DAY)
     assert figures(story.community)["no_reply_share"] == pytest.approx(1 / 3)
     discussion = Post.objects.get(title="Hello")
-    services.comment_create(actor=story.owner, post=discussion, body="Late but there")
+    post_services.comment_create(actor=story.owner, post=discussion, body="Late but there")
     figures_compute_day(DAY)
     assert figures(story.community)["no_reply_share"] == 0.0
     assert figures(story.community)["comments"] == 4  # the late comment belongs to another day

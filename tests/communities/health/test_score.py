@@ -9,11 +9,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from communities import services
+from communities.core import services
 from communities.health.figures import figures_compute_day
 from communities.health.score import Inputs, assess, health_compute, size_class_for
+from communities.health.selectors import explain, health_for_communities
 from communities.models import CommunityHealth
-from communities.selectors_health import explain, health_for_communities
+from communities.posts import services as post_services
 from tests.factories import UserFactory
 
 State = CommunityHealth.State
@@ -147,7 +148,7 @@ def test_health_compute_finds_orphans_in_the_database(settings: Any) -> None:
         deactivated = services.community_create(actor=gone, name="Left behind")
         inactive = services.community_create(actor=sleeper, name="Asleep")
         alive = services.community_create(actor=active, name="Alive")
-        services.post_create(actor=active, community=alive, title="Hi", body="Hello")
+        post_services.post_create(actor=active, community=alive, title="Hi", body="Hello")
     type(gone).objects.filter(pk=gone.pk).update(is_active=False, last_login=start)
     type(sleeper).objects.filter(pk=sleeper.pk).update(last_login=start - dt.timedelta(days=400))
     # The sleeper's only sign of life is older than the limit.

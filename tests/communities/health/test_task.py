@@ -9,9 +9,9 @@ import pytest
 from celery.schedules import crontab
 from django.conf import settings
 
-from communities import services
+from communities.core import services
+from communities.health.jobs import health_figures_daily_task
 from communities.models import CommunityDayFigures, CommunityHealth
-from communities.tasks import health_figures_daily_task
 from tests.factories import UserFactory
 from tests.notifications.conftest import wait_for
 

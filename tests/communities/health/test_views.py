@@ -10,17 +10,17 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.models import Category, Community, CommunityDayFigures, CommunityHealth, CoordinatorScope, Membership
-from communities.permissions_health import (
+from communities.health.permissions import (
     can_view_community_health,
     visible_community_day_figures,
     visible_community_healths,
 )
+from communities.models import Category, Community, CommunityDayFigures, CommunityHealth, CoordinatorScope, Membership
 from intranet.accounts.models import User
 from intranet.core.viewer import Viewer
 from tests.communities.conftest import VIEWER_KINDS, make_viewer
+from tests.communities.core.views.helpers import add_member, make_community, make_user
 from tests.communities.factories import CategoryFactory, CommunityFactory
-from tests.communities.views.helpers import add_member, make_community, make_user
 from tests.factories import UserFactory
 from tests.support.queries import assert_constant_queries
 
@@ -117,12 +117,13 @@ def test_manager_page_shows_state_explanation_suggestions_and_chart(client: Any)
         trend=list(range(12)),
     )
     add_days(community, 3, members=3, active_7d=2, active_30d=7, joins=1, posts=4, comments=9)
-    from communities import services
+    from communities.core import services
     from communities.models import Post
+    from communities.posts import services as post_services
 
     asker = add_member(community)
     old = timezone.now() - dt.timedelta(days=20)
-    services.post_create(actor=asker, community=community, kind=Post.Kind.QUESTION, title="Kiln?", body="Which?")
+    post_services.post_create(actor=asker, community=community, kind=Post.Kind.QUESTION, title="Kiln?", body="Which?")
     Post.objects.filter(community=community).update(created_at=old)
     services.membership_request(actor=make_user(), community=community)
     client.force_login(manager)

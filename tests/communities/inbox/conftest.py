@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from communities import services
-from communities.inbox import open_item
+from communities.core import services
+from communities.inbox.hooks import open_item
 from communities.models import Community, InboxItem, Membership, Post
 from intranet.accounts.models import User
 from tests.communities.factories import MembershipFactory, add_person, write_post  # noqa: F401  (the tests import them from here)

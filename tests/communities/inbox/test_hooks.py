@@ -10,11 +10,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from communities import services
-from communities.inbox import inbox_item_close, inbox_item_open, open_item
+from communities.core import services
+from communities.inbox.hooks import inbox_item_close, inbox_item_open, open_item
+from communities.inbox.jobs import inbox_unanswered_questions_task
+from communities.inbox.services import unanswered_questions_sync
 from communities.models import Community, InboxItem, InboxSettings, Post
-from communities.services.inbox import unanswered_questions_sync
-from communities.tasks import inbox_unanswered_questions_task
+from communities.posts import services as post_services
 from tests.communities.inbox.conftest import add_person, write_post
 from tests.factories import UserFactory
 
@@ -74,7 +75,7 @@ def test_open_publishes_inbox_changed_to_the_team_on_commit(
     community, post, manager, moderator, member, owner, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
     sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr("communities.inbox.publish_many", sent.extend)
+    monkeypatch.setattr("communities.inbox.realtime.publish_many", sent.extend)
     with django_capture_on_commit_callbacks(execute=True):
         inbox_item_open(community=community, kind="flagged_post", key=f"post:{post.pk}", post=post)
     groups = {group for group, _event in sent}
@@ -117,12 +118,12 @@ def test_mentioning_a_manager_opens_a_personal_item(community, member, manager, 
     items = list(InboxItem.objects.filter(kind=Kind.MENTION))
     assert [(i.for_user_id, i.post_id) for i in items] == [(manager.pk, post.pk)]
     # Editing the mention away closes it.
-    services.post_update(actor=member, post=post, body="Nobody mentioned any more")
+    post_services.post_update(actor=member, post=post, body="Nobody mentioned any more")
     assert InboxItem.objects.get(kind=Kind.MENTION).status == Status.DONE
 
 
 def test_mention_in_a_comment_points_at_the_comment(community, post, member, moderator) -> None:
-    comment = services.comment_create(actor=member, post=post, body=f"@{moderator.handle} please help")
+    comment = post_services.comment_create(actor=member, post=post, body=f"@{moderator.handle} please help")
     item = InboxItem.objects.get(kind=Kind.MENTION)
     assert (item.comment_id, item.for_user_id, item.member_id) == (comment.pk, moderator.pk, member.pk)
 
@@ -141,7 +142,7 @@ def test_unanswered_questions_job_is_idempotent(community, member, manager) -> N
     old = _question(member, community, hours_ago=3)
     _question(member, community, hours_ago=1)  # too young
     answered = _question(member, community, hours_ago=5)
-    services.comment_create(actor=manager, post=answered, body="Here you go")
+    post_services.comment_create(actor=manager, post=answered, body="Here you go")
     assert unanswered_questions_sync() == (1, 0)
     assert unanswered_questions_sync() == (0, 0)
     item = InboxItem.objects.get(kind=Kind.UNANSWERED_QUESTION)
@@ -158,7 +159,7 @@ def test_default_threshold_applies_without_settings(community, member) -> None:
 def test_answered_questions_close_and_do_not_reopen(community, member, manager) -> None:
     question = _question(member, community, hours_ago=30)
     unanswered_questions_sync()
-    services.comment_create(actor=manager, post=question, body="Answer")
+    post_services.comment_create(actor=manager, post=question, body="Answer")
     assert unanswered_questions_sync() == (0, 1)
     assert InboxItem.objects.get(kind=Kind.UNANSWERED_QUESTION).status == Status.DONE
     assert unanswered_questions_sync() == (0, 0)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission
 
-from communities import services
-from communities.models import Category, Community, CoordinatorScope, InboxItem, Membership
-from communities.permissions_inbox import (
+from communities.core import services
+from communities.inbox import services as inbox_services
+from communities.inbox.permissions import (
     can_view_inbox_item,
     can_work_inbox_item,
     inbox_items_for_viewer,
     visible_inbox_items,
 )
-from communities.services import inbox as inbox_services
+from communities.models import Category, Community, CoordinatorScope, InboxItem, Membership
 from intranet.core.viewer import Viewer
 from tests.communities.inbox.conftest import add_person, open_for_post, write_post
 from tests.factories import UserFactory

@@ -9,14 +9,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from communities.models import CommunityRules, SavedReply
-from communities.services.inbox import (
+from communities.inbox.services import (
     fill_placeholders,
     saved_reply_create,
     saved_reply_delete,
     saved_reply_text,
     saved_reply_update,
 )
+from communities.models import CommunityRules, SavedReply
 from intranet.core.models import AuditEntry
 from tests.communities.inbox.conftest import open_for_post, write_post
 

@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from communities.inbox import first_response_due
-from communities.models import InboxSettings
-from communities.service_hours import (
+from communities.inbox.hooks import first_response_due
+from communities.inbox.service_hours import (
     ServiceHours,
     add_service_time,
     is_within_service_hours,
     service_time_between,
 )
+from communities.models import InboxSettings
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -9,10 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from communities import services
+from communities.core import services
+from communities.inbox import services as inbox_services
 from communities.models import Comment, Community, CommunityRules, ContentStatus, InboxItem, Membership, Post, Report
-from communities.services import inbox as inbox_services
-from communities.services import moderation
+from communities.moderation import services as moderation
+from communities.posts import services as post_services
 from intranet.core.models import AuditEntry
 from tests.communities.inbox.conftest import add_person, open_for_post, write_post
 from tests.factories import UserFactory
@@ -243,7 +244,7 @@ def test_answer_a_question_posts_a_comment_as_the_manager(community, member, man
 
 
 def test_answer_a_mention_replies_to_the_comment(community, post, member, moderator) -> None:
-    comment = services.comment_create(actor=member, post=post, body=f"@{moderator.handle} thoughts?")
+    comment = post_services.comment_create(actor=member, post=post, body=f"@{moderator.handle} thoughts?")
     item = InboxItem.objects.get(kind=Kind.MENTION)
     inbox_services.inbox_item_resolve(actor=moderator, item=item, action=R.ANSWERED, body="Yes!")
     reply = Comment.objects.get(post=post, author=moderator)
@@ -281,7 +282,9 @@ def test_escalate_needs_a_reason_and_is_audited_once(post, manager) -> None:
 def test_escalation_tells_the_coordinators(post, manager, staff_user, django_capture_on_commit_callbacks, monkeypatch):
     item = open_for_post(post)
     sent: list[str] = []
-    monkeypatch.setattr("communities.inbox.publish_many", lambda events: sent.extend(group for group, _event in events))
+    monkeypatch.setattr(
+        "communities.inbox.realtime.publish_many", lambda events: sent.extend(group for group, _event in events)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         inbox_services.inbox_item_escalate(actor=manager, item=item, reason="Help")
     assert f"user.{staff_user.pk}" in sent and f"user.{manager.pk}" in sent

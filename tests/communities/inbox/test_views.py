@@ -10,9 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from communities import services
+from communities.core import services
+from communities.inbox import services as inbox_services
+from communities.inbox.selectors import INBOX_PAGE_SIZE
 from communities.models import Community, CommunityRules, ContentStatus, InboxItem, InboxSettings, Membership, Post
-from communities.selectors_inbox import INBOX_PAGE_SIZE
 from intranet.core.models import AuditEntry
 from tests.communities.inbox.conftest import add_person, open_for_post, write_post
 from tests.factories import UserFactory
@@ -54,7 +55,7 @@ def test_inbox_lists_items_of_all_my_communities(client, manager, community, mem
 def test_filters_by_type_status_and_assignee(client, moderator, community, member) -> None:
     a = open_for_post(write_post(member, community, title="a"))
     b = open_for_post(write_post(member, community, title="b"), kind=Kind.UNANSWERED_QUESTION)
-    services.inbox.inbox_item_claim(actor=moderator, item=a)
+    inbox_services.inbox_item_claim(actor=moderator, item=a)
     client.force_login(moderator)
 
     def listed(**params: str) -> set[int]:
@@ -66,7 +67,7 @@ def test_filters_by_type_status_and_assignee(client, moderator, community, membe
     assert listed(status="claimed") == {a.pk}
     assert listed(assignee="me") == {a.pk}
     assert listed(assignee="none") == {b.pk}
-    services.inbox.inbox_item_snooze(actor=moderator, item=b, until=timezone.now() + dt.timedelta(hours=2))
+    inbox_services.inbox_item_snooze(actor=moderator, item=b, until=timezone.now() + dt.timedelta(hours=2))
     assert listed() == {a.pk}
     assert listed(status="snoozed") == {b.pk}
     assert listed(status="bogus", kind="bogus", assignee="x") == {a.pk}  # bad filters mean "no filter"
@@ -131,7 +132,7 @@ def test_counter_variants(client, moderator, member, community) -> None:
 
 def test_item_page_shows_content_notes_and_timer(client, moderator, manager, member, community) -> None:
     item = open_for_post(write_post(member, community, title="Suspicious"))
-    services.inbox.inbox_note_add(actor=manager, item=item, body="Seen <b>before</b>")
+    inbox_services.inbox_note_add(actor=manager, item=item, body="Seen <b>before</b>")
     client.force_login(moderator)
     html = client.get(url("inbox_item", pk=item.pk)).content.decode()
     assert "Suspicious" in html and "Seen &lt;b&gt;before&lt;/b&gt;" in html
@@ -239,8 +240,8 @@ def test_inbox_query_count_is_constant_in_items_and_communities(client, owner) -
             author = add_person(community)
             for kind in (Kind.FLAGGED_POST, Kind.UNANSWERED_QUESTION):
                 item = open_for_post(write_post(author, community, title="x"), kind=kind)
-                services.inbox.inbox_item_claim(actor=owner, item=item)
-            services.inbox.inbox_item_escalate(actor=owner, item=item, reason="x")
+                inbox_services.inbox_item_claim(actor=owner, item=item)
+            inbox_services.inbox_item_escalate(actor=owner, item=item, reason="x")
 
     count = assert_constant_queries(add_rows=add_rows, action=lambda: client.get(INBOX), small=1, large=6)
     # user (the session is cached), role map, model permissions, items, counters, communities for the filter
@@ -254,7 +255,7 @@ def test_coordinator_inbox_query_count(client, owner, staff_user) -> None:
         for _ in range(n):
             community = services.community_create(actor=owner, name=f"C {Community.objects.count()}")
             item = open_for_post(write_post(owner, community, title="x"))
-            services.inbox.inbox_item_escalate(actor=owner, item=item, reason="x")
+            inbox_services.inbox_item_escalate(actor=owner, item=item, reason="x")
 
     count = assert_constant_queries(add_rows=add_rows, action=lambda: client.get(INBOX), small=1, large=5)
     assert count == 4  # user, role map, items, counters: staff need no permission query, own no community
@@ -268,7 +269,7 @@ def test_counter_and_item_page_query_counts(client, manager, member, community) 
 
     def add_notes(n: int) -> None:
         for _ in range(n):
-            services.inbox.inbox_note_add(actor=manager, item=item, body="note")
+            inbox_services.inbox_note_add(actor=manager, item=item, body="note")
             add_person(community, Role.MODERATOR)
 
     # user, the item with its community, rules, post, people..., role map, notes, co-managers

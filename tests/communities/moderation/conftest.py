@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission
 
-from communities import services
+from communities.core import services
 from communities.models import Category, Community, CoordinatorScope, Membership, Post
 from intranet.accounts.models import User
 from tests.communities.factories import CategoryFactory, MembershipFactory, add_person, write_post  # noqa: F401  (the tests import them from here)

@@ -8,11 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from communities import services
+from communities.core import services
+from communities.inbox import services as inbox_services
 from communities.models import Comment, Community, ContentStatus, HiddenMessage, InboxItem, Post, Report, WatchedWord
-from communities.selectors_moderation import log_page_for_community, log_page_for_platform
-from communities.services import inbox as inbox_services
-from communities.services import moderation as mod
+from communities.moderation import services as mod
+from communities.moderation.selectors import log_page_for_community, log_page_for_platform
+from communities.posts import services as post_services
 from intranet.core.models import AuditEntry
 from intranet.core.viewer import Viewer
 from intranet.messaging import services as messaging
@@ -41,7 +42,7 @@ def test_blocked_word_refuses_a_post_edit_with_a_clear_message(community, owner,
     post = write_post(member, community, title="Fine", body="All good")
     word(community, "forbidden", WatchedWord.Action.BLOCK, owner)
     with pytest.raises(ValidationError) as error:
-        services.post_update(actor=member, post=post, body="Now forbidden")
+        post_services.post_update(actor=member, post=post, body="Now forbidden")
     assert "does not allow" in " ".join(error.value.message_dict["body"])
     post.refresh_from_db()
     assert post.body_source == "All good" and not post.revisions.exists()
@@ -51,11 +52,11 @@ def test_blocked_word_refuses_a_post_edit_with_a_clear_message(community, owner,
 
 
 def test_blocked_word_refuses_a_comment_edit(community, owner, member, post, moderator):
-    comment = services.comment_create(actor=member, post=post, body="Nice")
+    comment = post_services.comment_create(actor=member, post=post, body="Nice")
     word(None, "verboten", WatchedWord.Action.BLOCK)
     for actor, reason in ((member, ""), (moderator, "tone")):  # moderators are held to blocking words too
         with pytest.raises(ValidationError) as error:
-            services.comment_update(actor=actor, comment=comment, body="Das ist verboten", reason=reason)
+            post_services.comment_update(actor=actor, comment=comment, body="Das ist verboten", reason=reason)
         assert "does not allow" in " ".join(error.value.message_dict["body"])
     comment.refresh_from_db()
     assert comment.body_source == "Nice"
@@ -68,7 +69,7 @@ def test_hold_word_in_an_edit_takes_the_post_back_to_review(
     count = Community.objects.get(pk=community.pk).post_count
     word(community, "crypto", WatchedWord.Action.HOLD, owner)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.post_update(actor=member, post=post, body="Buy crypto now")
+        post_services.post_update(actor=member, post=post, body="Buy crypto now")
     post.refresh_from_db()
     assert post.status == ContentStatus.PENDING
     assert Community.objects.get(pk=community.pk).post_count == count - 1
@@ -98,28 +99,28 @@ def test_post_edit_view_tells_the_author_it_waits(community, owner, member, clie
 def test_flag_word_in_an_edit_opens_a_flagged_item_once(community, owner, member):
     post = write_post(member, community, title="Fine", body="All good")
     word(community, "competitor", WatchedWord.Action.FLAG, owner)
-    services.post_update(actor=member, post=post, body="Ask the competitor")
+    post_services.post_update(actor=member, post=post, body="Ask the competitor")
     post.refresh_from_db()
     assert post.status == ContentStatus.PUBLISHED
     item = InboxItem.objects.get(kind="flagged_post", key=f"post:{post.pk}")
     inbox_services.inbox_item_resolve(actor=owner, item=item, action="dismissed")
     # fixing a typo around a word that matched before flags nothing again
-    services.post_update(actor=member, post=post, body="Ask the competitor, please")
+    post_services.post_update(actor=member, post=post, body="Ask the competitor, please")
     assert InboxItem.objects.filter(kind="flagged_post", key=f"post:{post.pk}").count() == 1
 
 
 def test_moderators_are_not_held_by_their_own_edits(community, owner, moderator, post):
     word(community, "crypto", WatchedWord.Action.HOLD, owner)
-    services.post_update(actor=moderator, post=post, body="Mentions crypto", reason="context")
+    post_services.post_update(actor=moderator, post=post, body="Mentions crypto", reason="context")
     post.refresh_from_db()
     assert post.status == ContentStatus.PUBLISHED
 
 
 def test_hold_word_in_a_comment_edit_holds_the_comment_until_approved(community, owner, member, post):
-    comment = services.comment_create(actor=member, post=post, body="Nice")
+    comment = post_services.comment_create(actor=member, post=post, body="Nice")
     assert Post.objects.get(pk=post.pk).comment_count == 1
     word(community, "crypto", WatchedWord.Action.HOLD, owner)
-    services.comment_update(actor=member, comment=comment, body="Nice crypto")
+    post_services.comment_update(actor=member, comment=comment, body="Nice crypto")
     comment.refresh_from_db()
     assert comment.status == ContentStatus.PENDING
     assert Post.objects.get(pk=post.pk).comment_count == 0
@@ -131,9 +132,9 @@ def test_hold_word_in_a_comment_edit_holds_the_comment_until_approved(community,
 
 
 def test_held_comment_can_be_rejected_from_the_inbox(community, owner, member, post):
-    comment = services.comment_create(actor=member, post=post, body="Nice")
+    comment = post_services.comment_create(actor=member, post=post, body="Nice")
     word(community, "crypto", WatchedWord.Action.HOLD, owner)
-    services.comment_update(actor=member, comment=comment, body="crypto")
+    post_services.comment_update(actor=member, comment=comment, body="crypto")
     item = InboxItem.objects.get(kind="held_post", key=f"comment:{comment.pk}")
     inbox_services.inbox_item_resolve(actor=owner, item=item, action="rejected", reason="no ads")
     comment.refresh_from_db()
@@ -142,9 +143,9 @@ def test_held_comment_can_be_rejected_from_the_inbox(community, owner, member, p
 
 
 def test_flag_word_in_a_comment_edit(community, owner, member, post):
-    comment = services.comment_create(actor=member, post=post, body="Nice")
+    comment = post_services.comment_create(actor=member, post=post, body="Nice")
     word(community, "competitor", WatchedWord.Action.FLAG, owner)
-    services.comment_update(actor=member, comment=comment, body="Like the competitor")
+    post_services.comment_update(actor=member, comment=comment, body="Like the competitor")
     assert InboxItem.objects.filter(kind="flagged_post", key=f"comment:{comment.pk}").exists()
     assert Comment.objects.get(pk=comment.pk).status == ContentStatus.PUBLISHED
 
@@ -155,11 +156,11 @@ def test_flag_word_in_a_comment_edit(community, owner, member, post):
 def test_moderator_edit_of_a_comment_needs_a_reason_is_audited_and_told(
     community, member, moderator, post, client, django_capture_on_commit_callbacks
 ):
-    comment = services.comment_create(actor=member, post=post, body="You are all idiots")
+    comment = post_services.comment_create(actor=member, post=post, body="You are all idiots")
     with pytest.raises(ValidationError):
-        services.comment_update(actor=moderator, comment=comment, body="[removed insult]")
+        post_services.comment_update(actor=moderator, comment=comment, body="[removed insult]")
     with django_capture_on_commit_callbacks(execute=True):
-        services.comment_update(actor=moderator, comment=comment, body="[removed insult]", reason="No insults")
+        post_services.comment_update(actor=moderator, comment=comment, body="[removed insult]", reason="No insults")
     entry = AuditEntry.objects.get(action="comment.edited")
     assert entry.before == {"body_source": "You are all idiots"} and entry.after == {"body_source": "[removed insult]"}
     assert entry.reason == "No insults" and entry.scope == f"community:{community.pk}"
@@ -169,14 +170,14 @@ def test_moderator_edit_of_a_comment_needs_a_reason_is_audited_and_told(
     html = client.get(post.get_absolute_url()).content.decode()
     assert f'id="comment-{comment.pk}-edited-by-moderator"' in html and "No insults" in html
     # the author's own later edit drops the note
-    services.comment_update(actor=member, comment=comment, body="Sorry")
+    post_services.comment_update(actor=member, comment=comment, body="Sorry")
     comment.refresh_from_db()
     assert comment.moderator_note == "" and comment.edited_by_id == member.pk
     assert AuditEntry.objects.filter(action="comment.edited").count() == 1
 
 
 def test_comment_edit_view_asks_moderators_for_a_reason(community, member, moderator, post, client):
-    comment = services.comment_create(actor=member, post=post, body="Original")
+    comment = post_services.comment_create(actor=member, post=post, body="Original")
     client.force_login(moderator)
     page = client.get(url("comment_edit", pk=comment.pk)).content.decode()
     assert 'name="reason"' in page
@@ -209,8 +210,8 @@ def test_post_page_with_moderator_edited_comments_keeps_its_query_count(communit
 
     def add(n: int) -> None:
         for _ in range(n):
-            comment = services.comment_create(actor=member, post=post, body="Text")
-            services.comment_update(actor=moderator, comment=comment, body="Edited", reason="why")
+            comment = post_services.comment_create(actor=member, post=post, body="Text")
+            post_services.comment_update(actor=moderator, comment=comment, body="Edited", reason="why")
 
     assert_constant_queries(add_rows=add, action=lambda: client.get(post.get_absolute_url()))
 
@@ -376,7 +377,7 @@ def test_post_card_query_count(client, community, member, post):
 
     def react(n: int) -> None:
         for _ in range(n):
-            services.reaction_toggle(actor=add_person(community), post=post, kind="like")
+            post_services.reaction_toggle(actor=add_person(community), post=post, kind="like")
 
     # user, post with community and author, role map, tags, own reactions
     assert_constant_queries(add_rows=react, action=lambda: client.get(url("post_card", pk=post.pk)), expected=5)

@@ -15,9 +15,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 
-from communities import services
 from communities.models import Comment, HiddenMessage, Report
-from communities.services import moderation as mod
+from communities.moderation import services as mod
+from communities.posts import services as post_services
 from intranet.accounts.models import User
 from intranet.core.models import AuditEntry
 from intranet.messaging import services as messaging
@@ -69,13 +69,13 @@ Action = Callable[[User, GapWorld], Any]
 ACTIONS: dict[str, tuple[set[str], Action, str, set[str]]] = {
     "comment_edit": (
         MODERATORS | EVERYTHING,
-        lambda a, g: services.comment_update(actor=a, comment=g.world.comment, body="Tidied", reason="tone"),
+        lambda a, g: post_services.comment_update(actor=a, comment=g.world.comment, body="Tidied", reason="tone"),
         "comment.edited",
         {"author"},
     ),
     "post_edit": (
         MODERATORS | EVERYTHING,
-        lambda a, g: services.post_update(actor=a, post=g.world.post, body="Tidied", reason="tone"),
+        lambda a, g: post_services.post_update(actor=a, post=g.world.post, body="Tidied", reason="tone"),
         "post.edited",
         set(),
     ),

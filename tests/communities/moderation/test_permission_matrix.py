@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from communities import services
+from communities.core import services
 from communities.models import (
     Comment,
     Community,
@@ -23,7 +23,8 @@ from communities.models import (
     Report,
     WatchedWord,
 )
-from communities.services import moderation as mod
+from communities.moderation import services as mod
+from communities.posts import services as post_services
 from intranet.accounts.models import User
 from intranet.core.models import AuditEntry
 from tests.communities.factories import CategoryFactory, MembershipFactory
@@ -80,8 +81,8 @@ def build_world() -> World:
     mod.community_rules_update(actor=owner, community=community, premoderation=CommunityRules.Premoderation.ALL)
     pending = write_post(author, community, title="Held")
     mod.community_rules_update(actor=owner, community=community, premoderation=CommunityRules.Premoderation.NONE)
-    comment = services.comment_create(actor=target, post=post, body="A comment")
-    hidden_comment = services.comment_create(actor=target, post=post, body="Another")
+    comment = post_services.comment_create(actor=target, post=post, body="A comment")
+    hidden_comment = post_services.comment_create(actor=target, post=post, body="Another")
     mod.comment_hide(actor=owner, comment=hidden_comment, reason="rude")
     mod.member_mute(
         actor=owner, community=community, user=muted, until=timezone.now() + dt.timedelta(days=1), reason="calm down"
@@ -127,12 +128,16 @@ ACTIONS: dict[str, tuple[set[str], Action, str]] = {
     ),
     "post_edit": (
         MODERATORS,
-        lambda a, w: services.post_update(actor=a, post=w.post, body="Fixed", reason="typo"),
+        lambda a, w: post_services.post_update(actor=a, post=w.post, body="Fixed", reason="typo"),
         "post.edited",
     ),
-    "post_delete": (MODERATORS, lambda a, w: services.post_delete(actor=a, post=w.post, reason="x"), "post.deleted"),
-    "post_pin": (MODERATORS, lambda a, w: services.post_pin(actor=a, post=w.post), "post.pinned"),
-    "post_lock": (MODERATORS, lambda a, w: services.post_lock(actor=a, post=w.post), "post.locked"),
+    "post_delete": (
+        MODERATORS,
+        lambda a, w: post_services.post_delete(actor=a, post=w.post, reason="x"),
+        "post.deleted",
+    ),
+    "post_pin": (MODERATORS, lambda a, w: post_services.post_pin(actor=a, post=w.post), "post.pinned"),
+    "post_lock": (MODERATORS, lambda a, w: post_services.post_lock(actor=a, post=w.post), "post.locked"),
     "comment_hide": (
         MODERATORS,
         lambda a, w: mod.comment_hide(actor=a, comment=w.comment, reason="rude"),
@@ -145,7 +150,7 @@ ACTIONS: dict[str, tuple[set[str], Action, str]] = {
     ),
     "comment_delete": (
         MODERATORS,
-        lambda a, w: services.comment_delete(actor=a, comment=w.comment),
+        lambda a, w: post_services.comment_delete(actor=a, comment=w.comment),
         "comment.deleted",
     ),
     "member_warn": (

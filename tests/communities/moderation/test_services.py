@@ -10,7 +10,14 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from communities import services
+from communities.core import services
+from communities.core.permissions import (
+    can_comment_in_community,
+    can_post_in_community,
+    can_react_in_community,
+    is_coordinator,
+    visible_communities,
+)
 from communities.models import (
     Comment,
     Community,
@@ -24,17 +31,11 @@ from communities.models import (
     Report,
     WatchedWord,
 )
-from communities.permissions import (
-    can_comment_in_community,
-    can_post_in_community,
-    can_react_in_community,
-    is_coordinator,
-    visible_communities,
-)
-from communities.permissions_posts import can_view_post, readers_of_community, visible_posts
-from communities.selectors_posts import post_list_for_community
-from communities.services import moderation as mod
-from communities.services.screening import validate_pattern
+from communities.moderation import services as mod
+from communities.moderation.screening import validate_pattern
+from communities.posts import services as post_services
+from communities.posts.permissions import can_view_post, readers_of_community, visible_posts
+from communities.posts.selectors import post_list_for_community
 from intranet.core.models import AuditEntry
 from intranet.core.viewer import Viewer
 from intranet.messaging.services import conversation_start
@@ -87,7 +88,7 @@ def test_report_validation_and_own_content(post, member, community):
 
 
 def test_comment_reports(post, community, moderator):
-    comment = services.comment_create(actor=moderator, post=post, body="Hmm")
+    comment = post_services.comment_create(actor=moderator, post=post, body="Hmm")
     report = mod.report_create(actor=add_person(community), comment=comment, reason="harassment")
     assert report.target_key == f"comment:{comment.pk}" and report.post_id == post.pk
 
@@ -193,7 +194,7 @@ def test_platform_words_apply_everywhere_and_block_comments(community, member, p
     staff = UserFactory.create(is_staff=True)
     mod.watched_word_add(actor=staff, community=None, pattern="secret-sauce", action="block")
     with pytest.raises(ValidationError) as error:
-        services.comment_create(actor=member, post=post, body="the SECRET-SAUCE is")
+        post_services.comment_create(actor=member, post=post, body="the SECRET-SAUCE is")
     assert "the platform" in " ".join(error.value.messages)
     assert not Comment.objects.exists()
     assert AuditEntry.objects.get(action="watched_word.added").scope == "platform"
@@ -201,7 +202,7 @@ def test_platform_words_apply_everywhere_and_block_comments(community, member, p
 
 def test_held_comment_waits_for_a_moderator(community, owner, member, post, moderator):
     mod.watched_word_add(actor=owner, community=community, pattern="idiot", action="hold")
-    comment = services.comment_create(actor=add_person(community), post=post, body="You idiot")
+    comment = post_services.comment_create(actor=add_person(community), post=post, body="You idiot")
     post.refresh_from_db()
     assert comment.status == ContentStatus.PENDING and post.comment_count == 0
     mod.comment_restore(actor=moderator, comment=comment)
@@ -251,7 +252,7 @@ def test_muted_members_cannot_post_or_comment_until_the_end(community, moderator
     with pytest.raises(PermissionDenied):
         write_post(member, community)
     with pytest.raises(PermissionDenied):
-        services.comment_create(actor=member, post=post, body="hi")
+        post_services.comment_create(actor=member, post=post, body="hi")
     with time_machine.travel(now + dt.timedelta(hours=2)):
         assert can_post_in_community(Viewer(member), community)
         write_post(member, community)
@@ -326,7 +327,7 @@ def test_move_keeps_both_counters_exact_and_rechecks_mentions(owner, community, 
     insider = add_person(private, handle="ida")
     Membership.objects.create(user=insider, community=community)
     post = write_post(member, community, body="Hi @otto and @ida")
-    comment = services.comment_create(actor=moderator, post=post, body="cc @otto")
+    comment = post_services.comment_create(actor=moderator, post=post, body="cc @otto")
     assert set(Mention.objects.values_list("user_id", flat=True)) == {outsider.pk, insider.pk}
     mod.post_move(actor=moderator, post=post, community=private, reason="Belongs to the board")
     post.refresh_from_db()

@@ -11,9 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from communities import services
+from communities.core import services
 from communities.models import CommunityRules, ContentStatus, MemberMute, Post, Report, WatchedWord
-from communities.services import moderation as mod
+from communities.moderation import services as mod
+from communities.posts import services as post_services
 from tests.communities.moderation.conftest import Role, add_person, scoped_coordinator, write_post
 from tests.factories import UserFactory
 from tests.support.queries import assert_constant_queries
@@ -51,7 +52,7 @@ def test_report_without_javascript_and_own_content(client, post, member, communi
     assert response.status_code == 302 and response["Location"] == post.get_absolute_url()
     client.force_login(member)
     assert client.get(url("post_report", pk=post.pk)).status_code == 403
-    comment = services.comment_create(actor=member, post=post, body="mine")
+    comment = post_services.comment_create(actor=member, post=post, body="mine")
     client.force_login(add_person(community))
     assert client.post(url("comment_report", pk=comment.pk), {"reason": "harassment"}).status_code == 302
 
@@ -145,7 +146,7 @@ def test_blocked_word_refused_in_the_form(client, community, owner, member):
 
 
 def test_edited_by_moderator_note(client, post, moderator, member):
-    services.post_update(actor=moderator, post=post, body="Cleaned up", reason="tidy")
+    post_services.post_update(actor=moderator, post=post, body="Cleaned up", reason="tidy")
     client.force_login(member)
     assert 'id="edited-by-moderator"' in client.get(post.get_absolute_url()).content.decode()
 
@@ -171,7 +172,7 @@ def test_post_moderation_page(client, post, community, moderator, member, owner)
 
 
 def test_comment_moderation(client, post, community, moderator):
-    comment = services.comment_create(actor=add_person(community), post=post, body="rude words")
+    comment = post_services.comment_create(actor=add_person(community), post=post, body="rude words")
     client.force_login(moderator)
     assert client.get(url("comment_moderate", pk=comment.pk)).status_code == 200
     response = client.post(url("comment_moderate", pk=comment.pk), {"action": "hide", "reason": "rude"})

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from communities import services
+from communities.core import services
 from communities.models import Community, Membership, Post
 from intranet.accounts.models import User
 from tests.communities.factories import MembershipFactory, add_person, write_post  # noqa: F401  (the tests import them from here)

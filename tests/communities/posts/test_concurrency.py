@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 import pytest
 
-from communities import services
+from communities.core import services
 from communities.models import Comment, Post, Reaction
+from communities.posts import services as post_services
 from intranet.accounts.models import User
+from tests.communities.core.services.test_concurrency import _race
 from tests.communities.posts.conftest import add_person, write_post
-from tests.communities.services.test_concurrency import _race
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,10 +25,10 @@ def test_concurrent_reactions_and_comments_keep_counters_exact():
     people = [add_person(community) for _ in range(5)]
 
     def react(person: User, kind: str) -> Callable[[], object]:
-        return lambda: services.reaction_toggle(actor=person, post=post, kind=kind)
+        return lambda: post_services.reaction_toggle(actor=person, post=post, kind=kind)
 
     def comment(person: User) -> Callable[[], object]:
-        return lambda: services.comment_create(actor=person, post=post, body="hi")
+        return lambda: post_services.comment_create(actor=person, post=post, body="hi")
 
     calls = [react(person, "like") for person in people]
     # the same person clicking twice at the same moment: the row lock serialises it to add + remove

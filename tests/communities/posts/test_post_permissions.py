@@ -13,8 +13,8 @@ from collections.abc import Callable
 import pytest
 from django.utils import timezone
 
-from communities import permissions_posts as pp
 from communities.models import Community, ContentStatus, Membership, Post
+from communities.posts import permissions as pp
 from intranet.core.viewer import Viewer
 from tests.communities.conftest import VIEWER_KINDS, make_viewer
 from tests.communities.factories import CommunityFactory, MembershipFactory
@@ -177,7 +177,7 @@ def test_predicates_are_query_free_once_the_role_map_is_loaded():
 
 
 def test_readers_of_community_matches_can_read():
-    from communities.permissions import can_read_community_content
+    from communities.core.permissions import can_read_community_content
     from intranet.accounts.models import User
 
     for visibility in Visibility.values:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from communities import services
+from communities.core import services
 from communities.models import Community, Mention, Post, PostRevision
+from communities.posts import services as post_services
 from intranet.core.models import AuditEntry
 from tests.communities.posts.conftest import Role, State, add_person, write_post
 from tests.factories import UserFactory
@@ -30,7 +31,9 @@ def test_post_create_renders_once_and_counts(member, community, django_capture_o
     fresh = _community(community.pk)
     assert fresh.post_count == 1
     assert fresh.last_activity_at == post.created_at
-    assert len(callbacks) == 2  # the notification fan-out task and the post.created event
+    # One outbox relay for the post.created event, whose subscribers are the notification fan-out and
+    # the live update (before the outbox: one on-commit callback each).
+    assert len(callbacks) == 1
 
 
 def test_post_create_resolves_mentions_only_to_readers(member, community, owner):
@@ -123,9 +126,9 @@ def test_post_update_keeps_revisions_and_resyncs_mentions(member, community):
     anna = add_person(community, handle="anna")
     bert = add_person(community, handle="bert")
     post = write_post(member, community, title="First", body="Hi @anna")
-    services.post_update(actor=member, post=post, title="Second", body="Hi @bert")
+    post_services.post_update(actor=member, post=post, title="Second", body="Hi @bert")
     post.refresh_from_db()
-    services.post_update(actor=member, post=post, body="Hi @bert, again")
+    post_services.post_update(actor=member, post=post, body="Hi @bert, again")
     post.refresh_from_db()
     revisions = list(PostRevision.objects.filter(post=post).order_by("id"))
     assert [(r.title, r.body_source) for r in revisions] == [("First", "Hi @anna"), ("Second", "Hi @bert")]
@@ -137,68 +140,68 @@ def test_post_update_keeps_revisions_and_resyncs_mentions(member, community):
 
 
 def test_post_update_without_change_writes_no_revision(member, post):
-    services.post_update(actor=member, post=post, title=post.title, body=post.body_source)
+    post_services.post_update(actor=member, post=post, title=post.title, body=post.body_source)
     assert not PostRevision.objects.exists()
 
 
 def test_post_update_by_moderator_is_audited_and_others_refused(member, moderator, community, post):
     other = add_person(community)
     with pytest.raises(PermissionDenied):
-        services.post_update(actor=other, post=post, title="Mine now")
-    services.post_update(actor=moderator, post=post, title="Tidied", reason="tidy")
+        post_services.post_update(actor=other, post=post, title="Mine now")
+    post_services.post_update(actor=moderator, post=post, title="Tidied", reason="tidy")
     entry = AuditEntry.objects.get(action="post.edited")
     assert entry.actor_id == moderator.pk and (entry.before or {})["title"] == "A title"
 
 
 def test_post_update_rejects_bad_input_and_keeps_post(member, post):
     with pytest.raises(ValidationError):
-        services.post_update(actor=member, post=post, body="")
+        post_services.post_update(actor=member, post=post, body="")
     post.refresh_from_db()
     assert post.body_source == "Some **text**." and not PostRevision.objects.exists()
 
 
 def test_post_update_tags(member, post):
-    services.post_update(actor=member, post=post, tags=["Energy"])
+    post_services.post_update(actor=member, post=post, tags=["Energy"])
     assert list(post.tags.names()) == ["Energy"]
 
 
 def test_post_delete_is_soft_and_counts(member, community, post):
     write_post(member, community)
     assert _community(community.pk).post_count == 2
-    services.post_delete(actor=member, post=post)
+    post_services.post_delete(actor=member, post=post)
     post.refresh_from_db()
     assert post.deleted_at is not None
     assert _community(community.pk).post_count == 1
     assert not AuditEntry.objects.filter(action="post.deleted").exists()
     with pytest.raises(PermissionDenied):
-        services.post_delete(actor=member, post=post)
+        post_services.post_delete(actor=member, post=post)
     assert _community(community.pk).post_count == 1
 
 
 def test_post_delete_by_moderator_is_audited(moderator, community, post):
-    services.post_delete(actor=moderator, post=post, reason="spam")
+    post_services.post_delete(actor=moderator, post=post, reason="spam")
     entry = AuditEntry.objects.get(action="post.deleted")
     assert entry.reason == "spam" and entry.actor_id == moderator.pk
 
 
 def test_post_delete_refused_for_others(community, post):
     with pytest.raises(PermissionDenied):
-        services.post_delete(actor=add_person(community), post=post)
+        post_services.post_delete(actor=add_person(community), post=post)
     post.refresh_from_db()
     assert post.deleted_at is None
 
 
 def test_pin_and_lock_by_moderators_audited(member, moderator, post):
     with pytest.raises(PermissionDenied):
-        services.post_pin(actor=member, post=post)
+        post_services.post_pin(actor=member, post=post)
     with pytest.raises(PermissionDenied):
-        services.post_lock(actor=member, post=post)
-    services.post_pin(actor=moderator, post=post)
-    services.post_lock(actor=moderator, post=post)
+        post_services.post_lock(actor=member, post=post)
+    post_services.post_pin(actor=moderator, post=post)
+    post_services.post_lock(actor=moderator, post=post)
     post.refresh_from_db()
     assert post.is_pinned and post.pinned_at is not None and post.is_locked
-    services.post_unpin(actor=moderator, post=post)
-    services.post_unlock(actor=moderator, post=post)
+    post_services.post_unpin(actor=moderator, post=post)
+    post_services.post_unlock(actor=moderator, post=post)
     post.refresh_from_db()
     assert not post.is_pinned and post.pinned_at is None and not post.is_locked
     actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
@@ -207,8 +210,8 @@ def test_pin_and_lock_by_moderators_audited(member, moderator, post):
 
 def test_coordinator_who_is_no_member_moderates(post):
     staff = UserFactory.create(is_staff=True)
-    services.post_pin(actor=staff, post=post)
-    services.post_delete(actor=staff, post=post)
+    post_services.post_pin(actor=staff, post=post)
+    post_services.post_delete(actor=staff, post=post)
     post.refresh_from_db()
     assert post.deleted_at is not None
 
@@ -217,4 +220,4 @@ def test_manager_of_another_community_cannot_moderate(post):
     elsewhere = services.community_create(actor=UserFactory.create(), name="Elsewhere")
     other_manager = add_person(elsewhere, Role.MANAGER)
     with pytest.raises(PermissionDenied):
-        services.post_pin(actor=other_manager, post=post)
+        post_services.post_pin(actor=other_manager, post=post)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from communities import services
-from communities.selectors_posts import REPLY_PREVIEW
-from communities.services import moderation as mod
+from communities.moderation import services as mod
+from communities.posts import services as post_services
+from communities.posts.selectors import REPLY_PREVIEW
 from tests.communities.moderation.conftest import add_person
 from tests.support.queries import assert_constant_queries
 
@@ -17,8 +17,10 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def _thread(post, author, replier, replies: int):
-    top = services.comment_create(actor=author, post=post, body="Top")
-    made = [services.comment_create(actor=replier, post=post, body=f"Reply {n}", parent=top) for n in range(replies)]
+    top = post_services.comment_create(actor=author, post=post, body="Top")
+    made = [
+        post_services.comment_create(actor=replier, post=post, body=f"Reply {n}", parent=top) for n in range(replies)
+    ]
     return top, made
 
 
@@ -62,13 +64,13 @@ def test_replies_endpoint_is_404_like_missing(client, community, member, post, o
 
 def test_post_page_query_count_is_constant_in_replies_per_thread(client, community, member, post):
     replier = add_person(community)
-    tops = [services.comment_create(actor=member, post=post, body=f"Thread {n}") for n in range(3)]
+    tops = [post_services.comment_create(actor=member, post=post, body=f"Thread {n}") for n in range(3)]
     client.force_login(add_person(community))
 
     def add(n: int) -> None:
         for top in tops:
             for _ in range(n):
-                services.comment_create(actor=replier, post=post, body="More", parent=top)
+                post_services.comment_create(actor=replier, post=post, body="More", parent=top)
 
     count = assert_constant_queries(add_rows=add, action=lambda: client.get(post.get_absolute_url()), small=1, large=8)
     html = client.get(post.get_absolute_url()).content.decode()
@@ -78,13 +80,13 @@ def test_post_page_query_count_is_constant_in_replies_per_thread(client, communi
 
 def test_replies_endpoint_query_count(client, community, member, post):
     replier = add_person(community)
-    top = services.comment_create(actor=member, post=post, body="Top")
+    top = post_services.comment_create(actor=member, post=post, body="Top")
     client.force_login(add_person(community))
     url = reverse("communities:comment_replies", kwargs={"pk": top.pk})
 
     def add(n: int) -> None:
         for _ in range(n):
-            services.comment_create(actor=replier, post=post, body="More", parent=top)
+            post_services.comment_create(actor=replier, post=post, body="More", parent=top)
 
     # user, comment with post and community, role map, model permissions, replies with people, own reactions
     assert_constant_queries(

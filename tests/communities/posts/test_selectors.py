@@ -9,9 +9,10 @@ import pytest
 from django.http import Http404
 from django.urls import reverse
 
-from communities import services
+from communities.core import services
 from communities.models import Community, ContentStatus, Post
-from communities.selectors_posts import (
+from communities.posts import services as post_services
+from communities.posts.selectors import (
     comment_list_for_post,
     post_get_for_viewer,
     post_list_for_community,
@@ -37,20 +38,20 @@ def _grow_post(post: Post, community: Community):
     def add(n: int) -> None:
         for _ in range(n):
             person = add_person(community)
-            top = services.comment_create(actor=person, post=post, body=f"comment {next(counter)}")
-            reply = services.comment_create(actor=person, post=post, body="reply", parent=top)
-            services.reaction_toggle(actor=person, post=post, kind="like")
-            services.reaction_toggle(actor=person, comment=top, kind="love")
-            services.reaction_toggle(actor=post.author, comment=reply, kind="funny")
-            services.attachment_add(actor=post.author, post=post, file=file_upload(f"{next(counter)}.txt", b"t"))
+            top = post_services.comment_create(actor=person, post=post, body=f"comment {next(counter)}")
+            reply = post_services.comment_create(actor=person, post=post, body="reply", parent=top)
+            post_services.reaction_toggle(actor=person, post=post, kind="like")
+            post_services.reaction_toggle(actor=person, comment=top, kind="love")
+            post_services.reaction_toggle(actor=post.author, comment=reply, kind="funny")
+            post_services.attachment_add(actor=post.author, post=post, file=file_upload(f"{next(counter)}.txt", b"t"))
 
     return add
 
 
 def test_post_page_queries_constant(client, member, community):
     question = write_post(member, community, kind="question", attachments=[image_upload()], tags=["x", "y"])
-    answer = services.comment_create(actor=member, post=question, body="answer")
-    services.answer_accept(actor=member, post=question, comment=answer)
+    answer = post_services.comment_create(actor=member, post=question, body="answer")
+    post_services.answer_accept(actor=member, post=question, comment=answer)
     client.force_login(member)
     path = question.get_absolute_url()
 
@@ -85,9 +86,9 @@ def test_stream_queries_constant(member, community):
     def add(n: int) -> None:
         for _ in range(n):
             post = write_post(member, community, tags=[f"t{next(counter)}", "common"])
-            services.reaction_toggle(actor=member, post=post, kind="like")
+            post_services.reaction_toggle(actor=member, post=post, kind="like")
         pinned = write_post(member, community, title="pinned")
-        services.post_pin(actor=UserFactory.create(is_staff=True), post=pinned)
+        post_services.post_pin(actor=UserFactory.create(is_staff=True), post=pinned)
 
     def action():
         stream = post_list_for_community(viewer, community)
@@ -107,13 +108,13 @@ def test_stream_order_filters_and_keyset(member, manager, community):
     posts = [write_post(member, community, title=f"d{i}") for i in range(3)]
     question = write_post(member, community, kind="question", title="q")
     answered = write_post(member, community, kind="question", title="qa")
-    answer = services.comment_create(actor=member, post=answered, body="a")
-    services.answer_accept(actor=member, post=answered, comment=answer)
+    answer = post_services.comment_create(actor=member, post=answered, body="a")
+    post_services.answer_accept(actor=member, post=answered, comment=answer)
     announcement = write_post(manager, community, kind="announcement", title="ann")
-    services.post_pin(actor=manager, post=posts[0])
+    post_services.post_pin(actor=manager, post=posts[0])
     hidden = write_post(member, community, title="hidden")
     Post.objects.filter(pk=hidden.pk).update(status=ContentStatus.HIDDEN)
-    services.post_delete(actor=member, post=write_post(member, community, title="gone"))
+    post_services.post_delete(actor=member, post=write_post(member, community, title="gone"))
 
     viewer = Viewer(member)
     stream = post_list_for_community(viewer, community)
@@ -141,13 +142,13 @@ def test_stream_404_for_unreadable_community(owner):
 
 
 def test_comment_list_order_replies_and_deleted(member, moderator, community, post):
-    a = services.comment_create(actor=member, post=post, body="a")
-    b = services.comment_create(actor=member, post=post, body="b")
-    c = services.comment_create(actor=member, post=post, body="c")
-    services.comment_create(actor=member, post=post, body="a1", parent=a)
-    services.comment_create(actor=member, post=post, body="a2", parent=a)
-    services.comment_delete(actor=member, comment=a)  # keeps its place: it has replies
-    services.comment_delete(actor=member, comment=b)  # disappears
+    a = post_services.comment_create(actor=member, post=post, body="a")
+    b = post_services.comment_create(actor=member, post=post, body="b")
+    c = post_services.comment_create(actor=member, post=post, body="c")
+    post_services.comment_create(actor=member, post=post, body="a1", parent=a)
+    post_services.comment_create(actor=member, post=post, body="a2", parent=a)
+    post_services.comment_delete(actor=member, comment=a)  # keeps its place: it has replies
+    post_services.comment_delete(actor=member, comment=b)  # disappears
     viewer = Viewer(member)
     page = comment_list_for_post(viewer, post)
     assert [x.pk for x in page.items] == [a.pk, c.pk]
@@ -171,7 +172,7 @@ def test_post_get_for_viewer_404_alike(owner, member, community):
 
 
 def test_people_for_mention_one_query_typo_tolerant_and_limited(member, community, owner):
-    from communities.selectors_posts import people_for_mention
+    from communities.posts.selectors import people_for_mention
 
     add_person(community, display_name="Anna Schmidt", handle="anna.schmidt")
     add_person(community, display_name="Jürgen Groß", handle="juergen.gross")

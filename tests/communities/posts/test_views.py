@@ -7,8 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from communities import services
+from communities.core import services
 from communities.models import Comment, Community, Post, PostRevision, Reaction
+from communities.posts import services as post_services
 from tests.communities.posts.conftest import Role, add_person, file_upload, image_upload, write_post
 from tests.factories import UserFactory
 
@@ -72,10 +73,10 @@ def test_anonymous_is_sent_to_login(client, post):
 
 def test_post_page(client, member, moderator, community):
     question = write_post(member, community, kind="question", title="Which panel?", body="Hi @" + moderator.handle)
-    top = services.comment_create(actor=moderator, post=question, body="This one")
-    services.comment_create(actor=member, post=question, body="Thanks", parent=top)
-    services.answer_accept(actor=member, post=question, comment=top)
-    services.reaction_toggle(actor=member, post=question, kind="like")
+    top = post_services.comment_create(actor=moderator, post=question, body="This one")
+    post_services.comment_create(actor=member, post=question, body="Thanks", parent=top)
+    post_services.answer_accept(actor=member, post=question, comment=top)
+    post_services.reaction_toggle(actor=member, post=question, kind="like")
     client.force_login(member)
     response = client.get(question.get_absolute_url())
     html = response.content.decode()
@@ -168,7 +169,7 @@ def test_comments_replies_edit_delete(client, member, community, post):
 
 def test_accept_answer_view(client, member, community):
     question = write_post(member, community, kind="question")
-    answer = services.comment_create(actor=add_person(community), post=question, body="a")
+    answer = post_services.comment_create(actor=add_person(community), post=question, body="a")
     client.force_login(member)
     client.post(url("answer_accept", pk=question.pk), {"comment": answer.pk})
     question.refresh_from_db()

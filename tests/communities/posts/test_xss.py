@@ -14,8 +14,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from communities import services
 from communities.models import Post
+from communities.posts import services as post_services
 from intranet.core.viewer import Viewer
 from tests.communities.posts.conftest import add_person
 from tests.core.test_markdown_xss import WRAPPERS, corpus, normalised_url, problems_in
@@ -81,7 +81,7 @@ def test_every_payload_is_stored_inert(writer, community, chunk):
     actor = Viewer(writer)
     failures: list[str] = []
     for payload in payloads:
-        post = services.post_create(
+        post = post_services.post_create(
             actor=actor, community=community, title=payload[:200].strip() or "x", body=_body(payload)
         )
         failures.extend(f"{payload!r}: {problem}" for problem in problems_in(post.body_html))
@@ -94,18 +94,18 @@ def test_every_payload_is_stored_inert(writer, community, chunk):
 @pytest.mark.parametrize("chunk", range(2))
 def test_sample_of_post_pages_is_inert(client, writer, community, chunk):
     client.force_login(writer)
-    harmless = services.post_create(actor=writer, community=community, title="Fine", body="Just **text** @hostile")
-    services.comment_create(actor=writer, post=harmless, body="Fine too @hostile")
+    harmless = post_services.post_create(actor=writer, community=community, title="Fine", body="Just **text** @hostile")
+    post_services.comment_create(actor=writer, post=harmless, body="Fine too @hostile")
     baseline = inspect_page(client.get(harmless.get_absolute_url()).content.decode())
     assert not baseline.problems
     sample = random.Random(20261123).sample(corpus(), PAGE_SAMPLE)[chunk::2]
     actor = Viewer(writer)
     failures: list[str] = []
     for payload in sample:
-        post = services.post_create(
+        post = post_services.post_create(
             actor=actor, community=community, title=payload[:200].strip() or "x", body=_body(payload)
         )
-        services.comment_create(actor=actor, post=post, body=_body(payload)[:10_000])
+        post_services.comment_create(actor=actor, post=post, body=_body(payload)[:10_000])
         response = client.get(post.get_absolute_url())
         assert response.status_code == 200
         page = inspect_page(response.content.decode())

@@ -12,8 +12,7 @@ from icalendar import Calendar
 from meetups.events import services
 from meetups.models import RSVP, CalendarFeed
 from tests.factories import UserFactory
-
-from ..factories import SeriesFactory, make_event, viewer_of
+from tests.meetups.factories import SeriesFactory, make_event, viewer_of
 
 UTC = dt.UTC
 

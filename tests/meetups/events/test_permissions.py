@@ -18,8 +18,7 @@ from meetups.models import RSVP, MeetupEvent, MeetupSeries
 from meetups.organisations import permissions as org_perms
 from meetups.organisations import services as org_services
 from tests.factories import UserFactory
-
-from ..factories import OrganisationFactory, SeriesFactory, coordinator, make_event, viewer_of
+from tests.meetups.factories import OrganisationFactory, SeriesFactory, coordinator, make_event, viewer_of
 
 KINDS = ["anonymous", "employee", "organiser", "other_organiser", "coordinator", "staff", "going", "waiting"]
 
@@ -195,7 +194,7 @@ def test_edit_pages_answer_by_role(client, kind: str, status: int) -> None:
 
 @pytest.mark.django_db
 def test_attendee_list_and_guest_emails_stay_with_the_right_people(client) -> None:
-    from ..factories import ExternalPersonFactory
+    from tests.meetups.factories import ExternalPersonFactory
 
     organiser = UserFactory.create()
     series = SeriesFactory.create(organisers=[organiser])

@@ -13,9 +13,8 @@ from meetups.events import services
 from meetups.events.selectors import meetups_attended_by_users
 from meetups.models import RSVP
 from tests.factories import UserFactory
+from tests.meetups.factories import ExternalPersonFactory, OrganisationFactory, SeriesFactory, make_event, viewer_of
 from tests.support.queries import assert_constant_queries
-
-from ..factories import ExternalPersonFactory, OrganisationFactory, SeriesFactory, make_event, viewer_of
 
 _n = itertools.count()
 

@@ -12,8 +12,7 @@ from django.core.exceptions import ValidationError
 from meetups.events import services
 from meetups.events.jobs import generate_events_task
 from meetups.models import MeetupEvent
-
-from ..factories import SeriesFactory, coordinator, viewer_of
+from tests.meetups.factories import SeriesFactory, coordinator, viewer_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = dt.UTC

@@ -17,8 +17,7 @@ from meetups.events import services
 from meetups.events.notify import notify_promoted
 from meetups.models import RSVP, MeetupEvent
 from tests.factories import UserFactory
-
-from ..factories import SeriesFactory, make_event, viewer_of
+from tests.meetups.factories import SeriesFactory, make_event, viewer_of
 
 Status = RSVP.Status
 

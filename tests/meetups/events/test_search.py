@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from meetups.events.selectors import DirectoryFilters, Tab, event_list_for_directory
 from tests.factories import UserFactory
-
-from ..factories import OrganisationFactory, SeriesFactory, make_event, viewer_of
+from tests.meetups.factories import OrganisationFactory, SeriesFactory, make_event, viewer_of
 
 NOW = timezone.now()
 

@@ -11,8 +11,7 @@ from django.utils import timezone
 from intranet.core.models import AuditEntry
 from meetups.models import RSVP, MeetupEvent, MeetupSeries, Organisation
 from tests.factories import UserFactory
-
-from ..factories import SeriesFactory, coordinator, make_event
+from tests.meetups.factories import SeriesFactory, coordinator, make_event
 
 
 @pytest.mark.django_db

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from meetups.models import ExternalPerson, Organisation
 from tests.factories import UserFactory
-
-from ..factories import coordinator
+from tests.meetups.factories import coordinator
 
 
 @pytest.mark.django_db

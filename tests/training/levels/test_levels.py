@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from communities.core.permissions import can_set_official
 from communities.models import CommunityCanvas, CommunityHealth, Membership
-from communities.permissions import can_set_official
 from intranet.core.models import AuditEntry
 from intranet.core.viewer import Viewer
 from tests.communities.factories import CommunityFactory, MembershipFactory

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from communities.signals import manager_appointed, send_manager_appointed_on_commit
+from communities.core.signals import manager_appointed, send_manager_appointed_on_commit
 from intranet.notifications.models import Notification
 from tests.communities.factories import CommunityFactory
 from tests.factories import UserFactory
@@ -63,7 +63,7 @@ def test_no_offer_without_a_published_basic_programme(db, django_capture_on_comm
 
 def test_community_creation_offers_the_owner(basic, django_capture_on_commit_callbacks):
     """Through the real community service (h1 sends the signal on commit of the creation)."""
-    from communities import services
+    from communities.core import services
 
     owner = UserFactory.create()
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,315 @@
+"""Screening of new and edited posts and comments: watched words, pre-moderation and new members'
+rate limit (edits: watched words only, see :func:`screen_edit`).
+
+``post_create`` and ``comment_create`` call :func:`screen_post` / :func:`screen_comment` after their
+own validation and before writing anything; a refusal raises ``ValidationError`` (nothing saved),
+otherwise the returned :class:`Screening` says whether the text is published or held (pending) and
+which watched word flagged it. After the row exists they call :func:`screening_opened` to put held
+and flagged content into the managers' inbox.
+
+Regular expressions are Python ``re`` patterns, made safe by construction instead of by a timeout:
+:func:`validate_pattern` rejects backreferences, nested quantifiers (a repeated group that contains
+another repeat, ``(a+)+``), repeated alternations (``(a|aa)*``) and patterns matching the empty
+text. What remains backtracks at most polynomially, and texts are capped at 20,000 characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import re._constants as sre_constants  # type: ignore[import-not-found]
+import re._parser as sre_parse  # type: ignore[import-not-found]
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.core.models import Membership
+from communities.core.permissions import can_moderate_community
+from communities.moderation import events
+from communities.moderation.models import CommunityRules, WatchedWord
+from communities.posts.models import ContentStatus, Post
+from intranet.core.viewer import Viewer
+
+if TYPE_CHECKING:
+    from communities.core.models import Community
+    from communities.posts.models import Comment
+
+PATTERN_MAX = 200
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None)}
+_GROUP_REFS = {sre_constants.GROUPREF, sre_constants.GROUPREF_EXISTS}
+
+
+# Patterns ---------------------------------------------------------------------------------------
+
+
+def _subpatterns(op: Any, av: Any) -> list[Any]:
+    """The nested item lists of one parsed regex item."""
+    if op in _REPEATS:
+        return [av[2]]
+    if op == sre_constants.SUBPATTERN:
+        return [av[-1]]
+    if op == sre_constants.BRANCH:
+        return list(av[1])
+    if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+        return [av[1]]
+    if op == getattr(sre_constants, "ATOMIC_GROUP", None):
+        return [av]
+    return []
+
+
+def _contains(items: Any, ops: set[Any]) -> bool:
+    for op, av in items:
+        if op in ops:
+            return True
+        if any(_contains(sub, ops) for sub in _subpatterns(op, av)):
+            return True
+    return False
+
+
+def _risk(items: Any) -> str:
+    """Why the parsed pattern could backtrack catastrophically ("" if it cannot)."""
+    for op, av in items:
+        if op in _GROUP_REFS:
+            return _("Backreferences are not allowed.")
+        if op in _REPEATS:
+            _low, high, body = av
+            if high > 1 and _contains(body, _REPEATS):
+                return _("Nested repetitions such as (a+)+ are not allowed.")
+            if high > 1 and _contains(body, {sre_constants.BRANCH}):
+                return _("Repeated alternatives such as (a|b)+ are not allowed; list the words without repeating.")
+        for sub in _subpatterns(op, av):
+            reason = _risk(sub)
+            if reason:
+                return reason
+    return ""
+
+
+def validate_pattern(pattern: str, *, is_regex: bool) -> str:
+    """The trimmed pattern, or ``ValidationError({"pattern": ...})`` explaining what is wrong."""
+    pattern = (pattern or "").strip()
+    if not pattern:
+        raise ValidationError({"pattern": _("Enter a word, a phrase or a pattern.")}, code="required")
+    if len(pattern) > PATTERN_MAX:
+        raise ValidationError(
+            {"pattern": _("A pattern may have at most %(max)d characters.") % {"max": PATTERN_MAX}}, code="max_length"
+        )
+    if not is_regex:
+        return pattern
+    try:
+        parsed = sre_parse.parse(pattern, re.IGNORECASE)
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except (re.error, RecursionError, OverflowError) as error:
+        raise ValidationError(
+            {"pattern": _("This is not a valid regular expression: %(error)s") % {"error": error}}, code="invalid"
+        ) from None
+    reason = _risk(parsed)
+    if reason:
+        raise ValidationError({"pattern": reason}, code="unsafe")
+    if compiled.search("") is not None:
+        raise ValidationError({"pattern": _("This pattern matches every text.")}, code="matches_empty")
+    return pattern
+
+
+def compile_word(word: WatchedWord) -> re.Pattern[str] | None:
+    """The compiled matcher of a stored word (plain words match as whole words, any case)."""
+    try:
+        if word.is_regex:
+            return re.compile(word.pattern, re.IGNORECASE)
+        return re.compile(r"(?<!\w)" + re.escape(word.pattern) + r"(?!\w)", re.IGNORECASE)
+    except re.error:
+        return None
+
+
+def words_for(community: Community | None) -> list[WatchedWord]:
+    """The community's watched words and the platform-wide ones (one query)."""
+    scope = Q(community__isnull=True)
+    if community is not None:
+        scope |= Q(community=community)
+    return list(WatchedWord.objects.filter(scope).select_related("community").order_by("community_id", "id"))
+
+
+_SEVERITY: dict[str, int] = {WatchedWord.Action.BLOCK: 3, WatchedWord.Action.HOLD: 2, WatchedWord.Action.FLAG: 1}
+
+
+def matching_words(text: str, words: list[WatchedWord]) -> list[WatchedWord]:
+    """The words that match ``text``, most severe first (block, hold, flag)."""
+    hits = []
+    for word in words:
+        matcher = compile_word(word)
+        if matcher is not None and matcher.search(text):
+            hits.append(word)
+    return sorted(hits, key=lambda w: -_SEVERITY[w.action])
+
+
+def rule_name(word: WatchedWord) -> str:
+    where = word.community.name if word.community_id and word.community else _("the platform")
+    return _("watched word “%(pattern)s” of %(where)s") % {"pattern": word.pattern, "where": where}
+
+
+# Screening --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Screening:
+    status: str = ContentStatus.PUBLISHED
+    held_because: str = ""
+    flagged_by: list[WatchedWord] = field(default_factory=list)
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == ContentStatus.PENDING
+
+
+def rules_for(community: Community) -> CommunityRules:
+    """The community's rules, or unsaved defaults (one query)."""
+    return CommunityRules.objects.filter(community=community).first() or CommunityRules(community=community)
+
+
+def _check_words(text: str, community: Community, *, exempt: bool, screening: Screening) -> None:
+    hits = matching_words(text, words_for(community))
+    blocking = [w for w in hits if w.action == WatchedWord.Action.BLOCK]
+    if blocking:
+        raise ValidationError(
+            {
+                "body": _(
+                    "Your text was not saved: it contains something this community does not allow "
+                    "(%(rule)s). Please rephrase it."
+                )
+                % {"rule": rule_name(blocking[0])}
+            },
+            code="watched_word",
+        )
+    if exempt:
+        return
+    held = [w for w in hits if w.action == WatchedWord.Action.HOLD]
+    if held:
+        screening.status = ContentStatus.PENDING
+        screening.held_because = _("It matches the %(rule)s.") % {"rule": rule_name(held[0])}
+    screening.flagged_by = [w for w in hits if w.action == WatchedWord.Action.FLAG]
+
+
+def _rate_limit(viewer: Viewer, community: Community, rules: CommunityRules, now: dt.datetime) -> None:
+    limit, days = rules.new_member_posts_per_day, rules.new_member_days
+    if not limit or not days:
+        return
+    joined = (
+        Membership.objects.filter(community=community, user_id=viewer.user_id or 0)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if joined is None or joined <= now - dt.timedelta(days=days):
+        return
+    window = now - dt.timedelta(days=1)
+    recent = list(
+        Post.objects.filter(community=community, author_id=viewer.user_id, created_at__gt=window)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+    if len(recent) >= limit:
+        again = timezone.localtime(recent[0] + dt.timedelta(days=1))
+        raise ValidationError(
+            _(
+                "New members can start at most %(limit)d posts a day during their first %(days)d days in this "
+                "community. You can post again from %(time)s."
+            )
+            % {"limit": limit, "days": days, "time": again.strftime("%d.%m.%Y %H:%M")},
+            code="rate_limited",
+        )
+
+
+def screen_post(*, viewer: Viewer, community: Community, title: str, body: str) -> Screening:
+    """Decide on a new post before it is written (see the module docstring).
+
+    Moderators+ and coordinators are held to blocking words only. Queries: watched words, and for
+    others the rules, plus the membership date and recent posts when a rate limit is set, plus the
+    author's approved posts with "first posts of new members".
+    """
+    screening = Screening()
+    exempt = can_moderate_community(viewer, community)
+    _check_words(f"{title}\n{body}", community, exempt=exempt, screening=screening)
+    if exempt:
+        return screening
+    rules = rules_for(community)
+    now = timezone.now()
+    _rate_limit(viewer, community, rules, now)
+    if screening.is_held:
+        return screening
+    mode = rules.premoderation
+    if mode == CommunityRules.Premoderation.ALL:
+        screening.status = ContentStatus.PENDING
+        screening.held_because = _("Every post in this community is approved before it is published.")
+    elif mode == CommunityRules.Premoderation.NEW_MEMBERS and rules.premoderation_posts:
+        approved = Post.objects.filter(
+            community=community, author_id=viewer.user_id, status=ContentStatus.PUBLISHED
+        ).count()
+        if approved < rules.premoderation_posts:
+            screening.status = ContentStatus.PENDING
+            screening.held_because = _("The first posts of new members are approved before they are published.")
+    return screening
+
+
+def screen_comment(*, viewer: Viewer, post: Post, body: str) -> Screening:
+    """Decide on a new comment: watched words only (one query); moderators+ only blocking words."""
+    screening = Screening()
+    community = post.community
+    _check_words(body, community, exempt=can_moderate_community(viewer, community), screening=screening)
+    return screening
+
+
+def screen_edit(*, viewer: Viewer, community: Community, old_text: str, new_text: str) -> Screening:
+    """Decide on an edited post or comment: the same watched words as for new text (one query).
+
+    A blocking word anywhere in the new text refuses the edit (``ValidationError``, nothing saved),
+    so words added later also stop edits that keep them. Holding and flagging words count only when
+    the edit brings them in (they did not match ``old_text``): fixing a typo in a post that was
+    flagged or approved before does not hold or flag it again. Moderators+ and coordinators are held
+    to blocking words only. Pre-moderation and the new members' rate limit apply to new posts only.
+    """
+    screening = Screening()
+    exempt = can_moderate_community(viewer, community)
+    words = words_for(community)
+    hits = matching_words(new_text, words)
+    blocking = [w for w in hits if w.action == WatchedWord.Action.BLOCK]
+    if blocking:
+        raise ValidationError(
+            {
+                "body": _(
+                    "Your changes were not saved: the text contains something this community does not allow "
+                    "(%(rule)s). Please rephrase it."
+                )
+                % {"rule": rule_name(blocking[0])}
+            },
+            code="watched_word",
+        )
+    if exempt:
+        return screening
+    before = {w.pk for w in matching_words(old_text, words)}
+    fresh = [w for w in hits if w.pk not in before]
+    held = [w for w in fresh if w.action == WatchedWord.Action.HOLD]
+    if held:
+        screening.status = ContentStatus.PENDING
+        screening.held_because = _("The changed text matches the %(rule)s.") % {"rule": rule_name(held[0])}
+    screening.flagged_by = [w for w in fresh if w.action == WatchedWord.Action.FLAG]
+    return screening
+
+
+def _summary(text: str) -> str:
+    return " ".join(text.split())[:200]
+
+
+def screening_opened(screening: Screening, *, post: Post, comment: Comment | None = None) -> None:
+    """Record held or flagged content (inside the writer's transaction); the inbox opens its items."""
+    text = comment.body_source if comment is not None else post.title
+    if screening.is_held:
+        events.content_screened(
+            events.CONTENT_HELD, post=post, comment=comment, summary=_summary(f"{screening.held_because} {text}")
+        )
+    if screening.flagged_by:
+        rules = ", ".join(rule_name(w) for w in screening.flagged_by[:3])
+        events.content_screened(
+            events.CONTENT_FLAGGED, post=post, comment=comment, summary=_summary(f"{rules}: {text}")
+        )

@@ -1,0 +1,269 @@
+"""Reads for the moderation screens: the moderation log (per community and platform-wide), reports,
+rules and watched words, and the notice an author sees on their own held or hidden post.
+
+The log is the shared audit table (``intranet.core.models.AuditEntry``): a community's rows carry
+``scope="community:<id>"`` and are read through the index ``audit_scope_recent`` with keyset
+pagination; platform rows (platform-wide words, reports on direct messages) carry ``"platform"``.
+A moved post is one row in the scope of the community it left, listed in the log of the community it
+arrived in too (matched on ``after["community_id"]``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import BigIntegerField, CharField, Q, QuerySet, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Concat
+from django.http import Http404
+
+from communities.core.models import Community
+from communities.core.permissions import community_ids_where, coordinator_reach, is_coordinator
+from communities.moderation.models import CommunityRules, HiddenMessage, Report, WatchedWord
+from communities.moderation.permissions import (
+    can_handle_report,
+    can_manage_platform_words,
+    can_manage_rules,
+    can_view_message_reports,
+    can_view_moderation_log,
+    can_view_platform_log,
+)
+from communities.moderation.screening import rules_for
+from communities.posts.models import ContentStatus, Post
+from communities.posts.permissions import can_view_post
+from intranet.core.models import AuditEntry
+from intranet.core.pagination import Page, keyset_page
+from intranet.core.permissions import require_visible
+from intranet.core.viewer import Viewer
+
+LOG_PAGE_SIZE = 50
+LOG_ORDERING = ("-created_at", "-id")
+QUERY_MAX = 100
+PLATFORM_SCOPE = "platform"
+
+
+# The moderation log -----------------------------------------------------------------------------
+
+
+def _search(qs: QuerySet[AuditEntry], query: str) -> QuerySet[AuditEntry]:
+    """Rows whose action, target, reason or actor name contain ``query`` (any case)."""
+    query = " ".join((query or "").split())[:QUERY_MAX]
+    if not query:
+        return qs
+    return qs.filter(
+        Q(action__icontains=query)
+        | Q(target_repr__icontains=query)
+        | Q(reason__icontains=query)
+        | Q(actor__display_name__icontains=query)
+    )
+
+
+#: Actions whose row lives in one community's scope but also concern the community in
+#: ``after["community_id"]`` (a moved post arrives there): both logs list the one row.
+CROSS_COMMUNITY_ACTIONS = ("post.moved",)
+
+
+def _arrived(community_ids: object) -> Q:
+    """Rows of cross-community actions whose ``after["community_id"]`` is in ``community_ids``
+    (a list or a subquery of primary keys)."""
+    return Q(action__in=CROSS_COMMUNITY_ACTIONS, arrived_in__in=community_ids)
+
+
+def _with_arrival(qs: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    return qs.alias(arrived_in=Cast(KeyTextTransform("community_id", "after"), BigIntegerField()))
+
+
+def _community_log(community: Community) -> QuerySet[AuditEntry]:
+    """The community's rows, and the rows of posts moved into it from elsewhere (the move is one
+    audit row in the scope of the community it left; the index on ``action`` finds the arrivals)."""
+    return _with_arrival(AuditEntry.objects.all()).filter(
+        Q(scope=f"community:{community.pk}") | _arrived([community.pk])
+    )
+
+
+def _platform_log(viewer: Viewer) -> QuerySet[AuditEntry]:
+    """Every community row within the coordinator's reach (all rows for coordinators of everything),
+    posts moved into the reach included."""
+    reach = coordinator_reach(viewer)
+    if reach is None:
+        return AuditEntry.objects.none()
+    if reach.everything:
+        return AuditEntry.objects.all()
+    scopes = [f"community:{pk}" for pk in sorted(reach.community_ids)]
+    in_categories = Community.objects.filter(category_id__in=sorted(reach.category_ids))
+    by_category = in_categories.annotate(
+        scope_key=Concat(Value("community:"), Cast("pk", CharField()), output_field=CharField())
+    ).values("scope_key")
+    return _with_arrival(AuditEntry.objects.all()).filter(
+        Q(scope__in=scopes)
+        | Q(scope__in=by_category)
+        | _arrived(sorted(reach.community_ids))
+        | _arrived(in_categories.values("pk"))
+    )
+
+
+def _with_people(qs: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    return qs.select_related("actor")
+
+
+def log_page_for_community(
+    viewer: Viewer, community: Community, *, query: str = "", cursor: str | None = None, page_size: int = LOG_PAGE_SIZE
+) -> Page[AuditEntry]:
+    """One keyset page of the community's moderation log, newest first, with actors (one query).
+    ``Http404`` unless the viewer may read it; ``InvalidCursor`` for a bad cursor."""
+    require_visible(can_view_moderation_log(viewer, community))
+    qs = _with_people(_search(_community_log(community), query))
+    return keyset_page(qs, ordering=LOG_ORDERING, cursor=cursor, page_size=page_size)
+
+
+def log_page_for_platform(
+    viewer: Viewer, *, query: str = "", cursor: str | None = None, page_size: int = LOG_PAGE_SIZE
+) -> Page[AuditEntry]:
+    """One keyset page of the moderation log across the coordinator's scope (one query)."""
+    require_visible(can_view_platform_log(viewer))
+    qs = _with_people(_search(_platform_log(viewer), query))
+    return keyset_page(qs, ordering=LOG_ORDERING, cursor=cursor, page_size=page_size)
+
+
+def log_rows_for_export(viewer: Viewer, community: Community | None, *, query: str = "") -> Iterator[AuditEntry]:
+    """Every row of the (searched) log, newest first, streamed in chunks for the CSV export."""
+    if community is not None:
+        require_visible(can_view_moderation_log(viewer, community))
+        qs = _community_log(community)
+    else:
+        require_visible(can_view_platform_log(viewer))
+        qs = _platform_log(viewer)
+    return _with_people(_search(qs, query)).order_by(*LOG_ORDERING).iterator(chunk_size=2000)
+
+
+# Reports ----------------------------------------------------------------------------------------
+
+
+def report_get_for_viewer(viewer: Viewer, pk: int) -> Report:
+    """A report with its community, item and people, for those who may handle it; 404 otherwise."""
+    report = (
+        Report.objects.select_related(
+            "community", "post__community", "comment__post__community", "target_author", "handled_by"
+        )
+        .defer("post__search_vector", "comment__post__search_vector", "community__search_vector")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None or not can_handle_report(viewer, report):
+        raise Http404
+    return report
+
+
+def report_entries(report: Report) -> list[object]:
+    """The individual reports of a case, oldest first, with their reporters (one query)."""
+    return list(report.entries.select_related("reporter").order_by("created_at", "id"))
+
+
+MESSAGE_REPORT_PAGE_SIZE = 25
+MESSAGE_REPORT_ORDERING = ("-last_reported_at", "-id")
+
+
+def message_reports_page(
+    viewer: Viewer, *, cursor: str | None = None, page_size: int = MESSAGE_REPORT_PAGE_SIZE
+) -> Page[Report]:
+    """One keyset page of open reports on direct messages, most recently reported first, with their
+    authors (one query, through ``report_community_status``). ``Http404`` unless the viewer
+    coordinates everything; ``InvalidCursor`` for a bad cursor."""
+    require_visible(can_view_message_reports(viewer))
+    qs = Report.objects.filter(community__isnull=True, status=Report.Status.OPEN).select_related("target_author")
+    return keyset_page(qs, ordering=MESSAGE_REPORT_ORDERING, cursor=cursor, page_size=page_size)
+
+
+def hidden_message_for_report(report: Report) -> HiddenMessage | None:
+    """The hiding of a reported direct message, if it is hidden (one query; none for posts)."""
+    if report.message_id is None:
+        return None
+    return HiddenMessage.objects.filter(message_id=report.message_id).select_related("hidden_by").first()
+
+
+# Rules, words and notices -----------------------------------------------------------------------
+
+
+@dataclass
+class ModerationSettings:
+    rules: CommunityRules
+    words: list[WatchedWord]
+    platform_words: list[WatchedWord]
+
+
+def settings_for_community(viewer: Viewer, community: Community) -> ModerationSettings:
+    """The community's rules and its watched words plus the platform-wide ones (two queries)."""
+    if not can_manage_rules(viewer, community):
+        raise Http404
+    words = list(WatchedWord.objects.filter(Q(community=community) | Q(community__isnull=True)).order_by("id"))
+    return ModerationSettings(
+        rules=rules_for(community),
+        words=[w for w in words if w.community_id is not None],
+        platform_words=[w for w in words if w.community_id is None],
+    )
+
+
+def platform_words(viewer: Viewer) -> list[WatchedWord]:
+    require_visible(can_manage_platform_words(viewer))
+    return list(WatchedWord.objects.filter(community__isnull=True).order_by("id"))
+
+
+@dataclass
+class ModerationNotice:
+    status: str
+    reason: str
+    action: str
+
+
+def notice_for_post(viewer: Viewer, post: Post) -> ModerationNotice | None:
+    """What the author (or a moderator) is told on a held, hidden or rejected post: the status and
+    the reason of the latest hide or rejection. No query for published posts; one otherwise."""
+    if post.status == ContentStatus.PUBLISHED or not can_view_post(viewer, post):
+        return None
+    entry = (
+        AuditEntry.objects.filter(
+            target_type__app_label="communities",
+            target_type__model="post",
+            target_id=str(post.pk),
+            action__in=("post.hidden", "post.rejected"),
+        )
+        .order_by("-created_at", "-id")
+        .values_list("action", "reason")
+        .first()
+    )
+    if post.status == ContentStatus.PENDING or entry is None:
+        return ModerationNotice(status=post.status, reason="", action="")
+    return ModerationNotice(status=post.status, action=entry[0], reason=entry[1])
+
+
+def move_targets(viewer: Viewer, post: Post, query: str = "") -> list[Community]:
+    """Communities the viewer moderates (or coordinates) that ``post`` could move to (up to 50)."""
+    qs = Community.objects.active().exclude(pk=post.community_id).defer("search_vector")
+    reach = coordinator_reach(viewer)
+    if reach is None or not reach.everything:
+        mine = Q(pk__in=community_ids_where(viewer, min_role="moderator"))
+        qs = qs.filter(mine | reach.q() if reach is not None else mine)
+    query = " ".join((query or "").split())[:QUERY_MAX]
+    if query:
+        qs = qs.filter(name__icontains=query)
+    return list(qs.order_by("name", "id")[:50])
+
+
+__all__ = [
+    "LOG_PAGE_SIZE",
+    "ModerationNotice",
+    "ModerationSettings",
+    "hidden_message_for_report",
+    "is_coordinator",
+    "log_page_for_community",
+    "log_page_for_platform",
+    "log_rows_for_export",
+    "message_reports_page",
+    "move_targets",
+    "notice_for_post",
+    "platform_words",
+    "report_entries",
+    "report_get_for_viewer",
+    "settings_for_community",
+]

@@ -1,0 +1,236 @@
+"""Communities' topics: who may receive ``community.<id>`` and ``post.<id>``, the ``feed`` aggregate,
+and the events and revocations the services queue on commit."""
+
+from __future__ import annotations
+
+import pytest
+
+from communities.core import services
+from communities.core.permissions import can_read_community_content
+from communities.core.realtime import feed_topics, may_receive_community
+from communities.models import Community, ContentStatus, Membership, Post
+from communities.posts import services as post_services
+from communities.posts.permissions import can_view_post
+from communities.posts.realtime import may_receive_post, post_parents
+from intranet.core.realtime import topic_kind
+from intranet.core.viewer import Viewer
+from tests.communities.conftest import VIEWER_KINDS, make_viewer
+from tests.communities.factories import CommunityFactory, MembershipFactory
+from tests.factories import UserFactory
+from tests.support.queries import pin_queries
+
+pytestmark = pytest.mark.django_db
+
+Visibility = Community.Visibility
+State = Membership.State
+
+
+def test_topics_are_registered_by_the_app():
+    assert topic_kind("community.3") is not None
+    assert topic_kind("post.3") is not None
+    assert topic_kind("comment.3") is None
+
+
+@pytest.mark.parametrize("visibility", list(Visibility.values))
+@pytest.mark.parametrize("kind", [k for k in VIEWER_KINDS if k != "anonymous"])
+def test_community_topic_follows_the_read_rule(kind, visibility):
+    community = CommunityFactory.create(visibility=visibility)
+    viewer = make_viewer(kind, community)
+
+    allowed = may_receive_community(viewer.user, community.pk)  # type: ignore[arg-type]
+
+    assert allowed == can_read_community_content(Viewer(viewer.user), community)
+    assert allowed == (
+        kind in ("member", "moderator", "manager", "owner", "coordinator")
+        or (visibility == Visibility.PUBLIC and kind != "banned")
+    )
+
+
+def test_missing_community_and_post_are_refused():
+    user = UserFactory.create()
+    assert not may_receive_community(user, 987654)
+    assert not may_receive_post(user, 987654)
+    assert post_parents(987654) == []
+
+
+@pytest.mark.parametrize("state", ["published", "pending", "hidden", "deleted"])
+@pytest.mark.parametrize("kind", ["employee", "member", "moderator", "banned", "coordinator"])
+def test_post_topic_follows_the_post_view_rule(kind, state):
+    community = CommunityFactory.create(visibility=Visibility.PRIVATE)
+    author = UserFactory.create()
+    MembershipFactory.create(user=author, community=community)
+    fields: dict = {"status": ContentStatus.PUBLISHED}
+    if state == "deleted":
+        from django.utils import timezone
+
+        fields["deleted_at"] = timezone.now()
+    elif state != "published":
+        fields["status"] = state
+    post = Post.objects.create(community=community, author=author, title="T", body_source="b", **fields)
+    viewer = make_viewer(kind, community)
+
+    allowed = may_receive_post(viewer.user, post.pk)  # type: ignore[arg-type]
+    assert allowed == can_view_post(Viewer(viewer.user), post)
+    assert post_parents(post.pk) == [f"community.{community.pk}"]
+
+
+def test_feed_expands_to_active_memberships_most_active_first_in_one_query():
+    me = UserFactory.create()
+    quiet, busy = CommunityFactory.create(), CommunityFactory.create()
+    from django.utils import timezone
+
+    Community.objects.filter(pk=busy.pk).update(last_activity_at=timezone.now())
+    for community in (quiet, busy):
+        MembershipFactory.create(user=me, community=community)
+    for state in (State.PENDING, State.INVITED, State.BANNED):
+        MembershipFactory.create(user=me, community=CommunityFactory.create(), state=state)
+
+    with pin_queries(1):
+        topics = feed_topics(me)
+
+    assert topics == [f"community.{busy.pk}", f"community.{quiet.pk}"]
+
+
+# What the services queue ------------------------------------------------------------------------
+
+
+def _groups(callbacks) -> list[tuple[str, dict]]:
+    """Run captured on-commit callbacks against a recording ``publish``/``revoke``."""
+    sent: list[tuple[str, dict]] = []
+    from intranet.core import realtime
+
+    original_publish, original_revoke = realtime.publish, realtime.revoke
+    realtime.publish = lambda group, event: sent.append((group, event))  # type: ignore[assignment]
+    realtime.revoke = lambda user_id, topic: sent.append((f"user.{user_id}", {"revoke": topic}))  # type: ignore[assignment]
+    try:
+        for callback in callbacks:
+            callback()
+    finally:
+        realtime.publish, realtime.revoke = original_publish, original_revoke
+    return sent
+
+
+@pytest.fixture
+def private_community():
+    owner = UserFactory.create()
+    community = services.community_create(actor=owner, name="Night Shift", visibility=Visibility.PRIVATE)
+    return owner, community
+
+
+def test_comment_create_publishes_to_post_and_community_with_counters(
+    private_community, django_capture_on_commit_callbacks
+):
+    owner, community = private_community
+    post = post_services.post_create(actor=owner, community=community, title="Hello", body="Text")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        comment = post_services.comment_create(actor=owner, post=post, body="First!")
+
+    sent = [item for item in _groups(callbacks) if item[1].get("type") in ("comment.created", "post.counters")]
+
+    created = {"type": "comment.created", "post_id": post.pk, "comment_id": comment.pk}
+    counters = {
+        "type": "post.counters",
+        "post_id": post.pk,
+        "comment_count": 1,
+        "reaction_count": 0,
+        "reaction_counts": {},
+    }
+    assert sent == [
+        (f"community.{community.pk}", created),
+        (f"post.{post.pk}", created),
+        (f"post.{post.pk}", counters),
+        (f"community.{community.pk}", counters),
+    ]
+
+
+def test_reactions_and_comment_deletion_publish_counters(private_community, django_capture_on_commit_callbacks):
+    owner, community = private_community
+    post = post_services.post_create(actor=owner, community=community, title="Hello", body="Text")
+    comment = post_services.comment_create(actor=owner, post=post, body="First!")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post_services.reaction_toggle(actor=owner, kind="like", post=post)
+        post_services.reaction_toggle(actor=owner, kind="like", comment=comment)
+        post_services.comment_delete(actor=owner, comment=comment)
+
+    sent = [(group, event) for group, event in _groups(callbacks) if group.startswith("post.")]
+
+    assert sent == [
+        (
+            f"post.{post.pk}",
+            {
+                "type": "post.counters",
+                "post_id": post.pk,
+                "comment_count": 1,
+                "reaction_count": 1,
+                "reaction_counts": {"like": 1},
+            },
+        ),
+        (
+            f"post.{post.pk}",
+            {
+                "type": "comment.counters",
+                "post_id": post.pk,
+                "comment_id": comment.pk,
+                "reaction_count": 1,
+                "reaction_counts": {"like": 1},
+            },
+        ),
+        (
+            f"post.{post.pk}",
+            {
+                "type": "post.counters",
+                "post_id": post.pk,
+                "comment_count": 0,
+                "reaction_count": 1,
+                "reaction_counts": {"like": 1},
+            },
+        ),
+    ]
+
+
+def _revocations(callbacks) -> list[tuple[str, dict]]:
+    return [item for item in _groups(callbacks) if "revoke" in item[1]]
+
+
+@pytest.mark.parametrize("visibility", [Visibility.PRIVATE, Visibility.SECRET])
+def test_losing_read_access_revokes_the_community_topic(visibility, django_capture_on_commit_callbacks):
+    owner = UserFactory.create()
+    community = services.community_create(actor=owner, name="Crew", visibility=visibility)
+    leaver, removed, banned = UserFactory.create(), UserFactory.create(), UserFactory.create()
+    rows = {person: MembershipFactory.create(user=person, community=community) for person in (leaver, removed, banned)}
+    Community.objects.filter(pk=community.pk).update(member_count=4)  # the factory rows count too
+    topic = {"revoke": f"community.{community.pk}"}
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.membership_leave(actor=leaver, community=community)
+    assert _revocations(callbacks) == [(f"user.{leaver.pk}", topic)]
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.membership_remove(actor=owner, membership=rows[removed])
+    assert _revocations(callbacks) == [(f"user.{removed.pk}", topic)]
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.membership_ban(actor=owner, community=community, user=banned)
+    assert _revocations(callbacks) == [(f"user.{banned.pk}", topic)]
+
+
+def test_leaving_a_public_community_keeps_the_topic_but_a_ban_revokes_it(django_capture_on_commit_callbacks):
+    owner = UserFactory.create()
+    community = services.community_create(actor=owner, name="Open Door", visibility=Visibility.PUBLIC)
+    person = UserFactory.create()
+    MembershipFactory.create(user=person, community=community)
+    coordinator = UserFactory.create(is_staff=True)
+    MembershipFactory.create(user=coordinator, community=community)
+    Community.objects.filter(pk=community.pk).update(member_count=3)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.membership_leave(actor=person, community=community)
+    assert _revocations(callbacks) == []  # still readable: public
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.membership_ban(actor=owner, community=community, user=person)
+    assert _revocations(callbacks) == [(f"user.{person.pk}", {"revoke": f"community.{community.pk}"})]
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.membership_ban(actor=owner, community=community, user=coordinator)
+    assert _revocations(callbacks) == []  # coordinators read everything
