@@ -17,14 +17,13 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from intranet.core.realtime import publish, publish_many, user_group
 
 from .models import ROLE_RANK, Community, InboxItem, InboxSettings, Membership
+from .permissions import coordinators_of
 from .service_hours import ServiceHours, add_service_time
 
 if TYPE_CHECKING:
@@ -73,19 +72,15 @@ def first_response_due(config: InboxSettings, opened_at: dt.datetime) -> dt.date
 
 def inbox_recipient_ids(community_ids: Iterable[int], *, escalated: bool = False) -> set[int]:
     """Users whose inbox counts may change when items of ``community_ids`` change (one or two queries)."""
+    community_ids = sorted(set(community_ids))
     ids = set(
         Membership.objects.filter(
-            community_id__in=sorted(set(community_ids)), state=Membership.State.ACTIVE, role__in=WORKING_ROLES
+            community_id__in=community_ids, state=Membership.State.ACTIVE, role__in=WORKING_ROLES
         ).values_list("user_id", flat=True)
     )
     if escalated:
-        coordinators = get_user_model().objects.filter(
-            Q(is_staff=True)
-            | Q(user_permissions__codename="coordinate", user_permissions__content_type__app_label="communities")
-            | Q(groups__permissions__codename="coordinate", groups__permissions__content_type__app_label="communities"),
-            is_active=True,
-        )
-        ids.update(coordinators.values_list("pk", flat=True).distinct())
+        # Escalated items reach the coordinators whose scope covers the community.
+        ids.update(coordinators_of(community_ids).values_list("pk", flat=True))
     return ids
 
 

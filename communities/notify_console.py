@@ -19,6 +19,7 @@ from intranet.notifications.models import Delivery
 from intranet.notifications.services import notify
 
 from .models import CampaignCase, Community, HandoverRecord, Membership, MergeRecord
+from .permissions import coordinator_ids_for
 
 HANDOVER = "community.handover"
 LIFECYCLE = "community.lifecycle"
@@ -134,8 +135,6 @@ def notify_merge(record_id: int, stage: str) -> None:
 
 
 def notify_coordinators(community_id: int, event: str, token: int) -> None:
-    from .services.handover import coordinator_ids_for
-
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
         return

@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 
 from intranet.core.viewer import Viewer
 
-from .models import ROLE_RANK, Comment, Community, ContentStatus, CoordinatorScope, Membership, Post
+from .models import ROLE_RANK, Comment, Community, ContentStatus, Membership, Post
 from .permissions import (
     can_comment_in_community,
     can_moderate_community,
@@ -34,7 +34,9 @@ from .permissions import (
     can_read_community_content,
     community_ids_where,
     coordinator_reach,
+    coordinators_q,
     is_coordinator,
+    readable_community_q,
     role_map,
 )
 
@@ -188,15 +190,7 @@ def can_delete_comment(viewer: Viewer, comment: Comment) -> bool:
 
 def _readable_community_q(viewer: Viewer, prefix: str = "community") -> Q:
     """``Q`` on a post queryset matching :func:`can_read_community_content` of its community."""
-    reach = coordinator_reach(viewer)
-    if reach is not None and reach.everything:
-        return Q()
-    entries = role_map(viewer).items()
-    active = sorted(cid for cid, (_r, state) in entries if state == State.ACTIVE)
-    banned = sorted(cid for cid, (_r, state) in entries if state == State.BANNED)
-    public = Q(**{f"{prefix}__visibility": Community.Visibility.PUBLIC}) & ~Q(**{f"{prefix}_id__in": banned})
-    readable = public | Q(**{f"{prefix}_id__in": active})
-    return readable | reach.q(prefix) if reach is not None else readable
+    return readable_community_q(viewer, prefix)
 
 
 def visible_posts(viewer: Viewer, qs: QuerySet[Post] | None = None) -> QuerySet[Post]:
@@ -220,23 +214,10 @@ def readers_of_community(community: Community, qs: QuerySet | None = None) -> Qu
 
     Used to resolve @mentions: only people who can read the community are linked and notified.
     """
-    user_model = get_user_model()
-    qs = user_model.objects.all() if qs is None else qs
+    qs = get_user_model().objects.all() if qs is None else qs
     qs = qs.filter(is_active=True)
     memberships = Membership.objects.filter(community=community)
-    perm = {"permission__codename": "coordinate", "permission__content_type__app_label": "communities"}
-    direct = user_model.user_permissions.through.objects.filter(**perm).values("user_id")
-    grouped = user_model.groups.through.objects.filter(
-        group__permissions__codename="coordinate", group__permissions__content_type__app_label="communities"
-    ).values("user_id")
-    # Holders of the permission count where their scope reaches (everywhere without a scope row).
-    unscoped = ~Q(pk__in=CoordinatorScope.objects.values("user_id"))
-    covering = Q(all_communities=True) | Q(communities=community)
-    if community.category_id is not None:
-        covering |= Q(categories=community.category_id)
-    scoped_here = Q(pk__in=CoordinatorScope.objects.filter(covering).values("user_id"))
-    holders = (Q(pk__in=direct) | Q(pk__in=grouped)) & (unscoped | scoped_here)
-    coordinators = Q(is_staff=True) | Q(is_superuser=True) | holders
+    coordinators = coordinators_q([community.pk])
     if community.visibility == Community.Visibility.PUBLIC:
         banned = memberships.filter(state=State.BANNED).values("user_id")
         return qs.filter(~Q(pk__in=banned) | coordinators)
