@@ -34,7 +34,7 @@ from .models import (
     Membership,
     MergeRecord,
 )
-from .permissions import coordinator_reach
+from .permissions import coordinated_q
 from .permissions_console import can_coordinate_community, can_view_console, visible_console_communities
 
 Role = Membership.Role
@@ -242,8 +242,6 @@ class Overview:
 def console_overview(viewer: Viewer) -> Overview:
     """The platform at a glance within the viewer's reach (five queries, whatever the size)."""
     require_console(viewer)
-    reach = coordinator_reach(viewer)
-    assert reach is not None
     scoped = visible_console_communities(viewer)
     counts = {
         (row["lifecycle"], row["health__state"]): row["n"]
@@ -256,7 +254,7 @@ def console_overview(viewer: Viewer) -> Overview:
     active_total = sum(n for (lifecycle, _s), n in counts.items() if lifecycle == active)
     since = _figures_since(CHART_DAYS)
     series = (
-        CommunityDayFigures.objects.filter(reach.q("community"), day__gt=since)
+        CommunityDayFigures.objects.filter(coordinated_q(viewer, "community"), day__gt=since)
         .order_by("day")
         .values("day")
         .annotate(members=Sum("members"), posts=Sum("posts"), comments=Sum("comments"), reactions=Sum("reactions"))
@@ -273,7 +271,7 @@ def console_overview(viewer: Viewer) -> Overview:
     )
     managers = list(
         Membership.objects.filter(
-            reach.q("community"),
+            coordinated_q(viewer, "community"),
             community__lifecycle=active,
             state=State.ACTIVE,
             role__in=MANAGING_ROLES,
@@ -319,10 +317,8 @@ def portfolio_page(viewer: Viewer, cursor: str | None = None) -> Page[Any]:
     certificates, inbox counts, notes).
     """
     require_console(viewer)
-    reach = coordinator_reach(viewer)
-    assert reach is not None
     manages = Membership.objects.filter(
-        reach.q("community"), state=State.ACTIVE, role__in=MANAGING_ROLES, community__lifecycle="active"
+        coordinated_q(viewer, "community"), state=State.ACTIVE, role__in=MANAGING_ROLES, community__lifecycle="active"
     )
     users = get_user_model().objects.filter(pk__in=manages.values("user_id"), is_active=True)
     page = keyset_page(users, ordering=["display_name", "id"], cursor=cursor, page_size=PORTFOLIO_PAGE_SIZE)
@@ -377,10 +373,8 @@ def _has_health(community: Community) -> bool:
 def manager_get_for_console(viewer: Viewer, user_id: int) -> tuple[Any, list[CoordinatorNote]]:
     """A manager within the viewer's reach and all coordinator notes on them (404 otherwise)."""
     require_console(viewer)
-    reach = coordinator_reach(viewer)
-    assert reach is not None
     manages = Membership.objects.filter(
-        reach.q("community"), user_id=user_id, state=State.ACTIVE, role__in=MANAGING_ROLES
+        coordinated_q(viewer, "community"), user_id=user_id, state=State.ACTIVE, role__in=MANAGING_ROLES
     )
     manager = get_user_model().objects.filter(pk=user_id, pk__in=manages.values("user_id")).first()
     if manager is None:

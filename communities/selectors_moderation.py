@@ -24,7 +24,7 @@ from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
 
 from .models import Community, CommunityRules, ContentStatus, HiddenMessage, Post, Report, WatchedWord
-from .permissions import coordinator_reach, is_coordinator
+from .permissions import coordinator_reach, is_coordinator, moderated_communities
 from .permissions_moderation import (
     can_handle_report,
     can_manage_platform_words,
@@ -238,13 +238,7 @@ def notice_for_post(viewer: Viewer, post: Post) -> ModerationNotice | None:
 
 def move_targets(viewer: Viewer, post: Post, query: str = "") -> list[Community]:
     """Communities the viewer moderates (or coordinates) that ``post`` could move to (up to 50)."""
-    from .permissions import community_ids_where
-
-    qs = Community.objects.active().exclude(pk=post.community_id).defer("search_vector")
-    reach = coordinator_reach(viewer)
-    if reach is None or not reach.everything:
-        mine = Q(pk__in=community_ids_where(viewer, min_role="moderator"))
-        qs = qs.filter(mine | reach.q() if reach is not None else mine)
+    qs = moderated_communities(viewer, Community.objects.active().exclude(pk=post.community_id).defer("search_vector"))
     query = " ".join((query or "").split())[:QUERY_MAX]
     if query:
         qs = qs.filter(name__icontains=query)
