@@ -46,6 +46,8 @@ _CLOSED = """
     owner           Y    Y     Y     Y    Y      Y      Y     Y
     other_manager   .    .     .     .    .      .      .     .
     coordinator     Y    Y     Y     Y    Y      .      .     Y
+    scoped_in       Y    Y     Y     Y    Y      .      .     Y
+    scoped_out      .    .     .     .    .      .      .     .
     banned          .    .     .     .    .      .      .     .
     pending         .    .     .     .    .      .      .     .
     invited         .    .     .     .    .      .      .     .
@@ -63,6 +65,8 @@ EXPECTED = {
     owner           Y    Y     Y     Y    Y      Y      Y     Y
     other_manager   Y    .     .     .    .      Y      Y     .
     coordinator     Y    Y     Y     Y    Y      Y      Y     Y
+    scoped_in       Y    Y     Y     Y    Y      Y      Y     Y
+    scoped_out      Y    .     .     .    .      Y      Y     .
     banned          .    .     .     .    .      .      .     .
     pending         Y    .     .     .    .      Y      Y     .
     invited         Y    .     .     .    .      Y      Y     .
@@ -101,6 +105,7 @@ def test_post_matrix(visibility):
         for action, predicate in ACTIONS.items():
             actual[(kind, action)] = predicate(viewer, post)
     expected = _parse(EXPECTED[visibility])
+    assert {kind for kind, _action in expected} == set(KINDS)
     wrong = sorted(key for key in expected if expected[key] != actual[key])
     assert not wrong, f"{visibility}: differs at {wrong}"
 

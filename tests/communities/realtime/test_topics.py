@@ -39,7 +39,7 @@ def test_community_topic_follows_the_read_rule(kind, visibility):
 
     assert allowed == can_read_community_content(Viewer(viewer.user), community)
     assert allowed == (
-        kind in ("member", "moderator", "manager", "owner", "coordinator")
+        kind in ("member", "moderator", "manager", "owner", "coordinator", "scoped_in")
         or (visibility == Visibility.PUBLIC and kind != "banned")
     )
 
