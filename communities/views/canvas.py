@@ -20,6 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from intranet.core.markdown import render_markdown
 from intranet.core.pagination import InvalidCursor
+from intranet.core.web import apply_errors
+from intranet.core.web import viewer_of as _viewer
 
 from ..canvas_themes import PARTS, THEMES, THEMES_BY_KEY, Part, Theme
 from ..models import CanvasComment, CanvasVersion, Community
@@ -44,8 +46,6 @@ from ..selectors_canvas import (
     theme_answers,
 )
 from ..services.canvas import MAX_ANSWER_CHARS, CanvasConflict, canvas_comment_add, canvas_comment_resolve, canvas_save
-from ._common import apply_errors
-from ._common import viewer_of as _viewer
 
 # Forms ------------------------------------------------------------------------------------------
 

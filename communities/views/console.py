@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.core.pagination import InvalidCursor
+from intranet.core.web import apply_errors
+from intranet.core.web import viewer_of as _viewer
 
 from .. import selectors_console as selectors
 from ..models import CampaignCase, Community, MergeRecord
@@ -41,8 +43,6 @@ from ..permissions_console import (
 )
 from ..services import handover as handover_services
 from ..services import lifecycle as lifecycle_services
-from ._common import apply_errors
-from ._common import viewer_of as _viewer
 
 # Forms ------------------------------------------------------------------------------------------
 

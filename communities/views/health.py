@@ -8,9 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from intranet.core.web import viewer_of
+
 from .. import selectors_health
 from ..health.score import SIZE_CLASSES
-from ._common import viewer_of
 
 
 @login_required

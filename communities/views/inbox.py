@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from intranet.core.pagination import InvalidCursor
 from intranet.core.viewer import Viewer
+from intranet.core.web import is_htmx as _is_htmx
+from intranet.core.web import viewer_of as _viewer
 
 from .. import selectors_inbox as selectors
 from ..forms_inbox import (
@@ -51,8 +53,6 @@ from ..permissions_inbox import (
 from ..permissions_moderation import can_view_message_reports
 from ..selectors_posts import post_get_for_action
 from ..services import inbox as services
-from ._common import is_htmx as _is_htmx
-from ._common import viewer_of as _viewer
 from .community import get_community, header_context
 
 Kind = InboxItem.Kind

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from intranet.core.pagination import InvalidCursor
+from intranet.core.web import viewer_of as _viewer
 
 from .. import selectors
 from ..feed import FEED_KINDS
@@ -29,7 +30,6 @@ from ..selectors_live import (
     posts_newer_for_feed,
 )
 from ..selectors_posts import KIND_FILTERS
-from ._common import viewer_of as _viewer
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from intranet.core.pagination import InvalidCursor
 from intranet.core.viewer import Viewer
+from intranet.core.web import viewer_of as _viewer
 
 from .. import selectors, services
 from ..forms import BulkInviteForm, InviteForm, MemberSearchForm, MessageForm, ReasonForm, RoleForm
@@ -29,7 +30,6 @@ from ..permissions import (
     can_remove_member,
     can_unban_member,
 )
-from ._common import viewer_of as _viewer
 from .community import error_message, get_community, header_context
 
 ROLES = Membership.Role

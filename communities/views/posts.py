@@ -21,6 +21,9 @@ from intranet.core.markdown import render_markdown
 from intranet.core.pagination import InvalidCursor
 from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
+from intranet.core.web import apply_errors as _apply_errors
+from intranet.core.web import is_htmx as _is_htmx
+from intranet.core.web import viewer_of as _viewer
 
 from .. import selectors, selectors_moderation, selectors_posts, services
 from ..forms_posts import CommentEditForm, CommentForm, PostForm, ReactionForm
@@ -36,9 +39,6 @@ from ..permissions_posts import (
     can_view_post,
 )
 from ..selectors_live import newest_cursor
-from ._common import apply_errors as _apply_errors
-from ._common import is_htmx as _is_htmx
-from ._common import viewer_of as _viewer
 from .live import community_live_bar
 
 PREVIEW_MAX = 20_000
