@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from intranet.core.realtime import publish, publish_many, user_group
+from intranet.core.realtime import publish_many, user_group
 
-from .models import ROLE_RANK, Community, InboxItem, InboxSettings, Membership
+from .models import Community, InboxItem, InboxSettings, Membership
 from .permissions import coordinators_of
 from .service_hours import ServiceHours, add_service_time
 
@@ -99,10 +99,6 @@ def announce_on_commit(
         publish_many((user_group(uid), {"type": "inbox.changed"}) for uid in sorted(recipients))
 
     transaction.on_commit(send)
-
-
-def announce_to_user_on_commit(user_id: int) -> None:
-    transaction.on_commit(lambda: publish(user_group(user_id), {"type": "inbox.changed"}))
 
 
 # The hooks --------------------------------------------------------------------------------------
@@ -282,8 +278,3 @@ def mentions_changed(*, post: Post, comment: Comment | None, added: Iterable[int
             summary=text,
             for_user_id=uid,
         )
-
-
-def role_rank_needed(kind: str) -> int:
-    """The least role that works items of ``kind`` in their community."""
-    return ROLE_RANK[Role.MANAGER] if kind == Kind.JOIN_REQUEST else ROLE_RANK[Role.MODERATOR]

@@ -117,10 +117,6 @@ def can_lock_post(viewer: Viewer, post: Post) -> bool:
     return post.deleted_at is None and can_moderate_community(viewer, post.community)
 
 
-def can_view_post_history(viewer: Viewer, post: Post) -> bool:
-    return can_view_post(viewer, post)
-
-
 def _is_live(post: Post) -> bool:
     return post.deleted_at is None and post.status == ContentStatus.PUBLISHED
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -35,7 +35,12 @@ from .models import (
     MergeRecord,
 )
 from .permissions import coordinated_q
-from .permissions_console import can_coordinate_community, can_view_console, visible_console_communities
+from .permissions_console import (
+    can_coordinate_community,
+    can_view_console,
+    can_view_coordinator_notes,
+    visible_console_communities,
+)
 
 Role = Membership.Role
 State = Membership.State
@@ -379,7 +384,9 @@ def manager_get_for_console(viewer: Viewer, user_id: int) -> tuple[Any, list[Coo
     manager = get_user_model().objects.filter(pk=user_id, pk__in=manages.values("user_id")).first()
     if manager is None:
         raise Http404
-    notes = list(CoordinatorNote.objects.filter(manager_id=user_id).select_related("author")[:50])
+    notes: list[CoordinatorNote] = []
+    if can_view_coordinator_notes(viewer):
+        notes = list(CoordinatorNote.objects.filter(manager_id=user_id).select_related("author")[:50])
     return manager, notes
 
 
@@ -466,17 +473,6 @@ def case_get_for_viewer(viewer: Viewer, pk: int) -> CampaignCase:
     ):
         raise Http404
     return case
-
-
-def handover_history_max(community_ids: list[int]) -> dict[int, dt.datetime]:
-    """Latest handover per community (one query)."""
-    return dict(
-        HandoverRecord.objects.filter(community_id__in=community_ids)
-        .order_by()
-        .values("community_id")
-        .annotate(at=Max("created_at"))
-        .values_list("community_id", "at")
-    )
 
 
 __all__ = [

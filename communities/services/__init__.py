@@ -5,7 +5,6 @@ a community) and ``bulk_invite`` (many invitations at once); ``posts``, ``commen
 and ``attachments`` for what people write.
 """
 
-from .attachments import attachment_add, attachment_remove
 from .bulk_invite import BulkInviteReport, InvalidLine, membership_invite_bulk
 from .comments import answer_accept, answer_unaccept, comment_create, comment_delete, comment_update
 from .community import (
@@ -44,8 +43,6 @@ __all__ = [
     "ReactionResult",
     "answer_accept",
     "answer_unaccept",
-    "attachment_add",
-    "attachment_remove",
     "comment_create",
     "comment_delete",
     "comment_update",

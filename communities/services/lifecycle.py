@@ -271,19 +271,6 @@ def _tick_one(case_id: int, now: dt.datetime) -> str | None:
     return None
 
 
-@transaction.atomic
-def campaign_case_withdraw(*, actor: Viewer | User, case: CampaignCase) -> CampaignCase:
-    """Stop an open case without an answer (coordinators of the community)."""
-    viewer = as_viewer(actor)
-    require(is_coordinator(viewer, case.community) and case.closed_at is None)
-    community = lock_community(case.community)
-    locked = _lock_case(case)
-    require(locked.closed_at is None)
-    _close(locked, Outcome.WITHDRAWN, timezone.now())
-    audit(viewer, action="lifecycle.withdrawn", community=community, target=community, after={"case": locked.pk})
-    return locked
-
-
 # Merge ------------------------------------------------------------------------------------------
 
 

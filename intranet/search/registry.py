@@ -79,7 +79,3 @@ def unregister(key: str) -> None:
 def providers() -> list[SearchProvider]:
     """The registered providers in tab order."""
     return sorted(_providers.values(), key=lambda p: (p.position, p.key))
-
-
-def get_provider(key: str) -> SearchProvider | None:
-    return _providers.get(key)

@@ -17,6 +17,7 @@ from communities.selectors_posts import (
     post_list_for_community,
     post_page_for_viewer,
 )
+from communities.services.attachments import attachment_save, validate_uploads
 from intranet.core.testing import assert_constant_queries, pin_queries
 from intranet.core.viewer import Viewer
 from tests.communities.posts.conftest import add_person, file_upload, image_upload, write_post
@@ -42,7 +43,8 @@ def _grow_post(post: Post, community: Community):
             services.reaction_toggle(actor=person, post=post, kind="like")
             services.reaction_toggle(actor=person, comment=top, kind="love")
             services.reaction_toggle(actor=post.author, comment=reply, kind="funny")
-            services.attachment_add(actor=post.author, post=post, file=file_upload(f"{next(counter)}.txt", b"t"))
+            (upload,) = validate_uploads([file_upload(f"{next(counter)}.txt", b"t")], existing=0)
+            attachment_save(post=post, uploaded_by=post.author, upload=upload)
 
     return add
 
