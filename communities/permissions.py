@@ -542,6 +542,22 @@ def readable_community_q(viewer: Viewer, prefix: str = "") -> Q:
     return readable | reach.q(prefix) if reach is not None else readable
 
 
+def readers_of_community(community: Community, qs: QuerySet[User] | None = None) -> QuerySet[User]:
+    """Users for whom :func:`can_read_community_content` holds in ``community`` (one query to list):
+    the reverse look-up of the read rule.
+
+    Used to resolve @mentions: only people who can read the community are linked and notified.
+    """
+    qs = get_user_model().objects.all() if qs is None else qs
+    qs = qs.filter(is_active=True)
+    memberships = Membership.objects.filter(community=community)
+    coordinators = coordinators_q([community.pk])
+    if community.visibility == Community.Visibility.PUBLIC:
+        banned = memberships.filter(state=State.BANNED).values("user_id")
+        return qs.filter(~Q(pk__in=banned) | coordinators)
+    return qs.filter(Q(pk__in=memberships.filter(state=State.ACTIVE).values("user_id")) | coordinators)
+
+
 def readable_community_sql(viewer: Viewer, alias: str) -> tuple[str, dict[str, Any]] | None:
     """The SQL twin of :func:`readable_community_q`: a condition on the community row ``alias``
     and its named parameters (prefixed ``readable_``), for raw queries such as the home feed.

@@ -20,7 +20,6 @@ Decisions:
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from intranet.core.viewer import Viewer
@@ -34,11 +33,13 @@ from .permissions import (
     can_read_community_content,
     community_ids_where,
     coordinator_reach,
-    coordinators_q,
     is_coordinator,
     readable_community_q,
     role_map,
 )
+
+# The reverse look-up of the read rule lives with the rule; posts' callers keep importing it here.
+from .permissions import readers_of_community as readers_of_community
 
 Role = Membership.Role
 State = Membership.State
@@ -203,18 +204,3 @@ def visible_posts(viewer: Viewer, qs: QuerySet[Post] | None = None) -> QuerySet[
     live = Q(deleted_at__isnull=True)
     shown = (live & Q(status=ContentStatus.PUBLISHED)) | (live & Q(author_id=viewer.user_id)) | moderated
     return qs.filter(_readable_community_q(viewer) & shown)
-
-
-def readers_of_community(community: Community, qs: QuerySet | None = None) -> QuerySet:  # type: ignore[type-arg]
-    """Users for whom :func:`can_read_community_content` holds in ``community`` (one query to list).
-
-    Used to resolve @mentions: only people who can read the community are linked and notified.
-    """
-    qs = get_user_model().objects.all() if qs is None else qs
-    qs = qs.filter(is_active=True)
-    memberships = Membership.objects.filter(community=community)
-    coordinators = coordinators_q([community.pk])
-    if community.visibility == Community.Visibility.PUBLIC:
-        banned = memberships.filter(state=State.BANNED).values("user_id")
-        return qs.filter(~Q(pk__in=banned) | coordinators)
-    return qs.filter(Q(pk__in=memberships.filter(state=State.ACTIVE).values("user_id")) | coordinators)
