@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.viewer import Viewer
@@ -37,6 +39,7 @@ from .models import (
 from .permissions import coordinated_q
 from .permissions_console import (
     can_coordinate_community,
+    can_unmerge,
     can_view_console,
     can_view_coordinator_notes,
     visible_console_communities,
@@ -475,6 +478,31 @@ def case_get_for_viewer(viewer: Viewer, pk: int) -> CampaignCase:
     return case
 
 
+def handover_person_get(*, user_id: int | None, email: str, suggestions: list[Any]) -> Any:
+    """The person a handover names: a suggested successor by id (no query), anyone by id or by
+    e-mail address (one query). ``ValidationError`` on ``email`` when nobody matches."""
+    user_model = get_user_model()
+    if user_id:
+        for suggestion in suggestions:
+            if suggestion.user.pk == user_id:
+                return suggestion.user
+        person = user_model.objects.filter(pk=user_id).first()
+    else:
+        person = user_model.objects.filter(email__iexact=email).first()
+    if person is None:
+        raise ValidationError({"email": [_("Nobody with this e-mail address.")]})
+    return person
+
+
+def merge_record_get_for_unmerge(viewer: Viewer, pk: int) -> MergeRecord:
+    """A merge the viewer may undo, with both communities (one query); ``Http404`` otherwise."""
+    require_console(viewer)
+    record = MergeRecord.objects.select_related("source", "target").filter(pk=pk).first()
+    if record is None or not can_unmerge(viewer, record.source, record.target):
+        raise Http404
+    return record
+
+
 __all__ = [
     "ARCHIVED",
     "SORTS",
@@ -490,7 +518,9 @@ __all__ = [
     "console_export_rows",
     "console_overview",
     "filter_choices",
+    "handover_person_get",
     "manager_get_for_console",
+    "merge_record_get_for_unmerge",
     "merge_targets",
     "portfolio_page",
 ]

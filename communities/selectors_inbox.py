@@ -11,9 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.viewer import Viewer
@@ -261,3 +264,12 @@ def saved_reply_get_for_viewer(viewer: Viewer, pk: int) -> SavedReply:
     if reply is None or not can_edit_saved_reply(viewer, reply):
         raise Http404
     return reply
+
+
+def assignee_get(user_id: int) -> User:
+    """The active person an item is being assigned to (one query); ``ValidationError`` when there is
+    none. The assign service checks that they may work the item."""
+    person = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if person is None:
+        raise ValidationError(_("Choose one of the offered people."))
+    return person

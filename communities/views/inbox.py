@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -221,11 +220,7 @@ def inbox_item_assign(request: HttpRequest, pk: int) -> HttpResponse:
     person_id = form.cleaned_data.get("assignee") if form.is_valid() else None
 
     def assign(viewer: Viewer, item: InboxItem) -> None:
-        person = None
-        if person_id:
-            person = get_user_model().objects.filter(pk=person_id, is_active=True).first()
-            if person is None:
-                raise ValidationError(_("Choose one of the offered people."))
+        person = selectors.assignee_get(person_id) if person_id else None
         services.inbox_item_assign(actor=viewer, item=item, assignee=person)
 
     return _item_action(request, pk, assign, _("The assignment has been saved."))
