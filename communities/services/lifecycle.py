@@ -38,7 +38,7 @@ from ..models import (
     Post,
 )
 from ..models.lifecycle import DEFAULT_ANSWER_DAYS
-from ..permissions import as_viewer, coordinator_reach, is_coordinator
+from ..permissions import as_viewer, coordinated_q, is_coordinator
 from ..permissions_console import (
     can_answer_campaign_case,
     can_merge_communities,
@@ -84,8 +84,7 @@ def _dormant_ids(viewer: Viewer | None, community_ids: Iterable[int] | None) -> 
     if community_ids is not None:
         qs = qs.filter(pk__in=sorted(set(community_ids)))
     if viewer is not None:
-        reach = coordinator_reach(viewer)
-        qs = qs.filter(reach.q()) if reach is not None else qs.none()
+        qs = qs.filter(coordinated_q(viewer))
     open_case = CampaignCase.objects.filter(community=OuterRef("pk"), closed_at__isnull=True)
     qs = qs.exclude(Exists(open_case))
     return list(qs.order_by("pk").values_list("pk", flat=True))
