@@ -24,6 +24,7 @@ from intranet.core.viewer import Viewer
 
 from .models import (
     REACTION_EMOJI,
+    Attachment,
     Comment,
     Community,
     ContentStatus,
@@ -155,6 +156,24 @@ def comment_get_for_action(viewer: Viewer, pk: int) -> Comment:
     if comment.deleted_at is not None and not can_moderate_community(viewer, comment.post.community):
         raise Http404
     return comment
+
+
+def comment_of_post_get(post: Post, pk: int) -> Comment:
+    """Comment ``pk`` of ``post`` (the reply target, the answer to accept), one query; ``Http404``
+    when it belongs to another post or does not exist. The caller fetched ``post`` for the viewer."""
+    comment = Comment.objects.filter(pk=pk, post=post).first()
+    if comment is None:
+        raise Http404
+    return comment
+
+
+def attachment_get_for_viewer(viewer: Viewer, pk: int) -> Attachment:
+    """An attachment with its post and community (one query); ``Http404`` unless the viewer may see
+    the post, so a private file looks missing."""
+    attachment = Attachment.objects.select_related("post__community").defer("post__search_vector").filter(pk=pk).first()
+    if attachment is None or attachment.post is None or not can_view_post(viewer, attachment.post):
+        raise Http404
+    return attachment
 
 
 def revisions_for_post(viewer: Viewer, post: Post) -> list[PostRevision]:
