@@ -273,3 +273,19 @@ def assignee_get(user_id: int) -> User:
     if person is None:
         raise ValidationError(_("Choose one of the offered people."))
     return person
+
+
+def reply_community_choices(viewer: Viewer) -> list[tuple[int, str]]:
+    """``(id, name)`` of the communities the viewer manages, by name: where they may keep community
+    saved replies from the saved-replies page (one query)."""
+    ids = community_ids_where(viewer, min_role=Role.MANAGER)
+    return list(Community.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
+
+
+def reply_community_get(pk: int) -> Community:
+    """The community a new saved reply is for (one query); ``Http404`` if it does not exist. The
+    service checks that the viewer may keep its replies."""
+    community = Community.objects.filter(pk=pk).first()
+    if community is None:
+        raise Http404
+    return community

@@ -39,7 +39,6 @@ from ..forms_inbox import (
 from ..forms_inbox import SNOOZE_DELTAS as SNOOZE_FOR
 from ..inbox import inbox_settings_for
 from ..models import InboxItem, Post
-from ..permissions import community_ids_where
 from ..permissions_console import can_view_console
 from ..permissions_inbox import (
     can_change_inbox_settings,
@@ -342,13 +341,6 @@ def inbox_settings(request: HttpRequest, slug: str) -> HttpResponse:
 # Saved replies ------------------------------------------------------------------------------------
 
 
-def _reply_communities(viewer: Viewer) -> list[tuple[int, str]]:
-    from ..models import Community
-
-    ids = community_ids_where(viewer, min_role="manager")
-    return list(Community.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def saved_reply_list(request: HttpRequest) -> HttpResponse:
@@ -356,18 +348,12 @@ def saved_reply_list(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     if not can_keep_personal_replies(viewer):
         raise PermissionDenied
-    choices = _reply_communities(viewer)
+    choices = selectors.reply_community_choices(viewer)
     form = SavedReplyForm(request.POST or None, communities=choices)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            community = None
-            if data["community"]:
-                from ..models import Community
-
-                community = Community.objects.filter(pk=data["community"]).first()
-                if community is None:
-                    raise Http404
+            community = selectors.reply_community_get(data["community"]) if data["community"] else None
             try:
                 services.saved_reply_create(
                     actor=viewer,
