@@ -68,7 +68,9 @@ def test_permission_matrix(kind: str, visibility: str) -> None:
     assert allowed is (kind in SEES_FIGURES)
 
 
-@pytest.mark.parametrize("kind", ["employee", "member", "moderator", "banned", "pending", "other_manager"])
+@pytest.mark.parametrize(
+    "kind", ["employee", "member", "moderator", "banned", "pending", "other_manager", "scoped_out"]
+)
 def test_others_get_404_like_a_missing_community(client: Any, kind: str) -> None:
     community = CommunityFactory.create()
     viewer = make_viewer(kind, community)

@@ -52,7 +52,9 @@ def test_missing_community_and_post_are_refused():
 
 
 @pytest.mark.parametrize("state", ["published", "pending", "hidden", "deleted"])
-@pytest.mark.parametrize("kind", ["employee", "member", "moderator", "banned", "coordinator"])
+@pytest.mark.parametrize(
+    "kind", ["employee", "member", "moderator", "banned", "coordinator", "scoped_in", "scoped_out"]
+)
 def test_post_topic_follows_the_post_view_rule(kind, state):
     community = CommunityFactory.create(visibility=Visibility.PRIVATE)
     author = UserFactory.create()
