@@ -1,4 +1,4 @@
-"""Who may read, edit and review a community's canvas (query-free predicates and their twin).
+"""Who may read, edit and review a community's canvas (query-free predicates).
 
 Decisions:
 
@@ -15,11 +15,9 @@ Decisions:
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-
-from communities.canvas.models import CanvasComment, CommunityCanvas
+from communities.canvas.models import CanvasComment
 from communities.core.models import ROLE_RANK, Community, Membership
-from communities.core.permissions import _active_rank, community_ids_where, coordinator_reach, is_coordinator
+from communities.core.permissions import _active_rank, is_coordinator
 from intranet.core.viewer import Viewer
 
 Role = Membership.Role
@@ -58,15 +56,3 @@ def can_resolve_canvas_comment(viewer: Viewer, community: Community, comment: Ca
     if _is_manager(viewer, community):
         return True
     return comment.author_id is not None and comment.author_id == viewer.user_id and is_coordinator(viewer, community)
-
-
-def visible_canvases(viewer: Viewer, qs: QuerySet[CommunityCanvas] | None = None) -> QuerySet[CommunityCanvas]:
-    """Twin of :func:`can_view_canvas` on canvas rows."""
-    qs = CommunityCanvas.objects.all() if qs is None else qs
-    if not viewer.is_authenticated:
-        return qs.none()
-    reach = coordinator_reach(viewer)
-    if reach is not None and reach.everything:
-        return qs
-    member_of = Q(community_id__in=community_ids_where(viewer))
-    return qs.filter(member_of | reach.q("community") if reach is not None else member_of)

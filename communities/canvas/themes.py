@@ -208,7 +208,3 @@ THEME_KEYS: tuple[str, ...] = tuple(theme.key for theme in THEMES)
 THEMES_BY_KEY: dict[str, Theme] = {theme.key: theme for theme in THEMES}
 STAGE_THEME_KEYS: tuple[str, ...] = tuple(theme.key for theme in THEMES if theme.stage_first)
 PART_TITLES: dict[str, StrPromise] = {part.key: part.title for part in PARTS}
-
-
-def themes_of(part_key: str) -> tuple[Theme, ...]:
-    return tuple(theme for theme in THEMES if theme.part == part_key)

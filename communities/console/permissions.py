@@ -7,10 +7,15 @@ coordinator is limited to their :class:`CoordinatorScope` everywhere.
 
 from __future__ import annotations
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 
 from communities.core.models import ROLE_RANK, Community, Membership
-from communities.core.permissions import _active_rank, coordinator_reach, is_coordinator
+from communities.core.permissions import (
+    _active_rank,
+    coordinated_communities,
+    coordinates_community,
+    is_coordinator,
+)
 from communities.lifecycle.models import CampaignCase
 from intranet.core.viewer import Viewer
 
@@ -24,27 +29,12 @@ def can_view_console(viewer: Viewer) -> bool:
 
 def can_coordinate_community(viewer: Viewer, community: Community) -> bool:
     """See a community in the console (figures, explanation, campaign state): within one's scope."""
-    return is_coordinator(viewer, community)
+    return coordinates_community(viewer, community)
 
 
 def visible_console_communities(viewer: Viewer, qs: QuerySet[Community] | None = None) -> QuerySet[Community]:
     """Twin of :func:`can_coordinate_community`."""
-    qs = Community.objects.all() if qs is None else qs
-    reach = coordinator_reach(viewer)
-    if reach is None:
-        return qs.none()
-    return qs.filter(reach.q())
-
-
-def console_scope_q(viewer: Viewer, prefix: str) -> Q:
-    """``Q`` limiting rows related to a community (through ``prefix``) to the viewer's reach.
-
-    Callers check :func:`can_view_console` first; for non-coordinators it matches nothing.
-    """
-    reach = coordinator_reach(viewer)
-    if reach is None:
-        return Q(pk__in=[])
-    return reach.q(prefix)
+    return coordinated_communities(viewer, qs)
 
 
 def can_hand_over_community(viewer: Viewer, community: Community) -> bool:

@@ -14,14 +14,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from communities.console.permissions import can_coordinate_community, can_view_console, visible_console_communities
+from communities.console.permissions import (
+    can_coordinate_community,
+    can_unmerge,
+    can_view_console,
+    can_view_coordinator_notes,
+    visible_console_communities,
+)
 from communities.core.models import ROLE_RANK, Category, Community, Membership
-from communities.core.permissions import _active_rank, coordinator_reach
+from communities.core.permissions import _active_rank, coordinated_q
 from communities.core.qualifications import certificates_for, levels_for
 from communities.health.models import CommunityDayFigures, CommunityHealth
 from communities.health.selectors import explain
@@ -215,8 +223,6 @@ class Overview:
 def console_overview(viewer: Viewer) -> Overview:
     """The platform at a glance within the viewer's reach (five queries, whatever the size)."""
     require_console(viewer)
-    reach = coordinator_reach(viewer)
-    assert reach is not None
     scoped = visible_console_communities(viewer)
     counts = {
         (row["lifecycle"], row["health__state"]): row["n"]
@@ -229,7 +235,7 @@ def console_overview(viewer: Viewer) -> Overview:
     active_total = sum(n for (lifecycle, _s), n in counts.items() if lifecycle == active)
     since = _figures_since(CHART_DAYS)
     series = (
-        CommunityDayFigures.objects.filter(reach.q("community"), day__gt=since)
+        CommunityDayFigures.objects.filter(coordinated_q(viewer, "community"), day__gt=since)
         .order_by("day")
         .values("day")
         .annotate(members=Sum("members"), posts=Sum("posts"), comments=Sum("comments"), reactions=Sum("reactions"))
@@ -246,7 +252,7 @@ def console_overview(viewer: Viewer) -> Overview:
     )
     managers = list(
         Membership.objects.filter(
-            reach.q("community"),
+            coordinated_q(viewer, "community"),
             community__lifecycle=active,
             state=State.ACTIVE,
             role__in=MANAGING_ROLES,
@@ -292,10 +298,8 @@ def portfolio_page(viewer: Viewer, cursor: str | None = None) -> Page[Any]:
     certificates, inbox counts, notes).
     """
     require_console(viewer)
-    reach = coordinator_reach(viewer)
-    assert reach is not None
     manages = Membership.objects.filter(
-        reach.q("community"), state=State.ACTIVE, role__in=MANAGING_ROLES, community__lifecycle="active"
+        coordinated_q(viewer, "community"), state=State.ACTIVE, role__in=MANAGING_ROLES, community__lifecycle="active"
     )
     users = get_user_model().objects.filter(pk__in=manages.values("user_id"), is_active=True)
     page = keyset_page(users, ordering=["display_name", "id"], cursor=cursor, page_size=PORTFOLIO_PAGE_SIZE)
@@ -350,15 +354,15 @@ def _has_health(community: Community) -> bool:
 def manager_get_for_console(viewer: Viewer, user_id: int) -> tuple[Any, list[CoordinatorNote]]:
     """A manager within the viewer's reach and all coordinator notes on them (404 otherwise)."""
     require_console(viewer)
-    reach = coordinator_reach(viewer)
-    assert reach is not None
     manages = Membership.objects.filter(
-        reach.q("community"), user_id=user_id, state=State.ACTIVE, role__in=MANAGING_ROLES
+        coordinated_q(viewer, "community"), user_id=user_id, state=State.ACTIVE, role__in=MANAGING_ROLES
     )
     manager = get_user_model().objects.filter(pk=user_id, pk__in=manages.values("user_id")).first()
     if manager is None:
         raise Http404
-    notes = list(CoordinatorNote.objects.filter(manager_id=user_id).select_related("author")[:50])
+    notes: list[CoordinatorNote] = []
+    if can_view_coordinator_notes(viewer):
+        notes = list(CoordinatorNote.objects.filter(manager_id=user_id).select_related("author")[:50])
     return manager, notes
 
 
@@ -440,15 +444,29 @@ def case_get_for_viewer(viewer: Viewer, pk: int) -> CampaignCase:
     return case
 
 
-def handover_history_max(community_ids: list[int]) -> dict[int, dt.datetime]:
-    """Latest handover per community (one query)."""
-    return dict(
-        HandoverRecord.objects.filter(community_id__in=community_ids)
-        .order_by()
-        .values("community_id")
-        .annotate(at=Max("created_at"))
-        .values_list("community_id", "at")
-    )
+def handover_person_get(*, user_id: int | None, email: str, suggestions: list[Any]) -> Any:
+    """The person a handover names: a suggested successor by id (no query), anyone by id or by
+    e-mail address (one query). ``ValidationError`` on ``email`` when nobody matches."""
+    user_model = get_user_model()
+    if user_id:
+        for suggestion in suggestions:
+            if suggestion.user.pk == user_id:
+                return suggestion.user
+        person = user_model.objects.filter(pk=user_id).first()
+    else:
+        person = user_model.objects.filter(email__iexact=email).first()
+    if person is None:
+        raise ValidationError({"email": [_("Nobody with this e-mail address.")]})
+    return person
+
+
+def merge_record_get_for_unmerge(viewer: Viewer, pk: int) -> MergeRecord:
+    """A merge the viewer may undo, with both communities (one query); ``Http404`` otherwise."""
+    require_console(viewer)
+    record = MergeRecord.objects.select_related("source", "target").filter(pk=pk).first()
+    if record is None or not can_unmerge(viewer, record.source, record.target):
+        raise Http404
+    return record
 
 
 __all__ = [
@@ -466,7 +484,9 @@ __all__ = [
     "console_export_rows",
     "console_overview",
     "filter_choices",
+    "handover_person_get",
     "manager_get_for_console",
+    "merge_record_get_for_unmerge",
     "merge_targets",
     "portfolio_page",
 ]

@@ -13,7 +13,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -31,7 +30,6 @@ from communities.console.permissions import (
     can_merge_communities,
     can_restore_community,
     can_start_campaign,
-    can_unmerge,
     can_view_console,
     visible_console_communities,
 )
@@ -39,7 +37,7 @@ from communities.core.models import Community
 from communities.core.permissions import visible_communities
 from communities.lifecycle import handover as handover_services
 from communities.lifecycle import services as lifecycle_services
-from communities.lifecycle.models import CampaignCase, MergeRecord
+from communities.lifecycle.models import CampaignCase
 from intranet.core.pagination import InvalidCursor
 from intranet.core.web import apply_errors
 from intranet.core.web import viewer_of as _viewer
@@ -255,21 +253,6 @@ def console_community(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _handover_target(form: HandoverForm, suggestions: list[Any]) -> Any:
-    user_model = get_user_model()
-    if form.cleaned_data.get("to_user"):
-        chosen = form.cleaned_data["to_user"]
-        for s in suggestions:
-            if s.user.pk == chosen:
-                return s.user
-        person = user_model.objects.filter(pk=chosen).first()
-    else:
-        person = user_model.objects.filter(email__iexact=form.cleaned_data["email"]).first()
-    if person is None:
-        raise ValidationError({"email": [_("Nobody with this e-mail address.")]})
-    return person
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def console_handover(request: HttpRequest, pk: int) -> HttpResponse:
@@ -282,7 +265,11 @@ def console_handover(request: HttpRequest, pk: int) -> HttpResponse:
     form = HandoverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            to_user = _handover_target(form, suggestions)
+            to_user = selectors.handover_person_get(
+                user_id=form.cleaned_data.get("to_user"),
+                email=form.cleaned_data.get("email") or "",
+                suggestions=suggestions,
+            )
             handover_services.community_handover(
                 actor=viewer,
                 community=community,
@@ -370,10 +357,7 @@ def console_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def console_unmerge(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = _viewer(request)
-    selectors.require_console(viewer)
-    record = MergeRecord.objects.select_related("source", "target").filter(pk=pk).first()
-    if record is None or not can_unmerge(viewer, record.source, record.target):
-        raise Http404
+    record = selectors.merge_record_get_for_unmerge(viewer, pk)
     try:
         lifecycle_services.community_unmerge(actor=viewer, record=record, reason=request.POST.get("reason", ""))
     except ValidationError as error:

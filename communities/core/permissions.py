@@ -14,9 +14,12 @@ Services that change the acting viewer's own memberships call :func:`forget_memb
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import CharField, DateTimeField, F, Q, QuerySet, Value
@@ -24,6 +27,9 @@ from django.utils import timezone
 
 from communities.core.models import ROLE_RANK, Community, CoordinatorScope, MemberMute, Membership
 from intranet.core.viewer import Viewer, as_viewer
+
+if TYPE_CHECKING:
+    from intranet.accounts.models import User
 
 MEMBERSHIPS_KEY = "communities.memberships"
 PERMISSIONS_KEY = "communities.core.permissions"
@@ -215,16 +221,82 @@ def coordinates_everything(viewer: Viewer) -> bool:
 
 
 def is_coordinator(viewer: Viewer, community: Community | None = None) -> bool:
-    """Whether the viewer coordinates ``community`` (or, with ``None``, coordinates at all).
+    """Whether the viewer coordinates ``community`` (:func:`coordinates_community`) or, with
+    ``None``, coordinates at all."""
+    if community is not None:
+        return coordinates_community(viewer, community)
+    return coordinator_reach(viewer) is not None
 
-    Staff coordinate every community; holders of ``communities.coordinate`` every community inside
-    their :class:`CoordinatorScope` (all of them without a scope row). Query-free once the viewer's
-    permission and scope maps are cached.
+
+def coordinates_community(viewer: Viewer, community: Community) -> bool:
+    """Whether the viewer coordinates ``community``: the one rule behind every coordinator clause.
+
+    Staff and superusers coordinate every community; holders of ``communities.coordinate`` every
+    community inside their :class:`CoordinatorScope` (all of them without a scope row). Query-free
+    once the viewer's permission and scope maps are cached. Twin: :func:`coordinated_communities`
+    (and :func:`coordinated_q`); reverse look-up: :func:`coordinator_ids_for`.
+    """
+    reach = coordinator_reach(viewer)
+    return reach is not None and reach.covers(community)
+
+
+def coordinated_q(viewer: Viewer, prefix: str = "") -> Q:
+    """``Q`` matching the communities the viewer coordinates (through ``prefix`` on related rows).
+
+    ``Q()`` for coordinators of everything, a filter that matches nothing for non-coordinators.
     """
     reach = coordinator_reach(viewer)
     if reach is None:
-        return False
-    return community is None or reach.covers(community)
+        return Q(pk__in=[])
+    return reach.q(prefix)
+
+
+def coordinated_communities(viewer: Viewer, qs: QuerySet[Community] | None = None) -> QuerySet[Community]:
+    """Twin of :func:`coordinates_community`."""
+    qs = Community.objects.all() if qs is None else qs
+    if coordinator_reach(viewer) is None:
+        return qs.none()
+    return qs.filter(coordinated_q(viewer))
+
+
+def _coordinate_holders_q() -> Q:
+    """``Q`` on users holding ``communities.coordinate`` directly or through a group (subqueries)."""
+    user_model = get_user_model()
+    direct = user_model.user_permissions.through.objects.filter(
+        permission__codename="coordinate", permission__content_type__app_label="communities"
+    ).values("user_id")
+    grouped = user_model.groups.through.objects.filter(
+        group__permissions__codename="coordinate", group__permissions__content_type__app_label="communities"
+    ).values("user_id")
+    return Q(pk__in=direct) | Q(pk__in=grouped)
+
+
+def coordinators_q(community_ids: Iterable[int]) -> Q:
+    """``Q`` on users who coordinate at least one of ``community_ids`` (reverse of
+    :func:`coordinates_community`; subqueries only, so it adds no query and no duplicate rows).
+
+    Callers also filter ``is_active=True``: inactive accounts coordinate nothing.
+    """
+    ids = sorted(set(community_ids))
+    covering = (
+        Q(all_communities=True)
+        | Q(communities__in=ids)
+        | Q(categories__in=Community.objects.filter(pk__in=ids).values("category_id"))
+    )
+    unscoped = ~Q(pk__in=CoordinatorScope.objects.values("user_id"))
+    scoped_here = Q(pk__in=CoordinatorScope.objects.filter(covering).values("user_id"))
+    return Q(is_staff=True) | Q(is_superuser=True) | (_coordinate_holders_q() & (unscoped | scoped_here))
+
+
+def coordinators_of(community_ids: Iterable[int], qs: QuerySet[User] | None = None) -> QuerySet[User]:
+    """Active users who coordinate at least one of ``community_ids`` (one query to list)."""
+    users: QuerySet[User] = get_user_model().objects.all() if qs is None else qs
+    return users.filter(coordinators_q(community_ids), is_active=True)
+
+
+def coordinator_ids_for(community: Community) -> list[int]:
+    """Ids of the active users for whom :func:`coordinates_community` holds (one query)."""
+    return sorted(coordinators_of([community.pk]).values_list("pk", flat=True))
 
 
 # Seeing and reading -----------------------------------------------------------------------------
@@ -450,18 +522,90 @@ def visible_communities(viewer: Viewer, qs: QuerySet[Community] | None = None) -
     return qs.filter(visible | reach.q() if reach is not None else visible)
 
 
+def readable_community_q(viewer: Viewer, prefix: str = "") -> Q:
+    """``Q`` matching the communities whose content the viewer may read (through ``prefix`` on
+    related rows): the one queryset encoding of :func:`can_read_community_content`.
+
+    ``Q()`` for coordinators of everything; ANDed by the callers (an empty ``Q`` vanishes in an OR).
+    """
+    if not viewer.is_authenticated:
+        return Q(pk__in=[])
+    reach = coordinator_reach(viewer)
+    if reach is not None and reach.everything:
+        return Q()
+    pk = f"{prefix}_id" if prefix else "pk"
+    visibility = f"{prefix}__visibility" if prefix else "visibility"
+    active = _ids_in_states(viewer, (State.ACTIVE,))
+    banned = _ids_in_states(viewer, (State.BANNED,))
+    readable = (Q(**{visibility: Visibility.PUBLIC}) & ~Q(**{f"{pk}__in": banned})) | Q(**{f"{pk}__in": active})
+    return readable | reach.q(prefix) if reach is not None else readable
+
+
+def readers_of_community(community: Community, qs: QuerySet[User] | None = None) -> QuerySet[User]:
+    """Users for whom :func:`can_read_community_content` holds in ``community`` (one query to list):
+    the reverse look-up of the read rule.
+
+    Used to resolve @mentions: only people who can read the community are linked and notified.
+    """
+    qs = get_user_model().objects.all() if qs is None else qs
+    qs = qs.filter(is_active=True)
+    memberships = Membership.objects.filter(community=community)
+    coordinators = coordinators_q([community.pk])
+    if community.visibility == Community.Visibility.PUBLIC:
+        banned = memberships.filter(state=State.BANNED).values("user_id")
+        return qs.filter(~Q(pk__in=banned) | coordinators)
+    return qs.filter(Q(pk__in=memberships.filter(state=State.ACTIVE).values("user_id")) | coordinators)
+
+
+def readable_community_sql(viewer: Viewer, alias: str) -> tuple[str, dict[str, Any]] | None:
+    """The SQL twin of :func:`readable_community_q`: a condition on the community row ``alias``
+    and its named parameters (prefixed ``readable_``), for raw queries such as the home feed.
+
+    ``None`` when the viewer reads every community (no condition at all). ``alias`` is a table
+    alias chosen by the caller, never user input.
+    """
+    if not viewer.is_authenticated:
+        return "FALSE", {}
+    reach = coordinator_reach(viewer)
+    if reach is not None and reach.everything:
+        return None
+    public = Visibility.PUBLIC.value
+    sql = (
+        f"(({alias}.visibility = '{public}' AND {alias}.id <> ALL(%(readable_banned)s::bigint[])) "
+        f"OR {alias}.id = ANY(%(readable_active)s::bigint[])"
+    )
+    params: dict[str, Any] = {
+        "readable_banned": _ids_in_states(viewer, (State.BANNED,)),
+        "readable_active": _ids_in_states(viewer, (State.ACTIVE,)),
+    }
+    if reach is not None:
+        sql += (
+            f" OR {alias}.id = ANY(%(readable_scope_communities)s::bigint[])"
+            f" OR {alias}.category_id = ANY(%(readable_scope_categories)s::bigint[])"
+        )
+        params["readable_scope_communities"] = sorted(reach.community_ids)
+        params["readable_scope_categories"] = sorted(reach.category_ids)
+    return sql + ")", params
+
+
 def readable_communities(viewer: Viewer, qs: QuerySet[Community] | None = None) -> QuerySet[Community]:
     """Twin of :func:`can_read_community_content`, for feeds and post search."""
+    qs = Community.objects.all() if qs is None else qs
+    if not viewer.is_authenticated:
+        return qs.none()
+    return qs.filter(readable_community_q(viewer))
+
+
+def moderated_communities(viewer: Viewer, qs: QuerySet[Community] | None = None) -> QuerySet[Community]:
+    """Twin of :func:`can_moderate_community` (post move targets)."""
     qs = Community.objects.all() if qs is None else qs
     if not viewer.is_authenticated:
         return qs.none()
     reach = coordinator_reach(viewer)
     if reach is not None and reach.everything:
         return qs
-    active = _ids_in_states(viewer, (State.ACTIVE,))
-    banned = _ids_in_states(viewer, (State.BANNED,))
-    readable = (Q(visibility=Visibility.PUBLIC) & ~Q(pk__in=banned)) | Q(pk__in=active)
-    return qs.filter(readable | reach.q() if reach is not None else readable)
+    mine = Q(pk__in=community_ids_where(viewer, min_role=Role.MODERATOR))
+    return qs.filter(mine | reach.q() if reach is not None else mine)
 
 
 def community_ids_where(viewer: Viewer, *, min_role: str = Role.MEMBER) -> list[int]:

@@ -18,12 +18,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from communities.core.models import ROLE_RANK, Community, Membership
+from communities.core.models import Community, Membership
+from communities.core.permissions import coordinators_of
 from communities.inbox import events
 from communities.inbox.models import InboxItem, InboxSettings
 from communities.inbox.service_hours import ServiceHours, add_service_time
@@ -72,19 +71,15 @@ def first_response_due(config: InboxSettings, opened_at: dt.datetime) -> dt.date
 
 def inbox_recipient_ids(community_ids: Iterable[int], *, escalated: bool = False) -> set[int]:
     """Users whose inbox counts may change when items of ``community_ids`` change (one or two queries)."""
+    community_ids = sorted(set(community_ids))
     ids = set(
         Membership.objects.filter(
-            community_id__in=sorted(set(community_ids)), state=Membership.State.ACTIVE, role__in=WORKING_ROLES
+            community_id__in=community_ids, state=Membership.State.ACTIVE, role__in=WORKING_ROLES
         ).values_list("user_id", flat=True)
     )
     if escalated:
-        coordinators = get_user_model().objects.filter(
-            Q(is_staff=True)
-            | Q(user_permissions__codename="coordinate", user_permissions__content_type__app_label="communities")
-            | Q(groups__permissions__codename="coordinate", groups__permissions__content_type__app_label="communities"),
-            is_active=True,
-        )
-        ids.update(coordinators.values_list("pk", flat=True).distinct())
+        # Escalated items reach the coordinators whose scope covers the community.
+        ids.update(coordinators_of(community_ids).values_list("pk", flat=True))
     return ids
 
 
@@ -226,8 +221,3 @@ def inbox_item_open(
 def inbox_item_close(*, kind: str, key: str, actor: User | None = None) -> None:
     """Close the open inbox item for ``(kind, key)`` if there is one (it was dealt with elsewhere)."""
     close_items(kind=kind, keys=[key], actor=actor)
-
-
-def role_rank_needed(kind: str) -> int:
-    """The least role that works items of ``kind`` in their community."""
-    return ROLE_RANK[Role.MANAGER] if kind == Kind.JOIN_REQUEST else ROLE_RANK[Role.MODERATOR]

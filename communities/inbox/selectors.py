@@ -11,9 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.core.models import Community, Membership
 from communities.core.permissions import community_ids_where
@@ -260,3 +263,28 @@ def saved_reply_get_for_viewer(viewer: Viewer, pk: int) -> SavedReply:
     if reply is None or not can_edit_saved_reply(viewer, reply):
         raise Http404
     return reply
+
+
+def assignee_get(user_id: int) -> User:
+    """The active person an item is being assigned to (one query); ``ValidationError`` when there is
+    none. The assign service checks that they may work the item."""
+    person = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if person is None:
+        raise ValidationError(_("Choose one of the offered people."))
+    return person
+
+
+def reply_community_choices(viewer: Viewer) -> list[tuple[int, str]]:
+    """``(id, name)`` of the communities the viewer manages, by name: where they may keep community
+    saved replies from the saved-replies page (one query)."""
+    ids = community_ids_where(viewer, min_role=Role.MANAGER)
+    return list(Community.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
+
+
+def reply_community_get(pk: int) -> Community:
+    """The community a new saved reply is for (one query); ``Http404`` if it does not exist. The
+    service checks that the viewer may keep its replies."""
+    community = Community.objects.filter(pk=pk).first()
+    if community is None:
+        raise Http404
+    return community

@@ -102,9 +102,3 @@ def service_time_between(start: dt.datetime, end: dt.datetime, hours: ServiceHou
             break
         total += min(window_end, end) - max(window_start, start)
     return total
-
-
-def is_within_service_hours(moment: dt.datetime, hours: ServiceHours) -> bool:
-    _require_aware(moment)
-    window_start, _end = next(hours.windows_from(moment))
-    return window_start <= moment

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,8 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.console.permissions import can_view_console
-from communities.core.models import Community
-from communities.core.permissions import community_ids_where
 from communities.core.views.community import get_community, header_context
 from communities.inbox import selectors, services
 from communities.inbox.forms import (
@@ -223,11 +220,7 @@ def inbox_item_assign(request: HttpRequest, pk: int) -> HttpResponse:
     person_id = form.cleaned_data.get("assignee") if form.is_valid() else None
 
     def assign(viewer: Viewer, item: InboxItem) -> None:
-        person = None
-        if person_id:
-            person = get_user_model().objects.filter(pk=person_id, is_active=True).first()
-            if person is None:
-                raise ValidationError(_("Choose one of the offered people."))
+        person = selectors.assignee_get(person_id) if person_id else None
         services.inbox_item_assign(actor=viewer, item=item, assignee=person)
 
     return _item_action(request, pk, assign, _("The assignment has been saved."))
@@ -349,11 +342,6 @@ def inbox_settings(request: HttpRequest, slug: str) -> HttpResponse:
 # Saved replies ------------------------------------------------------------------------------------
 
 
-def _reply_communities(viewer: Viewer) -> list[tuple[int, str]]:
-    ids = community_ids_where(viewer, min_role="manager")
-    return list(Community.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def saved_reply_list(request: HttpRequest) -> HttpResponse:
@@ -361,16 +349,12 @@ def saved_reply_list(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     if not can_keep_personal_replies(viewer):
         raise PermissionDenied
-    choices = _reply_communities(viewer)
+    choices = selectors.reply_community_choices(viewer)
     form = SavedReplyForm(request.POST or None, communities=choices)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            community = None
-            if data["community"]:
-                community = Community.objects.filter(pk=data["community"]).first()
-                if community is None:
-                    raise Http404
+            community = selectors.reply_community_get(data["community"]) if data["community"] else None
             try:
                 services.saved_reply_create(
                     actor=viewer,

@@ -20,7 +20,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
@@ -392,23 +391,3 @@ def handle_user_deactivating(*, user: User, actor: Any, reason: str = "") -> lis
         _handover_notify_on_commit(record)
         records.append(record)
     return records
-
-
-def coordinator_ids_for(community: Community) -> list[int]:
-    """Active coordinators whose reach covers ``community`` (one query)."""
-    users = get_user_model().objects.filter(is_active=True)
-    holders = (
-        Q(is_staff=True)
-        | Q(is_superuser=True)
-        | Q(user_permissions__codename="coordinate", user_permissions__content_type__app_label="communities")
-        | Q(groups__permissions__codename="coordinate", groups__permissions__content_type__app_label="communities")
-    )
-    covers = (
-        Q(is_staff=True)
-        | Q(is_superuser=True)
-        | Q(coordinator_scope__isnull=True)
-        | Q(coordinator_scope__all_communities=True)
-        | Q(coordinator_scope__communities=community.pk)
-        | Q(coordinator_scope__categories=community.category_id or 0)
-    )
-    return sorted(set(users.filter(holders).filter(covers).values_list("pk", flat=True)))

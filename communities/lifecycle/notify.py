@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities.core.models import Community, Membership
+from communities.core.permissions import coordinator_ids_for
 from communities.lifecycle import events
-from communities.lifecycle.handover import coordinator_ids_for
 from communities.lifecycle.models import CampaignCase, HandoverRecord, MergeRecord
 from intranet.core.outbox import Event, subscriber
 from intranet.notifications.kinds import register_kind

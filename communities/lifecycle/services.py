@@ -31,7 +31,7 @@ from communities.console.permissions import (
     can_write_coordinator_note,
 )
 from communities.core.models import ROLE_RANK, Community, Membership
-from communities.core.permissions import as_viewer, coordinator_reach, is_coordinator
+from communities.core.permissions import as_viewer, coordinated_q, is_coordinator
 from communities.core.services._common import audit, lock_community
 from communities.core.services.community import community_recount_members
 from communities.health.models import CommunityHealth
@@ -75,8 +75,7 @@ def _dormant_ids(viewer: Viewer | None, community_ids: Iterable[int] | None) -> 
     if community_ids is not None:
         qs = qs.filter(pk__in=sorted(set(community_ids)))
     if viewer is not None:
-        reach = coordinator_reach(viewer)
-        qs = qs.filter(reach.q()) if reach is not None else qs.none()
+        qs = qs.filter(coordinated_q(viewer))
     open_case = CampaignCase.objects.filter(community=OuterRef("pk"), closed_at__isnull=True)
     qs = qs.exclude(Exists(open_case))
     return list(qs.order_by("pk").values_list("pk", flat=True))
@@ -258,19 +257,6 @@ def _tick_one(case_id: int, now: dt.datetime) -> str | None:
         _on_commit_stage([case.pk], "remind")
         return "reminded"
     return None
-
-
-@transaction.atomic
-def campaign_case_withdraw(*, actor: Viewer | User, case: CampaignCase) -> CampaignCase:
-    """Stop an open case without an answer (coordinators of the community)."""
-    viewer = as_viewer(actor)
-    require(is_coordinator(viewer, case.community) and case.closed_at is None)
-    community = lock_community(case.community)
-    locked = _lock_case(case)
-    require(locked.closed_at is None)
-    _close(locked, Outcome.WITHDRAWN, timezone.now())
-    audit(viewer, action="lifecycle.withdrawn", community=community, target=community, after={"case": locked.pk})
-    return locked
 
 
 # Merge ------------------------------------------------------------------------------------------

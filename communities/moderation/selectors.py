@@ -17,14 +17,19 @@ from django.db.models import BigIntegerField, CharField, Q, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
+from django.utils import timezone
 
-from communities.core.models import Community
-from communities.core.permissions import community_ids_where, coordinator_reach, is_coordinator
+from communities.core.models import Community, MemberMute, Membership
+from communities.core.permissions import coordinator_reach, is_coordinator, moderated_communities
 from communities.moderation.models import CommunityRules, HiddenMessage, Report, WatchedWord
 from communities.moderation.permissions import (
     can_handle_report,
     can_manage_platform_words,
     can_manage_rules,
+    can_move_post,
+    can_report_message,
+    can_restore_message,
+    can_sanction_member,
     can_view_message_reports,
     can_view_moderation_log,
     can_view_platform_log,
@@ -32,10 +37,13 @@ from communities.moderation.permissions import (
 from communities.moderation.screening import rules_for
 from communities.posts.models import ContentStatus, Post
 from communities.posts.permissions import can_view_post
+from intranet.accounts.models import User
 from intranet.core.models import AuditEntry
 from intranet.core.pagination import Page, keyset_page
-from intranet.core.permissions import require_visible
+from intranet.core.permissions import require, require_visible
 from intranet.core.viewer import Viewer
+from intranet.messaging.models import Message
+from intranet.messaging.selectors import participant_get_for_viewer
 
 LOG_PAGE_SIZE = 50
 LOG_ORDERING = ("-created_at", "-id")
@@ -239,31 +247,100 @@ def notice_for_post(viewer: Viewer, post: Post) -> ModerationNotice | None:
 
 def move_targets(viewer: Viewer, post: Post, query: str = "") -> list[Community]:
     """Communities the viewer moderates (or coordinates) that ``post`` could move to (up to 50)."""
-    qs = Community.objects.active().exclude(pk=post.community_id).defer("search_vector")
-    reach = coordinator_reach(viewer)
-    if reach is None or not reach.everything:
-        mine = Q(pk__in=community_ids_where(viewer, min_role="moderator"))
-        qs = qs.filter(mine | reach.q() if reach is not None else mine)
+    qs = moderated_communities(viewer, Community.objects.active().exclude(pk=post.community_id).defer("search_vector"))
     query = " ".join((query or "").split())[:QUERY_MAX]
     if query:
         qs = qs.filter(name__icontains=query)
     return list(qs.order_by("name", "id")[:50])
 
 
+def move_target_get(viewer: Viewer, post: Post, pk: int) -> Community | None:
+    """The community ``pk`` if the viewer may move ``post`` there (one query), else ``None``."""
+    target = Community.objects.defer("search_vector").filter(pk=pk).first()
+    return target if target is not None and can_move_post(viewer, post, target) else None
+
+
+# Direct messages and sanctions -----------------------------------------------------------------
+
+
+def message_get_for_report(viewer: Viewer, pk: int) -> Message:
+    """The direct message ``pk`` for the report dialog (two queries).
+
+    ``Http404`` unless the viewer takes part in its conversation (messaging's own rule, so a
+    message of someone else's conversation looks missing); ``PermissionDenied`` for its author.
+    """
+    message = Message.objects.filter(pk=pk).first()
+    if message is None:
+        raise Http404
+    participant_get_for_viewer(viewer=viewer, conversation_id=message.conversation_id)
+    require(can_report_message(viewer, author_id=message.author_id, is_participant=True))
+    return message
+
+
+def hidden_message_get_for_restore(viewer: Viewer, pk: int) -> tuple[HiddenMessage, Report | None]:
+    """A hidden direct message and its latest report (two queries); ``Http404`` unless the viewer
+    may restore messages."""
+    require_visible(can_restore_message(viewer))
+    hidden = HiddenMessage.objects.filter(pk=pk).first()
+    if hidden is None:
+        raise Http404
+    return hidden, Report.objects.filter(message_id=hidden.message_id).order_by("-id").first()
+
+
+@dataclass
+class SanctionTarget:
+    person: User
+    role: str | None
+    """Their role if they are an active member of the community, else ``None``."""
+    mute: MemberMute | None
+    """Their current mute in the community, if any."""
+
+
+def sanction_target_get(viewer: Viewer, community: Community, user_id: int) -> SanctionTarget:
+    """The person the sanctions page acts on, with their role and current mute (three queries).
+
+    ``Http404`` for missing and inactive accounts; ``PermissionDenied`` unless the viewer may
+    sanction them in ``community``.
+    """
+    person = User.objects.filter(pk=user_id, is_active=True).first()
+    if person is None:
+        raise Http404
+    row = Membership.objects.filter(community=community, user=person).values_list("role", "state").first()
+    role = row[0] if row and row[1] == Membership.State.ACTIVE else None
+    require(can_sanction_member(viewer, community, person, role))
+    mute = MemberMute.objects.filter(community=community, user=person, until__gt=timezone.now()).first()
+    return SanctionTarget(person=person, role=role, mute=mute)
+
+
+def watched_word_get_for_removal(viewer: Viewer, pk: int) -> WatchedWord:
+    """A watched word the viewer may remove (one query); ``Http404`` otherwise."""
+    word = WatchedWord.objects.select_related("community").filter(pk=pk).first()
+    if word is None:
+        raise Http404
+    require_visible(can_manage_rules(viewer, word.community) if word.community else can_manage_platform_words(viewer))
+    return word
+
+
 __all__ = [
     "LOG_PAGE_SIZE",
     "ModerationNotice",
     "ModerationSettings",
+    "SanctionTarget",
     "hidden_message_for_report",
+    "hidden_message_get_for_restore",
     "is_coordinator",
     "log_page_for_community",
     "log_page_for_platform",
     "log_rows_for_export",
+    "message_get_for_report",
     "message_reports_page",
+    "move_target_get",
     "move_targets",
     "notice_for_post",
     "platform_words",
     "report_entries",
     "report_get_for_viewer",
+    "sanction_target_get",
     "settings_for_community",
+    "watched_word_get_for_removal",
 ]

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.core import selectors
-from communities.core.models import Community, MemberMute, Membership
 from communities.core.permissions import can_moderate_community
 from communities.moderation import selectors as selectors_moderation
 from communities.moderation import services as mod
@@ -36,7 +35,7 @@ from communities.moderation.forms import (
     WordForm,
     WordTestForm,
 )
-from communities.moderation.models import HiddenMessage, Report, WatchedWord
+from communities.moderation.models import WatchedWord
 from communities.moderation.permissions import (
     can_hide_comment,
     can_hide_message,
@@ -50,19 +49,16 @@ from communities.moderation.permissions import (
     can_restore_message,
     can_restore_post,
     can_review_post,
-    can_sanction_member,
 )
 from communities.moderation.screening import compile_word, matching_words, rule_name, validate_pattern, words_for
 from communities.posts import selectors as selectors_posts
 from communities.posts.models import ContentStatus, Post
-from intranet.accounts.models import User
 from intranet.core.models import AuditEntry
 from intranet.core.pagination import InvalidCursor, Page
 from intranet.core.viewer import Viewer
 from intranet.core.web import apply_errors as _apply_errors
 from intranet.core.web import is_htmx as _is_htmx
 from intranet.core.web import viewer_of as _viewer
-from intranet.messaging.models import Message, Participant
 
 # Reports ----------------------------------------------------------------------------------------
 
@@ -116,17 +112,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def message_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Report a direct message; 404 unless the viewer takes part in its conversation."""
-    viewer = _viewer(request)
-    message = Message.objects.filter(pk=pk).first()
-    if (
-        message is None
-        or not Participant.objects.filter(
-            conversation_id=message.conversation_id, user_id=viewer.user_id or 0, left_at__isnull=True
-        ).exists()
-    ):
-        raise Http404
-    if message.author_id == viewer.user_id:
-        raise PermissionDenied
+    message = selectors_moderation.message_get_for_report(_viewer(request), pk)
     url = reverse("communities:message_report", kwargs={"pk": pk})
     return _report(
         request, target={"message": message}, action_url=url, back_url=message.get_absolute_url(), what=_("a message")
@@ -168,12 +154,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def message_restore(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a hidden direct message back (coordinators of everything; 404 for everyone else)."""
     viewer = _viewer(request)
-    if not can_restore_message(viewer):
-        raise Http404
-    hidden = HiddenMessage.objects.filter(pk=pk).first()
-    if hidden is None:
-        raise Http404
-    report = Report.objects.filter(message_id=hidden.message_id).order_by("-id").first()
+    hidden, report = selectors_moderation.hidden_message_get_for_restore(viewer, pk)
     try:
         mod.message_restore(actor=viewer, hidden=hidden, reason=str(request.POST.get("reason", "")))
     except ValidationError as error:
@@ -238,8 +219,8 @@ def _do_post_action(viewer: Viewer, post: Post, action: str, reason_form: Any, m
     if action == "move":
         if not move_form.is_valid():
             return ""
-        target = Community.objects.filter(pk=move_form.cleaned_data["community"]).first()
-        if target is None or not can_move_post(viewer, post, target):
+        target = selectors_moderation.move_target_get(viewer, post, move_form.cleaned_data["community"])
+        if target is None:
             raise ValidationError({"community": _("Choose a community you moderate.")})
         mod.post_move(actor=viewer, post=post, community=target, reason=move_form.cleaned_data["reason"])
         return _("The post was moved to %(community)s.") % {"community": target.name}
@@ -303,13 +284,8 @@ def member_sanction(request: HttpRequest, slug: str, user_id: int) -> HttpRespon
     """Warn, mute or unmute one person in a community."""
     viewer = _viewer(request)
     community = selectors.community_get_for_viewer(viewer, slug)
-    person = User.objects.filter(pk=user_id, is_active=True).first()
-    if person is None:
-        raise Http404
-    row = Membership.objects.filter(community=community, user=person).values_list("role", "state").first()
-    role = row[0] if row and row[1] == Membership.State.ACTIVE else None
-    if not can_sanction_member(viewer, community, person, role):
-        raise PermissionDenied
+    target = selectors_moderation.sanction_target_get(viewer, community, user_id)
+    person = target.person
     action = request.POST.get("action", "")
     warn_form = WarnForm(request.POST if action == "warn" else None)
     mute_form = MuteForm(request.POST if action == "mute" else None)
@@ -332,12 +308,11 @@ def member_sanction(request: HttpRequest, slug: str, user_id: int) -> HttpRespon
                 return HttpResponseRedirect(request.path)
         except ValidationError as error:
             _apply_errors(mute_form if action == "mute" else warn_form, error)
-    mute = MemberMute.objects.filter(community=community, user=person, until__gt=timezone.now()).first()
     context = {
         "community": community,
         "person": person,
-        "role": role,
-        "mute": mute,
+        "role": target.role,
+        "mute": target.mute,
         "warn_form": warn_form,
         "mute_form": mute_form,
     }
@@ -461,12 +436,7 @@ def platform_words(request: HttpRequest) -> HttpResponse:
 @require_POST
 def watched_word_remove(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = _viewer(request)
-    word = WatchedWord.objects.select_related("community").filter(pk=pk).first()
-    if word is None:
-        raise Http404
-    allowed = can_manage_rules(viewer, word.community) if word.community else can_manage_platform_words(viewer)
-    if not allowed:
-        raise Http404
+    word = selectors_moderation.watched_word_get_for_removal(viewer, pk)
     mod.watched_word_remove(actor=viewer, word=word)
     messages.success(request, _("The watched word is removed."))
     if word.community is not None:

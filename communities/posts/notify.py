@@ -30,9 +30,9 @@ from communities.core.notify import (
     scope_of,
     user_brief,
 )
+from communities.core.permissions import readers_of_community
 from communities.posts import events
 from communities.posts.models import Comment, ContentStatus, Mention, Post, Reaction
-from communities.posts.permissions import readers_of_community
 from intranet.core.outbox import Event, subscriber
 from intranet.notifications.services import notify
 

@@ -20,10 +20,9 @@ Decisions:
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from communities.core.models import ROLE_RANK, Community, CoordinatorScope, Membership
+from communities.core.models import ROLE_RANK, Community, Membership
 from communities.core.permissions import (
     can_comment_in_community,
     can_moderate_community,
@@ -33,10 +32,13 @@ from communities.core.permissions import (
     community_ids_where,
     coordinator_reach,
     is_coordinator,
+    readable_community_q,
     role_map,
 )
 from communities.posts.models import Comment, ContentStatus, Post
 from intranet.core.viewer import Viewer
+
+# The reverse look-up of the read rule lives with the rule; posts' callers keep importing it here.
 
 Role = Membership.Role
 State = Membership.State
@@ -115,10 +117,6 @@ def can_lock_post(viewer: Viewer, post: Post) -> bool:
     return post.deleted_at is None and can_moderate_community(viewer, post.community)
 
 
-def can_view_post_history(viewer: Viewer, post: Post) -> bool:
-    return can_view_post(viewer, post)
-
-
 def _is_live(post: Post) -> bool:
     return post.deleted_at is None and post.status == ContentStatus.PUBLISHED
 
@@ -188,15 +186,7 @@ def can_delete_comment(viewer: Viewer, comment: Comment) -> bool:
 
 def _readable_community_q(viewer: Viewer, prefix: str = "community") -> Q:
     """``Q`` on a post queryset matching :func:`can_read_community_content` of its community."""
-    reach = coordinator_reach(viewer)
-    if reach is not None and reach.everything:
-        return Q()
-    entries = role_map(viewer).items()
-    active = sorted(cid for cid, (_r, state) in entries if state == State.ACTIVE)
-    banned = sorted(cid for cid, (_r, state) in entries if state == State.BANNED)
-    public = Q(**{f"{prefix}__visibility": Community.Visibility.PUBLIC}) & ~Q(**{f"{prefix}_id__in": banned})
-    readable = public | Q(**{f"{prefix}_id__in": active})
-    return readable | reach.q(prefix) if reach is not None else readable
+    return readable_community_q(viewer, prefix)
 
 
 def visible_posts(viewer: Viewer, qs: QuerySet[Post] | None = None) -> QuerySet[Post]:
@@ -213,31 +203,3 @@ def visible_posts(viewer: Viewer, qs: QuerySet[Post] | None = None) -> QuerySet[
     live = Q(deleted_at__isnull=True)
     shown = (live & Q(status=ContentStatus.PUBLISHED)) | (live & Q(author_id=viewer.user_id)) | moderated
     return qs.filter(_readable_community_q(viewer) & shown)
-
-
-def readers_of_community(community: Community, qs: QuerySet | None = None) -> QuerySet:  # type: ignore[type-arg]
-    """Users for whom :func:`can_read_community_content` holds in ``community`` (one query to list).
-
-    Used to resolve @mentions: only people who can read the community are linked and notified.
-    """
-    user_model = get_user_model()
-    qs = user_model.objects.all() if qs is None else qs
-    qs = qs.filter(is_active=True)
-    memberships = Membership.objects.filter(community=community)
-    perm = {"permission__codename": "coordinate", "permission__content_type__app_label": "communities"}
-    direct = user_model.user_permissions.through.objects.filter(**perm).values("user_id")
-    grouped = user_model.groups.through.objects.filter(
-        group__permissions__codename="coordinate", group__permissions__content_type__app_label="communities"
-    ).values("user_id")
-    # Holders of the permission count where their scope reaches (everywhere without a scope row).
-    unscoped = ~Q(pk__in=CoordinatorScope.objects.values("user_id"))
-    covering = Q(all_communities=True) | Q(communities=community)
-    if community.category_id is not None:
-        covering |= Q(categories=community.category_id)
-    scoped_here = Q(pk__in=CoordinatorScope.objects.filter(covering).values("user_id"))
-    holders = (Q(pk__in=direct) | Q(pk__in=grouped)) & (unscoped | scoped_here)
-    coordinators = Q(is_staff=True) | Q(is_superuser=True) | holders
-    if community.visibility == Community.Visibility.PUBLIC:
-        banned = memberships.filter(state=State.BANNED).values("user_id")
-        return qs.filter(~Q(pk__in=banned) | coordinators)
-    return qs.filter(Q(pk__in=memberships.filter(state=State.ACTIVE).values("user_id")) | coordinators)

@@ -17,10 +17,11 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from communities.core.models import Community
-from communities.core.permissions import can_moderate_community, can_read_community_content
+from communities.core.permissions import can_moderate_community, can_read_community_content, readers_of_community
 from communities.moderation.permissions import can_moderate_post, can_report_comment, can_report_post
 from communities.posts.models import (
     REACTION_EMOJI,
+    Attachment,
     Comment,
     ContentStatus,
     Post,
@@ -40,7 +41,6 @@ from communities.posts.permissions import (
     can_pin_post,
     can_react,
     can_view_post,
-    readers_of_community,
 )
 from intranet.accounts.models import User
 from intranet.accounts.text import normalise_query
@@ -154,6 +154,24 @@ def comment_get_for_action(viewer: Viewer, pk: int) -> Comment:
     if comment.deleted_at is not None and not can_moderate_community(viewer, comment.post.community):
         raise Http404
     return comment
+
+
+def comment_of_post_get(post: Post, pk: int) -> Comment:
+    """Comment ``pk`` of ``post`` (the reply target, the answer to accept), one query; ``Http404``
+    when it belongs to another post or does not exist. The caller fetched ``post`` for the viewer."""
+    comment = Comment.objects.filter(pk=pk, post=post).first()
+    if comment is None:
+        raise Http404
+    return comment
+
+
+def attachment_get_for_viewer(viewer: Viewer, pk: int) -> Attachment:
+    """An attachment with its post and community (one query); ``Http404`` unless the viewer may see
+    the post, so a private file looks missing."""
+    attachment = Attachment.objects.select_related("post__community").defer("post__search_vector").filter(pk=pk).first()
+    if attachment is None or attachment.post is None or not can_view_post(viewer, attachment.post):
+        raise Http404
+    return attachment
 
 
 def revisions_for_post(viewer: Viewer, post: Post) -> list[PostRevision]:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 
-from communities.models import Community, Membership
+from communities.models import Community, CoordinatorScope, Membership
 from intranet.core.models import AuditEntry
 from intranet.core.viewer import Viewer
-from tests.communities.factories import CommunityFactory, MembershipFactory
+from tests.communities.factories import CategoryFactory, CommunityFactory, MembershipFactory
 from tests.factories import UserFactory
 
 Role = Membership.Role
 State = Membership.State
 
 #: Every kind of person the matrices check, by how they relate to the community under test.
+#: ``coordinator`` is staff (coordinates everything); ``scoped_in`` and ``scoped_out`` hold
+#: ``communities.coordinate`` with a :class:`CoordinatorScope` that covers the community or not.
 VIEWER_KINDS = [
     "anonymous",
     "employee",
@@ -25,6 +27,8 @@ VIEWER_KINDS = [
     "owner",
     "other_manager",
     "coordinator",
+    "scoped_in",
+    "scoped_out",
     "banned",
     "pending",
     "invited",
@@ -51,6 +55,19 @@ def make_viewer(kind: str, community: Community) -> Viewer:
         MembershipFactory.create(user=user, community=community, role=role, state=state)
     elif kind == "other_manager":
         MembershipFactory.create(user=user, community=CommunityFactory.create(), role=Role.MANAGER)
+    elif kind in ("scoped_in", "scoped_out"):
+        # A holder of ``communities.coordinate`` narrowed by a scope: inside it, through the
+        # community's category (or the community itself when it has none); outside it, through
+        # another category and another community.
+        user.user_permissions.add(Permission.objects.get(codename="coordinate", content_type__app_label="communities"))
+        scope = CoordinatorScope.objects.create(user=user)
+        if kind == "scoped_out":
+            scope.categories.set([CategoryFactory.create()])
+            scope.communities.set([CommunityFactory.create()])
+        elif community.category_id is not None:
+            scope.categories.set([community.category_id])
+        else:
+            scope.communities.set([community])
     return Viewer(user)
 
 

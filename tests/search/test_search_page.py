@@ -3,10 +3,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 
-from communities.models import Community, Post
+from communities.models import Community, CoordinatorScope, Post
 from intranet.search import views as search_views
-from tests.communities.factories import CommunityFactory, MembershipFactory
+from tests.communities.factories import CategoryFactory, CommunityFactory, MembershipFactory
 from tests.communities.posts.feed.helpers import HIDDEN_STATES, make_post, member_of
 from tests.factories import UserFactory
 from tests.support.queries import assert_constant_queries
@@ -94,6 +95,26 @@ def test_coordinators_find_posts_everywhere(client, db):
 
     assert counts["posts"] == 1
     assert _ids(html, "post") == [str(secret.pk)]
+
+
+def test_scoped_coordinators_find_secret_posts_and_communities_inside_their_scope_only(client, db):
+    inside, outside = CategoryFactory.create(), CategoryFactory.create()
+    coordinator = UserFactory.create()
+    coordinator.user_permissions.add(
+        Permission.objects.get(codename="coordinate", content_type__app_label="communities")
+    )
+    CoordinatorScope.objects.create(user=coordinator).categories.set([inside])
+    client.force_login(coordinator)
+    shown = CommunityFactory.create(name="Quartalszahlen Nord", visibility=Visibility.SECRET, category=inside)
+    hidden = CommunityFactory.create(name="Quartalszahlen Süd", visibility=Visibility.SECRET, category=outside)
+    post = make_post(shown, title="Quartalszahlen")
+    make_post(hidden, title="Quartalszahlen")
+
+    html, counts = _search(client, "Quartalszahlen")
+    assert (counts["posts"], counts["communities"]) == (1, 1)
+    assert _ids(html, "post") == [str(post.pk)]
+    html, _counts = _search(client, "Quartalszahlen", "communities")
+    assert _ids(html, "community") == [shown.slug]
 
 
 def test_posts_newest_first_and_paged_without_gaps(client, me):

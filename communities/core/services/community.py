@@ -352,6 +352,18 @@ def community_set_official(*, actor: Viewer | User, community: Community, is_off
     return community
 
 
+@transaction.atomic
+def community_settings_save(
+    *, actor: Viewer | User, community: Community, changes: dict[str, Any], is_official: bool | None = None
+) -> Community:
+    """The settings page's save: :func:`community_update` with ``changes`` (its keyword arguments)
+    and, unless ``is_official`` is ``None``, :func:`community_set_official`, all or nothing."""
+    updated = community_update(actor=actor, community=community, **changes)
+    if is_official is not None:
+        updated = community_set_official(actor=actor, community=updated, is_official=is_official)
+    return updated
+
+
 def community_recount_members(*, community_ids: Iterable[int] | None = None) -> int:
     """Recompute ``member_count`` from the membership rows (system use: bulk seeding, repair).
 

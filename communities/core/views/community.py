@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +28,7 @@ from communities.core.permissions import (
     can_read_community_content,
     can_request_membership,
     can_set_official,
-    is_coordinator,
+    can_view_community,
     role_map,
 )
 from communities.core.tabs import post_stream_provider, tabs_for
@@ -149,7 +148,6 @@ def community_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "communities/core/community_settings.html", context)
 
 
-@transaction.atomic
 def _save_settings(viewer: Viewer, community: Community, form: CommunitySettingsForm) -> None:
     data = form.cleaned_data
     changes: dict[str, Any] = {
@@ -166,9 +164,8 @@ def _save_settings(viewer: Viewer, community: Community, form: CommunitySettings
         changes["cover_image"] = data["cover_image"]
     elif data.get("remove_cover") and community.cover_image:
         changes["cover_image"] = None
-    updated = services.community_update(actor=viewer, community=community, **changes)
-    if "is_official" in form.fields:
-        services.community_set_official(actor=viewer, community=updated, is_official=data["is_official"])
+    is_official = data["is_official"] if "is_official" in form.fields else None
+    services.community_settings_save(actor=viewer, community=community, changes=changes, is_official=is_official)
 
 
 def _lifecycle(request: HttpRequest, slug: str, *, archive: bool) -> HttpResponse:
@@ -278,14 +275,13 @@ def membership_leave(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
         context = header_context(request, community)
         return render(request, "communities/core/membership_leave.html", context)
-    was_secret = community.visibility == Community.Visibility.SECRET and not is_coordinator(viewer, community)
     try:
         services.membership_leave(actor=viewer, community=community)
     except ValidationError as exc:
         error_message(request, exc)
         return HttpResponseRedirect(community_url(community))
     messages.success(request, _("You are no longer part of %(name)s.") % {"name": community.name})
-    if was_secret:
+    if not can_view_community(viewer, community):  # e.g. a secret community: nothing left to see
         return redirect("communities:community_list")
     return HttpResponseRedirect(community_url(community))
 

@@ -1,7 +1,6 @@
 """Writes of what people post: ``posts``, ``comments`` (and Q&A answers), ``reactions`` and
 ``attachments``. Import from here: ``from communities.posts.services import ...``."""
 
-from communities.posts.services.attachments import attachment_add, attachment_remove
 from communities.posts.services.comments import (
     answer_accept,
     answer_unaccept,
@@ -24,8 +23,6 @@ __all__ = [
     "ReactionResult",
     "answer_accept",
     "answer_unaccept",
-    "attachment_add",
-    "attachment_remove",
     "comment_create",
     "comment_delete",
     "comment_update",

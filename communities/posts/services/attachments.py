@@ -11,22 +11,14 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from communities.core.permissions import as_viewer
 from communities.posts.models import Attachment, Post
-from communities.posts.permissions import can_edit_post
-from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
-
-if TYPE_CHECKING:
-    from intranet.accounts.models import User
 
 MAX_ATTACHMENTS = 10
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
@@ -193,28 +185,3 @@ def attachment_save(*, post: Post, uploaded_by: Any, upload: CheckedUpload) -> A
         storage.delete(stored)
         raise
     return attachment
-
-
-@transaction.atomic
-def attachment_add(*, actor: Viewer | User, post: Post, file: UploadedFile) -> Attachment:
-    """Attach one file to ``post`` (whoever may edit it). Locks the post so the count limit holds."""
-    viewer = as_viewer(actor)
-    require(can_edit_post(viewer, post))
-    locked = Post.objects.select_for_update(of=("self",)).select_related("community").get(pk=post.pk)
-    require(can_edit_post(viewer, locked))
-    existing = Attachment.objects.filter(post=locked).count()
-    (checked,) = validate_uploads([file], existing=existing)
-    return attachment_save(post=locked, uploaded_by=viewer.user, upload=checked)
-
-
-@transaction.atomic
-def attachment_remove(*, actor: Viewer | User, attachment: Attachment) -> None:
-    """Remove an attachment (whoever may edit its post); the file goes when the transaction commits."""
-    viewer = as_viewer(actor)
-    if attachment.post_id is None:
-        raise PermissionDenied
-    post = Post.objects.select_related("community").get(pk=attachment.post_id)
-    require(can_edit_post(viewer, post))
-    name, storage = attachment.file.name, attachment.file.storage
-    attachment.delete()
-    transaction.on_commit(lambda: storage.delete(name))

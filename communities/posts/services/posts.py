@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from communities.core.models import Community
 from communities.core.notices import clean_reason, tell_member
-from communities.core.permissions import as_viewer
+from communities.core.permissions import as_viewer, readers_of_community
 from communities.core.services._common import UNSET, acting_user, is_set
 from communities.moderation.screening import screen_edit, screen_post, screening_opened
 from communities.posts import events
@@ -31,7 +31,6 @@ from communities.posts.permissions import (
     can_lock_post,
     can_pin_post,
     can_start_post_kind,
-    readers_of_community,
 )
 from communities.posts.services.attachments import attachment_save, validate_uploads
 from intranet.core.audit import audit_log

@@ -33,7 +33,6 @@ from communities.posts.permissions import (
     can_lock_post,
     can_pin_post,
     can_start_post_kind,
-    can_view_post,
 )
 from communities.posts.views.live import community_live_bar
 from intranet.core.markdown import render_markdown
@@ -327,9 +326,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(post.get_absolute_url())
     parent = None
     if form.cleaned_data.get("parent"):
-        parent = Comment.objects.filter(pk=form.cleaned_data["parent"], post=post).first()
-        if parent is None:
-            raise Http404
+        parent = selectors_posts.comment_of_post_get(post, form.cleaned_data["parent"])
     try:
         comment = post_services.comment_create(actor=viewer, post=post, body=form.cleaned_data["body"], parent=parent)
     except ValidationError as error:
@@ -399,9 +396,7 @@ def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
         post_services.answer_unaccept(actor=viewer, post=post)
         messages.success(request, _("The question has no accepted answer now."))
         return HttpResponseRedirect(post.get_absolute_url())
-    comment = Comment.objects.filter(pk=int(comment_pk) if comment_pk.isdigit() else 0, post=post).first()
-    if comment is None:
-        raise Http404
+    comment = selectors_posts.comment_of_post_get(post, int(comment_pk) if comment_pk.isdigit() else 0)
     try:
         post_services.answer_accept(actor=viewer, post=post, comment=comment)
     except ValidationError as error:
@@ -455,10 +450,7 @@ def reaction_toggle(request: HttpRequest) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Stream an attachment to someone who may view its post; 404 for everyone else."""
-    viewer = _viewer(request)
-    attachment = Attachment.objects.select_related("post__community").defer("post__search_vector").filter(pk=pk).first()
-    if attachment is None or attachment.post is None or not can_view_post(viewer, attachment.post):
-        raise Http404
+    attachment = selectors_posts.attachment_get_for_viewer(_viewer(request), pk)
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError):

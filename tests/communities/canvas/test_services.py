@@ -101,7 +101,7 @@ def test_completed_at_is_set_when_complete_and_cleared_when_a_theme_empties():
     assert CommunityCanvas.objects.get(pk=community.pk).completed_at is None
 
 
-@pytest.mark.parametrize("kind", ["member", "moderator", "coordinator", "employee"])
+@pytest.mark.parametrize("kind", ["member", "moderator", "coordinator", "scoped_in", "scoped_out", "employee"])
 def test_non_managers_cannot_save(kind):
     community = make_community()
     user = make_user(kind, community)

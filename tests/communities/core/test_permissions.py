@@ -10,12 +10,15 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.db.models import QuerySet
 
 from communities.core import permissions as p
 from communities.models import Community, Membership
+from intranet.accounts.models import User
 from intranet.core.viewer import Viewer
 from tests.communities.conftest import VIEWER_KINDS, make_viewer
-from tests.communities.factories import CommunityFactory, MembershipFactory
+from tests.communities.factories import CategoryFactory, CommunityFactory, MembershipFactory
 from tests.factories import UserFactory
 from tests.support.queries import assert_constant_queries, pin_queries
 
@@ -51,6 +54,8 @@ EXPECTED_TABLES = {
     owner           Y    Y    .     .      Y     Y      Y      Y       Y       Y       Y        .      Y     .
     other_manager   Y    Y    Y     Y      .     Y      Y      .       .       .       .        .      .     .
     coordinator     Y    Y    Y     Y      .     Y      Y      Y       Y       Y       Y        Y      .     .
+    scoped_in       Y    Y    Y     Y      .     Y      Y      Y       Y       Y       Y        Y      .     .
+    scoped_out      Y    Y    Y     Y      .     Y      Y      .       .       .       .        .      .     .
     banned          Y    .    .     .      .     .      .      .       .       .       .        .      .     .
     pending         Y    Y    .     .      .     Y      Y      .       .       .       .        .      Y     .
     invited         Y    Y    .     .      .     Y      Y      .       .       .       .        .      Y     Y
@@ -65,6 +70,8 @@ EXPECTED_TABLES = {
     owner           Y    Y    .     .      Y     Y      Y      Y       Y       Y       Y        .      Y     .
     other_manager   Y    .    Y     Y      .     .      .      .       .       .       .        .      .     .
     coordinator     Y    Y    Y     Y      .     .      .      Y       Y       Y       Y        Y      .     .
+    scoped_in       Y    Y    Y     Y      .     .      .      Y       Y       Y       Y        Y      .     .
+    scoped_out      Y    .    Y     Y      .     .      .      .       .       .       .        .      .     .
     banned          Y    .    .     .      .     .      .      .       .       .       .        .      .     .
     pending         Y    .    .     .      .     .      .      .       .       .       .        .      Y     .
     invited         Y    .    .     .      .     .      .      .       .       .       .        .      Y     Y
@@ -79,6 +86,8 @@ EXPECTED_TABLES = {
     owner           Y    Y    .     .      Y     Y      Y      Y       Y       Y       Y        .      Y     .
     other_manager   .    .    .     .      .     .      .      .       .       .       .        .      .     .
     coordinator     Y    Y    Y     Y      .     .      .      Y       Y       Y       Y        Y      .     .
+    scoped_in       Y    Y    Y     Y      .     .      .      Y       Y       Y       Y        Y      .     .
+    scoped_out      .    .    .     .      .     .      .      .       .       .       .        .      .     .
     banned          .    .    .     .      .     .      .      .       .       .       .        .      .     .
     pending         .    .    .     .      .     .      .      .       .       .       .        .      Y     .
     invited         Y    .    .     .      .     .      .      .       .       .       .        .      Y     Y
@@ -97,6 +106,8 @@ ARCHIVED_TABLE = """
     owner           Y    Y    .     .      .     .      .      Y       .       .       Y        .      Y     .
     other_manager   Y    Y    .     .      .     .      .      .       .       .       .        .      .     .
     coordinator     Y    Y    .     .      .     .      .      Y       .       .       Y        Y      .     .
+    scoped_in       Y    Y    .     .      .     .      .      Y       .       .       Y        Y      .     .
+    scoped_out      Y    Y    .     .      .     .      .      .       .       .       .        .      .     .
     banned          Y    .    .     .      .     .      .      .       .       .       .        .      .     .
     pending         Y    Y    .     .      .     .      .      .       .       .       .        .      Y     .
     invited         Y    Y    .     .      .     .      .      .       .       .       .        .      Y     .
@@ -194,6 +205,8 @@ def test_inactive_account_is_treated_as_signed_out():
         (False, "employee", True),
         (True, "employee", False),
         (True, "coordinator", True),
+        (True, "scoped_in", True),
+        (True, "scoped_out", True),
         (True, "add_permission", True),
     ],
 )
@@ -224,6 +237,9 @@ ROLE_TABLE = """
     member       member        .       .          .          .
     coordinator  owner         Y       Y          Y          Y
     coordinator  member        Y       Y          Y          Y
+    scoped_in    owner         Y       Y          Y          Y
+    scoped_in    member        Y       Y          Y          Y
+    scoped_out   member        .       .          .          .
 """
 
 
@@ -265,6 +281,8 @@ def test_roles_only_change_on_active_memberships_and_to_real_roles():
         ("manager", Role.MEMBER, True),
         ("moderator", Role.MEMBER, False),
         ("coordinator", Role.OWNER, True),
+        ("scoped_in", Role.OWNER, True),
+        ("scoped_out", Role.MEMBER, False),
         ("other_manager", Role.MEMBER, False),
     ],
 )
@@ -292,21 +310,37 @@ def test_nobody_removes_or_bans_themselves_and_bans_are_lifted_not_removed():
 # Parity: predicates and their queryset twins ---------------------------------------------------
 
 
+def _readable_by_sql(viewer: Viewer, ids: list[int]) -> set[int]:
+    """The communities among ``ids`` that the feed's SQL fragment lets through."""
+    fragment = p.readable_community_sql(viewer, "c")
+    if fragment is None:
+        return set(ids)
+    condition, params = fragment
+    table = Community._meta.db_table
+    with connection.cursor() as db:
+        db.execute(f"SELECT c.id FROM {table} AS c WHERE c.id = ANY(%(ids)s) AND {condition}", {"ids": ids, **params})  # noqa: S608
+        return {row[0] for row in db.fetchall()}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", VIEWER_KINDS)
 def test_visible_and_readable_twins_agree_with_predicates(kind):
-    """For every visibility x lifecycle x join policy, the twin lists exactly what the predicate allows."""
+    """For every visibility x lifecycle x join policy, inside and outside a coordinator's scope
+    (two categories), each twin lists exactly what its predicate allows, and so does the feed's SQL."""
+    categories = CategoryFactory.create_batch(2)
     communities = []
     for visibility in Visibility.values:
         for lifecycle in Community.Lifecycle.values:
             for policy in Community.JoinPolicy.values:
-                community = CommunityFactory.create(visibility=visibility, join_policy=policy)
-                if lifecycle == Community.Lifecycle.ARCHIVED:
-                    Community.objects.filter(pk=community.pk).update(
-                        lifecycle=lifecycle, archived_at=community.created_at
-                    )
-                communities.append(community)
-    # One person related to all of them the same way, so each (kind, community) pair is a case.
+                for category in categories:
+                    community = CommunityFactory.create(visibility=visibility, join_policy=policy, category=category)
+                    if lifecycle == Community.Lifecycle.ARCHIVED:
+                        Community.objects.filter(pk=community.pk).update(
+                            lifecycle=lifecycle, archived_at=community.created_at
+                        )
+                    communities.append(community)
+    # One person related to all of them the same way, so each (kind, community) pair is a case;
+    # a scoped coordinator's scope covers the first category only.
     template = make_viewer(kind, communities[0])
     if template.user_id is not None:
         row = Membership.objects.filter(user_id=template.user_id, community=communities[0]).first()
@@ -318,11 +352,37 @@ def test_visible_and_readable_twins_agree_with_predicates(kind):
     fresh = list(Community.objects.filter(pk__in=[c.pk for c in communities]))
     viewer = Viewer(template.user)
     ids = [c.pk for c in fresh]
-    visible = set(p.visible_communities(viewer, Community.objects.filter(pk__in=ids)).values_list("pk", flat=True))
-    readable = set(p.readable_communities(viewer, Community.objects.filter(pk__in=ids)).values_list("pk", flat=True))
-    assert visible == {c.pk for c in fresh if p.can_view_community(viewer, c)}
-    assert readable == {c.pk for c in fresh if p.can_read_community_content(viewer, c)}
-    assert len(fresh) == 18
+
+    def listed(twin: Callable[[Viewer, QuerySet[Community]], QuerySet[Community]]) -> set[int]:
+        return set(twin(viewer, Community.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+
+    assert listed(p.visible_communities) == {c.pk for c in fresh if p.can_view_community(viewer, c)}
+    readable = {c.pk for c in fresh if p.can_read_community_content(viewer, c)}
+    assert listed(p.readable_communities) == readable
+    assert _readable_by_sql(viewer, ids) == readable
+    assert listed(p.moderated_communities) == {c.pk for c in fresh if p.can_moderate_community(viewer, c)}
+    assert listed(p.coordinated_communities) == {c.pk for c in fresh if p.coordinates_community(viewer, c)}
+    if kind.startswith("scoped"):  # the scope really splits the communities
+        assert 0 < len(readable) < len(fresh)
+    assert len(fresh) == 36
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visibility", Visibility.values)
+def test_coordinator_ids_for_is_the_reverse_of_coordinates_community(visibility):
+    """Every viewer kind (scoped coordinators inside and outside, a group holder, a superuser, an
+    inactive staff account): ``coordinator_ids_for`` lists exactly those who coordinate it."""
+    community = CommunityFactory.create(visibility=visibility, category=CategoryFactory.create())
+    for kind in VIEWER_KINDS:
+        make_viewer(kind, community)
+    group = Group.objects.create(name="Coordinators")
+    group.permissions.add(Permission.objects.get(codename="coordinate", content_type__app_label="communities"))
+    UserFactory.create().groups.add(group)
+    UserFactory.create(is_superuser=True)
+    UserFactory.create(is_staff=True, is_active=False)
+    expected = {u.pk for u in User.objects.all() if p.coordinates_community(Viewer(u), community)}
+    assert p.coordinator_ids_for(community) == sorted(expected)
+    assert len(expected) == 4  # staff, scoped_in, the group holder, the superuser
 
 
 @pytest.mark.django_db

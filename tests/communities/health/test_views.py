@@ -12,12 +12,9 @@ from django.utils import timezone
 
 from communities.health.permissions import (
     can_view_community_health,
-    visible_community_day_figures,
-    visible_community_healths,
 )
 from communities.models import Category, Community, CommunityDayFigures, CommunityHealth, CoordinatorScope, Membership
 from intranet.accounts.models import User
-from intranet.core.viewer import Viewer
 from tests.communities.conftest import VIEWER_KINDS, make_viewer
 from tests.communities.core.views.helpers import add_member, make_community, make_user
 from tests.communities.factories import CategoryFactory, CommunityFactory
@@ -27,7 +24,7 @@ from tests.support.queries import assert_constant_queries
 pytestmark = pytest.mark.django_db
 
 Role = Membership.Role
-SEES_FIGURES = {"manager", "owner", "coordinator"}
+SEES_FIGURES = {"manager", "owner", "coordinator", "scoped_in"}
 
 
 @pytest.fixture(autouse=True)
@@ -62,18 +59,18 @@ def add_days(community: Community, n: int, **values: int) -> None:
 
 @pytest.mark.parametrize("kind", VIEWER_KINDS)
 @pytest.mark.parametrize("visibility", [Community.Visibility.PUBLIC, Community.Visibility.SECRET])
-def test_permission_matrix_and_parity(kind: str, visibility: str) -> None:
+def test_permission_matrix(kind: str, visibility: str) -> None:
     community = CommunityFactory.create(visibility=visibility)
     CommunityHealth.objects.create(community=community, score=50)
     add_days(community, 1)
     viewer = make_viewer(kind, community)
     allowed = can_view_community_health(viewer, community)
     assert allowed is (kind in SEES_FIGURES)
-    assert visible_community_healths(viewer).filter(community=community).exists() is allowed
-    assert visible_community_day_figures(viewer).filter(community=community).exists() is allowed
 
 
-@pytest.mark.parametrize("kind", ["employee", "member", "moderator", "banned", "pending", "other_manager"])
+@pytest.mark.parametrize(
+    "kind", ["employee", "member", "moderator", "banned", "pending", "other_manager", "scoped_out"]
+)
 def test_others_get_404_like_a_missing_community(client: Any, kind: str) -> None:
     community = CommunityFactory.create()
     viewer = make_viewer(kind, community)
@@ -98,10 +95,6 @@ def test_scoped_coordinator_sees_only_the_scope(client: Any) -> None:
     assert client.get(health_url(inside)).status_code == 200
     assert client.get(health_url(listed)).status_code == 200
     assert client.get(health_url(outside)).status_code == 404
-    for community in (inside, listed, outside):
-        CommunityHealth.objects.create(community=community, score=10)
-    visible = set(visible_community_healths(Viewer(coordinator)).values_list("community_id", flat=True))
-    assert visible == {inside.pk, listed.pk}
 
 
 def test_manager_page_shows_state_explanation_suggestions_and_chart(client: Any) -> None:
@@ -184,7 +177,7 @@ def test_measures_page_is_for_everyone_who_sees_the_community(client: Any, kind:
     if kind == "anonymous":
         assert response.status_code == 302
         return
-    sees = kind in {"member", "moderator", "manager", "owner", "coordinator", "invited"}
+    sees = kind in {"member", "moderator", "manager", "owner", "coordinator", "scoped_in", "invited"}
     assert response.status_code == (200 if sees else 404)
     if sees:
         html = response.content.decode()

@@ -16,6 +16,7 @@ from communities.core.permissions import (
     can_post_in_community,
     can_react_in_community,
     is_coordinator,
+    readers_of_community,
     visible_communities,
 )
 from communities.models import (
@@ -34,7 +35,7 @@ from communities.models import (
 from communities.moderation import services as mod
 from communities.moderation.screening import validate_pattern
 from communities.posts import services as post_services
-from communities.posts.permissions import can_view_post, readers_of_community, visible_posts
+from communities.posts.permissions import can_view_post, visible_posts
 from communities.posts.selectors import post_list_for_community
 from intranet.core.models import AuditEntry
 from intranet.core.viewer import Viewer

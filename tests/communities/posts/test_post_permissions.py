@@ -46,6 +46,8 @@ _CLOSED = """
     owner           Y    Y     Y     Y    Y      Y      Y     Y
     other_manager   .    .     .     .    .      .      .     .
     coordinator     Y    Y     Y     Y    Y      .      .     Y
+    scoped_in       Y    Y     Y     Y    Y      .      .     Y
+    scoped_out      .    .     .     .    .      .      .     .
     banned          .    .     .     .    .      .      .     .
     pending         .    .     .     .    .      .      .     .
     invited         .    .     .     .    .      .      .     .
@@ -63,6 +65,8 @@ EXPECTED = {
     owner           Y    Y     Y     Y    Y      Y      Y     Y
     other_manager   Y    .     .     .    .      Y      Y     .
     coordinator     Y    Y     Y     Y    Y      Y      Y     Y
+    scoped_in       Y    Y     Y     Y    Y      Y      Y     Y
+    scoped_out      Y    .     .     .    .      Y      Y     .
     banned          .    .     .     .    .      .      .     .
     pending         Y    .     .     .    .      Y      Y     .
     invited         Y    .     .     .    .      Y      Y     .
@@ -101,6 +105,7 @@ def test_post_matrix(visibility):
         for action, predicate in ACTIONS.items():
             actual[(kind, action)] = predicate(viewer, post)
     expected = _parse(EXPECTED[visibility])
+    assert {kind for kind, _action in expected} == set(KINDS)
     wrong = sorted(key for key in expected if expected[key] != actual[key])
     assert not wrong, f"{visibility}: differs at {wrong}"
 
@@ -177,13 +182,13 @@ def test_predicates_are_query_free_once_the_role_map_is_loaded():
 
 
 def test_readers_of_community_matches_can_read():
-    from communities.core.permissions import can_read_community_content
+    from communities.core.permissions import can_read_community_content, readers_of_community
     from intranet.accounts.models import User
 
     for visibility in Visibility.values:
         community = CommunityFactory.create(visibility=visibility)
         for kind in VIEWER_KINDS:
             make_viewer(kind, community)
-        readers = set(pp.readers_of_community(community).values_list("pk", flat=True))
+        readers = set(readers_of_community(community).values_list("pk", flat=True))
         expected = {u.pk for u in User.objects.all() if can_read_community_content(Viewer(u), community)}
         assert readers == expected, visibility

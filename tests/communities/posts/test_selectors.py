@@ -18,6 +18,7 @@ from communities.posts.selectors import (
     post_list_for_community,
     post_page_for_viewer,
 )
+from communities.posts.services.attachments import attachment_save, validate_uploads
 from intranet.core.viewer import Viewer
 from tests.communities.posts.conftest import add_person, file_upload, image_upload, write_post
 from tests.factories import UserFactory
@@ -43,7 +44,8 @@ def _grow_post(post: Post, community: Community):
             post_services.reaction_toggle(actor=person, post=post, kind="like")
             post_services.reaction_toggle(actor=person, comment=top, kind="love")
             post_services.reaction_toggle(actor=post.author, comment=reply, kind="funny")
-            post_services.attachment_add(actor=post.author, post=post, file=file_upload(f"{next(counter)}.txt", b"t"))
+            (upload,) = validate_uploads([file_upload(f"{next(counter)}.txt", b"t")], existing=0)
+            attachment_save(post=post, uploaded_by=post.author, upload=upload)
 
     return add
 

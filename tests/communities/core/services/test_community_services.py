@@ -10,6 +10,7 @@ from communities.core.services import (
     community_create,
     community_recount_members,
     community_set_official,
+    community_settings_save,
     community_unarchive,
     community_update,
     membership_join,
@@ -169,6 +170,18 @@ def test_only_coordinators_set_the_official_flag(user, staff_user):
         {"is_official": True},
     )
     assert AuditEntry.objects.filter(action="community.official_changed").count() == 1
+
+
+def test_settings_save_is_all_or_nothing(user, staff_user):
+    community = community_create(actor=user, name="Safety")
+    with pytest.raises(PermissionDenied):  # the owner may rename, not make it official
+        community_settings_save(actor=user, community=community, changes={"name": "Renamed"}, is_official=True)
+    community.refresh_from_db()
+    assert (community.name, community.is_official) == ("Safety", False)
+    community_settings_save(actor=user, community=community, changes={"name": "Renamed"})
+    community_settings_save(actor=staff_user, community=community, changes={"name": "Again"}, is_official=True)
+    community.refresh_from_db()
+    assert (community.name, community.is_official) == ("Again", True)
 
 
 def test_recount_repairs_member_counters(user):

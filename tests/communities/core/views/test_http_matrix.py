@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from communities.models import Community, Membership
-from tests.communities.conftest import snapshot
+from intranet.accounts.models import User
+from tests.communities.conftest import make_viewer, snapshot
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.factories import UserFactory
 
@@ -34,10 +35,12 @@ ROLES = [
     "owner",
     "other_manager",
     "coordinator",
+    "scoped_in",
+    "scoped_out",
     "banned",
 ]
 VISIBILITIES = [Community.Visibility.PUBLIC, Community.Visibility.PRIVATE, Community.Visibility.SECRET]
-MANAGERS = {"manager", "owner", "coordinator"}
+MANAGERS = {"manager", "owner", "coordinator", "scoped_in"}
 ROWS = {
     "member": (Role.MEMBER, State.ACTIVE),
     "moderator": (Role.MODERATOR, State.ACTIVE),
@@ -68,6 +71,11 @@ def build(visibility: str) -> World:
 
 def sign_in(client: Client, kind: str, community: Community) -> None:
     if kind == "anonymous":
+        return
+    if kind.startswith("scoped"):  # a coordinator whose scope covers the community, or not
+        user = make_viewer(kind, community).user
+        assert isinstance(user, User)
+        client.force_login(user)
         return
     user = UserFactory.create(is_staff=kind == "coordinator")
     if kind in ROWS:
@@ -156,7 +164,7 @@ ACTIONS: dict[str, tuple[Callable[[Client, World], Any], Callable[[World], bool]
     "change_role": (change_role, _done_change_role, MANAGERS),
     "ban": (ban, _done_ban, MANAGERS),
     "change_settings": (change_settings, _done_settings, MANAGERS),
-    "archive": (archive, _done_archive, {"owner", "coordinator"}),
+    "archive": (archive, _done_archive, {"owner", "coordinator", "scoped_in"}),
 }
 
 
@@ -167,7 +175,7 @@ def sees(kind: str, visibility: str) -> bool:
         return False
     if visibility != Community.Visibility.SECRET:
         return True
-    return kind in {"member", "moderator", "manager", "owner", "coordinator"}
+    return kind in {"member", "moderator", "manager", "owner", "coordinator", "scoped_in"}
 
 
 def expected_status(kind: str, action: str, visibility: str) -> int:

@@ -41,7 +41,7 @@ def test_community_topic_follows_the_read_rule(kind, visibility):
 
     assert allowed == can_read_community_content(Viewer(viewer.user), community)
     assert allowed == (
-        kind in ("member", "moderator", "manager", "owner", "coordinator")
+        kind in ("member", "moderator", "manager", "owner", "coordinator", "scoped_in")
         or (visibility == Visibility.PUBLIC and kind != "banned")
     )
 
@@ -54,7 +54,9 @@ def test_missing_community_and_post_are_refused():
 
 
 @pytest.mark.parametrize("state", ["published", "pending", "hidden", "deleted"])
-@pytest.mark.parametrize("kind", ["employee", "member", "moderator", "banned", "coordinator"])
+@pytest.mark.parametrize(
+    "kind", ["employee", "member", "moderator", "banned", "coordinator", "scoped_in", "scoped_out"]
+)
 def test_post_topic_follows_the_post_view_rule(kind, state):
     community = CommunityFactory.create(visibility=Visibility.PRIVATE)
     author = UserFactory.create()
