@@ -25,10 +25,13 @@ class CommunitiesConfig(AppConfig):
         from communities.inbox import receivers as inbox_receivers  # noqa: F401  (registers subscribers)
         from communities.lifecycle import jobs as lifecycle_jobs  # noqa: F401  (beat tasks)
         from communities.lifecycle import notify as lifecycle_notify
+        from communities.lifecycle.handover import on_user_deactivating
+        from communities.moderation import screening
         from communities.posts import notify as posts_notify  # noqa: F401  (registers subscribers)
         from communities.posts import realtime as posts_realtime
         from communities.posts import search
         from communities.posts import tasks as posts_tasks  # noqa: F401  (registers the task)
+        from communities.posts.screening import register_screener
         from communities.posts.views.posts import post_stream_context
         from intranet.accounts.signals import user_deactivating
         from intranet.core import tasks as outbox_tasks  # noqa: F401  (see below)
@@ -48,14 +51,5 @@ class CommunitiesConfig(AppConfig):
             key="health", label=_("Health"), url_name="communities:community_health", visible=can_view_community_health
         )
         register_post_stream(post_stream_context)
-        user_deactivating.connect(_hand_over_on_deactivation, dispatch_uid="communities.hand_over_on_deactivation")
-
-
-def _hand_over_on_deactivation(
-    sender: object, *, user: object, actor: object, reason: str = "", **kwargs: object
-) -> None:
-    """Keep the deactivated person's communities owned (runs inside the deactivation's transaction)."""
-    # Imported on call: apps.py is loaded before the models, so it imports no feature at module level.
-    from communities.lifecycle.handover import handle_user_deactivating
-
-    handle_user_deactivating(user=user, actor=actor, reason=reason)  # type: ignore[arg-type]
+        register_screener(screening)  # moderation's rules and watched words screen what posts stores
+        user_deactivating.connect(on_user_deactivating, dispatch_uid="communities.hand_over_on_deactivation")

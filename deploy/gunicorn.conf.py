@@ -51,5 +51,5 @@ def post_worker_init(worker: object) -> None:
     resolver = get_resolver()
     resolver.url_patterns  # noqa: B018 - imports every urls module and view
     resolver.reverse_dict  # noqa: B018 - builds the lookup table of reverse()
-    for name in ("base.html", "communities/feed.html", "communities/_post_card.html"):
+    for name in ("base.html", "communities/posts/feed.html", "communities/posts/_post_card.html"):
         get_template(name)

@@ -1,30 +1,19 @@
-"""Access rules of the coordinator console: handovers, lifecycle campaigns, merges, notes.
+"""Access rules of the coordinator console: who opens it, and which communities it shows.
 
-Query-free predicates over the viewer's cached maps (see :mod:`communities.core.permissions`); every
-coordinator rule goes through :func:`is_coordinator` / :func:`coordinator_reach`, so a scoped
-coordinator is limited to their :class:`CoordinatorScope` everywhere.
+The actions the console offers (handovers, campaigns, merges, notes) have their rules in
+:mod:`communities.lifecycle.permissions`; who opens the console is the coordinator role of
+:mod:`communities.core.permissions`.
 """
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
-from communities.core.models import ROLE_RANK, Community, Membership
-from communities.core.permissions import (
-    _active_rank,
-    coordinated_communities,
-    coordinates_community,
-    is_coordinator,
-)
-from communities.lifecycle.models import CampaignCase
+from communities.core.models import Community
+from communities.core.permissions import can_view_console, coordinated_communities, coordinates_community
 from intranet.core.viewer import Viewer
 
-Role = Membership.Role
-
-
-def can_view_console(viewer: Viewer) -> bool:
-    """Open the coordinator console at all: coordinators (staff, holders of ``communities.coordinate``)."""
-    return is_coordinator(viewer)
+__all__ = ["can_coordinate_community", "can_view_console", "visible_console_communities"]
 
 
 def can_coordinate_community(viewer: Viewer, community: Community) -> bool:
@@ -35,54 +24,3 @@ def can_coordinate_community(viewer: Viewer, community: Community) -> bool:
 def visible_console_communities(viewer: Viewer, qs: QuerySet[Community] | None = None) -> QuerySet[Community]:
     """Twin of :func:`can_coordinate_community`."""
     return coordinated_communities(viewer, qs)
-
-
-def can_hand_over_community(viewer: Viewer, community: Community) -> bool:
-    """Hand ownership to someone else: coordinators of the community, and its active owners
-    (the leaving owner hands over before going)."""
-    if not viewer.is_authenticated:
-        return False
-    return is_coordinator(viewer, community) or _active_rank(viewer, community) >= ROLE_RANK[Role.OWNER]
-
-
-def can_start_campaign(viewer: Viewer) -> bool:
-    """Start a lifecycle campaign (it reaches only the communities within the coordinator's scope)."""
-    return is_coordinator(viewer)
-
-
-def can_answer_campaign_case(viewer: Viewer, case: CampaignCase) -> bool:
-    """Answer the lifecycle question: the community's active owners and its coordinators, while open."""
-    if not viewer.is_authenticated or case.closed_at is not None:
-        return False
-    community = case.community
-    return is_coordinator(viewer, community) or _active_rank(viewer, community) >= ROLE_RANK[Role.OWNER]
-
-
-def can_merge_communities(viewer: Viewer, source: Community, target: Community) -> bool:
-    """Merge ``source`` into ``target``: coordinators of both, never a community into itself,
-    never into an archived community."""
-    return (
-        source.pk != target.pk
-        and not target.is_archived
-        and is_coordinator(viewer, source)
-        and is_coordinator(viewer, target)
-    )
-
-
-def can_unmerge(viewer: Viewer, source: Community, target: Community) -> bool:
-    """Undo a merge: coordinators of both communities."""
-    return is_coordinator(viewer, source) and is_coordinator(viewer, target)
-
-
-def can_restore_community(viewer: Viewer, community: Community) -> bool:
-    """Unarchive a community from the console: its coordinators."""
-    return community.is_archived and is_coordinator(viewer, community)
-
-
-def can_view_coordinator_notes(viewer: Viewer) -> bool:
-    """Read and write the private notes on community managers: coordinators only, never the manager."""
-    return is_coordinator(viewer)
-
-
-def can_write_coordinator_note(viewer: Viewer, manager: Model) -> bool:
-    return is_coordinator(viewer) and viewer.user_id != manager.pk

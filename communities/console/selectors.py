@@ -21,13 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.console.permissions import (
-    can_coordinate_community,
-    can_unmerge,
-    can_view_console,
-    can_view_coordinator_notes,
-    visible_console_communities,
-)
+from communities.console.permissions import can_coordinate_community, can_view_console, visible_console_communities
 from communities.core.models import ROLE_RANK, Category, Community, Membership
 from communities.core.permissions import _active_rank, coordinated_q
 from communities.core.qualifications import certificates_for, levels_for
@@ -35,6 +29,7 @@ from communities.health.models import CommunityDayFigures, CommunityHealth
 from communities.health.selectors import explain
 from communities.inbox.models import InboxItem
 from communities.lifecycle.models import CampaignCase, CoordinatorNote, HandoverRecord, MergeRecord
+from communities.lifecycle.permissions import can_unmerge, can_view_coordinator_notes
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.viewer import Viewer
 

@@ -25,19 +25,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.console import selectors
-from communities.console.permissions import (
-    can_hand_over_community,
-    can_merge_communities,
-    can_restore_community,
-    can_start_campaign,
-    can_view_console,
-    visible_console_communities,
-)
+from communities.console.permissions import can_view_console, visible_console_communities
 from communities.core.models import Community
 from communities.core.permissions import visible_communities
 from communities.lifecycle import handover as handover_services
 from communities.lifecycle import services as lifecycle_services
 from communities.lifecycle.models import CampaignCase
+from communities.lifecycle.permissions import (
+    can_hand_over_community,
+    can_merge_communities,
+    can_restore_community,
+    can_start_campaign,
+)
 from intranet.core.pagination import InvalidCursor
 from intranet.core.web import apply_errors
 from intranet.core.web import viewer_of as _viewer

@@ -220,6 +220,12 @@ def coordinates_everything(viewer: Viewer) -> bool:
     return reach is not None and reach.everything
 
 
+def can_view_console(viewer: Viewer) -> bool:
+    """Open the coordinators' console at all: coordinators (staff, holders of
+    ``communities.coordinate``); what it shows is limited to their scope."""
+    return is_coordinator(viewer)
+
+
 def is_coordinator(viewer: Viewer, community: Community | None = None) -> bool:
     """Whether the viewer coordinates ``community`` (:func:`coordinates_community`) or, with
     ``None``, coordinates at all."""

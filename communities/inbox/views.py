@@ -16,8 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communities.console.permissions import can_view_console
-from communities.core.views.community import get_community, header_context
+from communities.core.header import get_community, header_context
+from communities.core.permissions import can_view_console
 from communities.inbox import selectors, services
 from communities.inbox.forms import (
     SNOOZE_CHOICES,

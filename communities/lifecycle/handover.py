@@ -27,7 +27,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.console.permissions import can_hand_over_community
 from communities.core import events as core_events
 from communities.core.models import ROLE_RANK, Community, MemberMute, Membership, MembershipEvent
 from communities.core.permissions import as_viewer, forget_memberships, is_coordinator
@@ -37,6 +36,7 @@ from communities.core.signals import send_manager_appointed_on_commit
 from communities.health.models import CommunityHealth
 from communities.lifecycle import events
 from communities.lifecycle.models import HandoverRecord
+from communities.lifecycle.permissions import can_hand_over_community
 from communities.posts.models import Comment, Post
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
@@ -307,6 +307,11 @@ def _mark_orphaned(community: Community, now: dt.datetime) -> None:
         community=community,
         defaults={"state": CommunityHealth.State.ORPHANED, "explanation": explanation, "computed_at": now},
     )
+
+
+def on_user_deactivating(sender: object, *, user: User, actor: Any, reason: str = "", **kwargs: object) -> None:
+    """Receiver of accounts' ``user_deactivating`` signal (connected in ``CommunitiesConfig.ready``)."""
+    handle_user_deactivating(user=user, actor=actor, reason=reason)
 
 
 def handle_user_deactivating(*, user: User, actor: Any, reason: str = "") -> list[HandoverRecord]:

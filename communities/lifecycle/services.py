@@ -22,14 +22,6 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.console.permissions import (
-    can_answer_campaign_case,
-    can_merge_communities,
-    can_restore_community,
-    can_start_campaign,
-    can_unmerge,
-    can_write_coordinator_note,
-)
 from communities.core.models import ROLE_RANK, Community, Membership
 from communities.core.permissions import as_viewer, coordinated_q, is_coordinator
 from communities.core.services._common import audit, lock_community
@@ -42,6 +34,14 @@ from communities.lifecycle.models import (
     CoordinatorNote,
     LifecycleCampaign,
     MergeRecord,
+)
+from communities.lifecycle.permissions import (
+    can_answer_campaign_case,
+    can_merge_communities,
+    can_restore_community,
+    can_start_campaign,
+    can_unmerge,
+    can_write_coordinator_note,
 )
 from communities.posts.models import ContentStatus, Post
 from intranet.core.audit import audit_log

@@ -23,7 +23,12 @@ from communities.core.models import ROLE_RANK, Community, Membership
 from communities.core.permissions import can_moderate_community, coordinates_everything, is_coordinator, role_map
 from communities.moderation.models import Report
 from communities.posts.models import Comment, ContentStatus, Post
-from communities.posts.permissions import can_view_comment, can_view_post, is_manager_or_above
+from communities.posts.permissions import (
+    can_moderate_post,
+    can_report_comment,
+    can_report_post,
+    is_manager_or_above,
+)
 from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
@@ -38,25 +43,6 @@ def _is_self(viewer: Viewer, user_id: int | None) -> bool:
 
 
 # Reports ----------------------------------------------------------------------------------------
-
-
-def can_report_post(viewer: Viewer, post: Post) -> bool:
-    """Report a live post one can see, not one's own."""
-    return (
-        viewer.is_authenticated
-        and post.deleted_at is None
-        and not _is_self(viewer, post.author_id)
-        and can_view_post(viewer, post)
-    )
-
-
-def can_report_comment(viewer: Viewer, comment: Comment) -> bool:
-    return (
-        viewer.is_authenticated
-        and comment.deleted_at is None
-        and not _is_self(viewer, comment.author_id)
-        and can_view_comment(viewer, comment)
-    )
 
 
 def can_report_message(viewer: Viewer, *, author_id: int | None, is_participant: bool) -> bool:
@@ -153,11 +139,6 @@ def can_restore_comment(viewer: Viewer, comment: Comment) -> bool:
     )
 
 
-def can_moderate_post(viewer: Viewer, post: Post) -> bool:
-    """Whether to offer the moderation page of a post at all."""
-    return can_moderate_community(viewer, post.community)
-
-
 # People -----------------------------------------------------------------------------------------
 
 
@@ -204,3 +185,7 @@ def can_view_platform_log(viewer: Viewer) -> bool:
 
 def can_manage_platform_words(viewer: Viewer) -> bool:
     return coordinates_everything(viewer)
+
+
+# Predicates on posts that moderation uses, kept with their noun in posts.permissions.
+__all__ = ["can_moderate_post", "can_report_comment", "can_report_post"]

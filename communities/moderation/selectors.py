@@ -35,8 +35,7 @@ from communities.moderation.permissions import (
     can_view_platform_log,
 )
 from communities.moderation.screening import rules_for
-from communities.posts.models import ContentStatus, Post
-from communities.posts.permissions import can_view_post
+from communities.posts.models import Post
 from intranet.accounts.models import User
 from intranet.core.models import AuditEntry
 from intranet.core.pagination import Page, keyset_page
@@ -217,34 +216,6 @@ def platform_words(viewer: Viewer) -> list[WatchedWord]:
     return list(WatchedWord.objects.filter(community__isnull=True).order_by("id"))
 
 
-@dataclass
-class ModerationNotice:
-    status: str
-    reason: str
-    action: str
-
-
-def notice_for_post(viewer: Viewer, post: Post) -> ModerationNotice | None:
-    """What the author (or a moderator) is told on a held, hidden or rejected post: the status and
-    the reason of the latest hide or rejection. No query for published posts; one otherwise."""
-    if post.status == ContentStatus.PUBLISHED or not can_view_post(viewer, post):
-        return None
-    entry = (
-        AuditEntry.objects.filter(
-            target_type__app_label="communities",
-            target_type__model="post",
-            target_id=str(post.pk),
-            action__in=("post.hidden", "post.rejected"),
-        )
-        .order_by("-created_at", "-id")
-        .values_list("action", "reason")
-        .first()
-    )
-    if post.status == ContentStatus.PENDING or entry is None:
-        return ModerationNotice(status=post.status, reason="", action="")
-    return ModerationNotice(status=post.status, action=entry[0], reason=entry[1])
-
-
 def move_targets(viewer: Viewer, post: Post, query: str = "") -> list[Community]:
     """Communities the viewer moderates (or coordinates) that ``post`` could move to (up to 50)."""
     qs = moderated_communities(viewer, Community.objects.active().exclude(pk=post.community_id).defer("search_vector"))
@@ -323,7 +294,6 @@ def watched_word_get_for_removal(viewer: Viewer, pk: int) -> WatchedWord:
 
 __all__ = [
     "LOG_PAGE_SIZE",
-    "ModerationNotice",
     "ModerationSettings",
     "SanctionTarget",
     "hidden_message_for_report",
@@ -336,7 +306,6 @@ __all__ = [
     "message_reports_page",
     "move_target_get",
     "move_targets",
-    "notice_for_post",
     "platform_words",
     "report_entries",
     "report_get_for_viewer",

@@ -203,3 +203,34 @@ def visible_posts(viewer: Viewer, qs: QuerySet[Post] | None = None) -> QuerySet[
     live = Q(deleted_at__isnull=True)
     shown = (live & Q(status=ContentStatus.PUBLISHED)) | (live & Q(author_id=viewer.user_id)) | moderated
     return qs.filter(_readable_community_q(viewer) & shown)
+
+
+# Reporting and moderating a post (moderation's screens and the post page ask these) -------------
+
+
+def _is_self(viewer: Viewer, user_id: int | None) -> bool:
+    return viewer.is_authenticated and user_id is not None and viewer.user_id == user_id
+
+
+def can_report_post(viewer: Viewer, post: Post) -> bool:
+    """Report a live post one can see, not one's own."""
+    return (
+        viewer.is_authenticated
+        and post.deleted_at is None
+        and not _is_self(viewer, post.author_id)
+        and can_view_post(viewer, post)
+    )
+
+
+def can_report_comment(viewer: Viewer, comment: Comment) -> bool:
+    return (
+        viewer.is_authenticated
+        and comment.deleted_at is None
+        and not _is_self(viewer, comment.author_id)
+        and can_view_comment(viewer, comment)
+    )
+
+
+def can_moderate_post(viewer: Viewer, post: Post) -> bool:
+    """Whether to offer the moderation page of a post at all."""
+    return can_moderate_community(viewer, post.community)

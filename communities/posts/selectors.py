@@ -18,7 +18,6 @@ from django.http import Http404
 
 from communities.core.models import Community
 from communities.core.permissions import can_moderate_community, can_read_community_content, readers_of_community
-from communities.moderation.permissions import can_moderate_post, can_report_comment, can_report_post
 from communities.posts.models import (
     REACTION_EMOJI,
     Attachment,
@@ -38,12 +37,16 @@ from communities.posts.permissions import (
     can_edit_comment,
     can_edit_post,
     can_lock_post,
+    can_moderate_post,
     can_pin_post,
     can_react,
+    can_report_comment,
+    can_report_post,
     can_view_post,
 )
 from intranet.accounts.models import User
 from intranet.accounts.text import normalise_query
+from intranet.core.models import AuditEntry
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
@@ -421,3 +424,34 @@ def attach_tag_names(posts: Iterable[Post]) -> None:
         names[post_id].append(name)
     for pk, post in by_id.items():
         post.__dict__["_tag_names"] = names[pk]
+
+
+# The moderation notice on a post page -----------------------------------------------------------
+
+
+@dataclass
+class ModerationNotice:
+    status: str
+    reason: str
+    action: str
+
+
+def notice_for_post(viewer: Viewer, post: Post) -> ModerationNotice | None:
+    """What the author (or a moderator) is told on a held, hidden or rejected post: the status and
+    the reason of the latest hide or rejection. No query for published posts; one otherwise."""
+    if post.status == ContentStatus.PUBLISHED or not can_view_post(viewer, post):
+        return None
+    entry = (
+        AuditEntry.objects.filter(
+            target_type__app_label="communities",
+            target_type__model="post",
+            target_id=str(post.pk),
+            action__in=("post.hidden", "post.rejected"),
+        )
+        .order_by("-created_at", "-id")
+        .values_list("action", "reason")
+        .first()
+    )
+    if post.status == ContentStatus.PENDING or entry is None:
+        return ModerationNotice(status=post.status, reason="", action="")
+    return ModerationNotice(status=post.status, action=entry[0], reason=entry[1])

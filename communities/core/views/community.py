@@ -10,82 +10,28 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.core import selectors, services
 from communities.core.forms import CommunitySettingsForm, MessageForm, NotificationLevelForm, ReasonForm
+from communities.core.header import community_url, get_community, header_context
 from communities.core.models import Community, Membership
 from communities.core.permissions import (
-    can_accept_invitation,
     can_archive_community,
     can_change_community_settings,
-    can_change_own_notification_level,
-    can_join_community,
     can_leave_community,
-    can_manage_members,
-    can_read_community_content,
-    can_request_membership,
     can_set_official,
     can_view_community,
-    role_map,
 )
-from communities.core.tabs import post_stream_provider, tabs_for
+from communities.core.tabs import post_stream_provider
 from intranet.core.viewer import Viewer
+from intranet.core.web import error_message
 from intranet.core.web import viewer_of as _viewer
 
 # The post stream comes from the posts screens (``communities.posts.views.posts.post_stream_context``,
 # which renders ``communities/posts/_post_stream.html``), registered from ``CommunitiesConfig.ready``.
 # Without one the page shows an empty-state placeholder in its "post stream" section.
-
-
-def get_community(request: HttpRequest, slug: str) -> Community:
-    """The community at ``slug`` for this viewer; ``Http404`` for missing and hidden alike."""
-    return selectors.community_get_for_viewer(_viewer(request), slug)
-
-
-def community_url(community: Community) -> str:
-    return reverse("communities:community_detail", kwargs={"slug": community.slug})
-
-
-def error_message(request: HttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
-def community_actions(viewer: Viewer, community: Community) -> dict[str, bool]:
-    """What the viewer may do here, for the buttons (query-free after the role map is cached)."""
-    return {
-        "join": can_join_community(viewer, community),
-        "request": can_request_membership(viewer, community),
-        "accept_invitation": can_accept_invitation(viewer, community),
-        "leave": can_leave_community(viewer, community),
-        "read": can_read_community_content(viewer, community),
-        "manage_members": can_manage_members(viewer, community),
-        "change_settings": can_change_community_settings(viewer, community),
-        "archive": can_archive_community(viewer, community),
-        "notifications": can_change_own_notification_level(viewer, community),
-    }
-
-
-def viewer_role_state(viewer: Viewer, community: Community) -> tuple[str, str]:
-    if not viewer.is_authenticated:
-        return "", ""
-    return role_map(viewer).get(community.pk, ("", ""))
-
-
-def header_context(request: HttpRequest, community: Community) -> dict[str, Any]:
-    """What the community header (shared by the page, members and settings) needs."""
-    viewer = _viewer(request)
-    role, state = viewer_role_state(viewer, community)
-    return {
-        "community": community,
-        "actions": community_actions(viewer, community),
-        "feature_tabs": tabs_for(viewer, community),
-        "viewer_role": role,
-        "viewer_state": state,
-        "request_form": MessageForm(),
-    }
 
 
 def _post_stream_context(request: HttpRequest, community: Community, *, can_read: bool) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.core import selectors, services
 from communities.core.forms import BulkInviteForm, InviteForm, MemberSearchForm, MessageForm, ReasonForm, RoleForm
+from communities.core.header import get_community, header_context
 from communities.core.models import Community, Membership
 from communities.core.permissions import (
     can_ban_member,
@@ -26,9 +27,9 @@ from communities.core.permissions import (
     can_remove_member,
     can_unban_member,
 )
-from communities.core.views.community import error_message, get_community, header_context
 from intranet.core.pagination import InvalidCursor
 from intranet.core.viewer import Viewer
+from intranet.core.web import error_message
 from intranet.core.web import viewer_of as _viewer
 
 ROLES = Membership.Role

@@ -19,10 +19,10 @@ from communities.core.models import Community
 from communities.core.notices import clean_reason, tell_member
 from communities.core.permissions import as_viewer
 from communities.core.services._common import acting_user
-from communities.moderation.screening import screen_comment, screen_edit, screening_opened
 from communities.posts import events
 from communities.posts.models import Comment, ContentStatus, Post
 from communities.posts.permissions import can_accept_answer, can_comment_on_post, can_delete_comment, can_edit_comment
+from communities.posts.screening import screen_comment, screen_edit, screening_opened
 from communities.posts.services.posts import clean_body, render_for_community, sync_mentions
 from intranet.core.audit import audit_log
 from intranet.core.permissions import require

@@ -22,7 +22,6 @@ from communities.core.models import Community
 from communities.core.notices import clean_reason, tell_member
 from communities.core.permissions import as_viewer, readers_of_community
 from communities.core.services._common import UNSET, acting_user, is_set
-from communities.moderation.screening import screen_edit, screen_post, screening_opened
 from communities.posts import events
 from communities.posts.models import Comment, ContentStatus, Mention, Post, PostRevision, PostTag
 from communities.posts.permissions import (
@@ -32,6 +31,7 @@ from communities.posts.permissions import (
     can_pin_post,
     can_start_post_kind,
 )
+from communities.posts.screening import screen_edit, screen_post, screening_opened
 from communities.posts.services.attachments import attachment_save, validate_uploads
 from intranet.core.audit import audit_log
 from intranet.core.markdown import MentionTarget, Rendered, plain_text, render_markdown

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from communities.core import selectors
 from communities.core.models import Community
 from communities.core.permissions import can_post_in_community, can_read_community_content
-from communities.moderation import selectors as selectors_moderation
 from communities.posts import selectors as selectors_posts
 from communities.posts import services as post_services
 from communities.posts.forms import CommentEditForm, CommentForm, PostForm, ReactionForm
@@ -274,7 +273,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comment_form": CommentForm(),
         # New comments arrive live when every comment is on this page (no "show more" link).
         "live_after": _newest_comment_id(page) if not page.comments.next_cursor and not cursor else None,
-        "moderation_notice": selectors_moderation.notice_for_post(viewer, page.post),
+        "moderation_notice": selectors_posts.notice_for_post(viewer, page.post),
     }
     if _is_htmx(request) and cursor:
         return render(request, "communities/posts/_comment_page.html", context)
