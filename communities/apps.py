@@ -17,6 +17,7 @@ class CommunitiesConfig(AppConfig):
         from communities.core import notify as core_notify
         from communities.core import realtime as core_realtime
         from communities.core import search as core_search
+        from communities.core import signals as core_signals  # noqa: F401  (registers its subscriber)
         from communities.core.tabs import register_post_stream, register_tab
         from communities.health import jobs as health_jobs  # noqa: F401  (beat task)
         from communities.health.permissions import can_view_community_health

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -92,6 +93,15 @@ def _database_url() -> str:
     return f"postgres://{auth}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
+def _forget_producers(app: Any) -> None:
+    """Drop kombu's process-wide producer pools: a producer an earlier (eager) test acquired would
+    otherwise publish to the broker it was made for, and a dead broker would look alive."""
+    import kombu.pools
+
+    kombu.pools.reset()
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def broker(tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Broker]:
     """The Celery app of this process sends to a private broker for the test's duration."""
@@ -109,6 +119,7 @@ def broker(tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> I
         task_always_eager=False, broker_url=instance.url, result_backend=None, task_routes={"*": {"queue": queue}}
     )
     app.amqp.router = app.amqp.Router()  # type: ignore[misc]
+    _forget_producers(app)
     instance.queue = queue  # type: ignore[attr-defined]
     try:
         yield instance
@@ -116,6 +127,7 @@ def broker(tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> I
         app.close()
         app.conf.update(saved)
         app.amqp.router = app.amqp.Router()  # type: ignore[misc]
+        _forget_producers(app)
         instance.stop()
 
 

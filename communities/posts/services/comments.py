@@ -68,7 +68,7 @@ def comment_create(*, actor: Viewer | User, post: Post, body: str, parent: Comme
         status=screening.status,
         created_at=now,
     )
-    sync_mentions(post=locked, comment=comment, user_ids=mentioned.values())
+    sync_mentions(post=locked, comment=comment, user_ids=mentioned.values(), created=True)
     screening_opened(screening, post=locked, comment=comment)
     if screening.is_held:  # counted and announced when a moderator publishes it
         return comment

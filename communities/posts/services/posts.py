@@ -127,11 +127,15 @@ def render_for_community(source: str, community: Community) -> tuple[Rendered, d
     return rendered, {handle: ids[handle] for handle in rendered.mentions if handle in ids}
 
 
-def sync_mentions(*, post: Post, comment: Comment | None, user_ids: Iterable[int], edited: bool = False) -> set[int]:
+def sync_mentions(
+    *, post: Post, comment: Comment | None, user_ids: Iterable[int], edited: bool = False, created: bool = False
+) -> set[int]:
     """Make the Mention rows of ``post`` (or of ``comment``) exactly ``user_ids``; returns the new ones.
 
     Records ``mentions.changed`` when someone was added or removed (``edited``: by an edit, whose new
     mentions are notified on their own; a new post or comment notifies its mentions itself).
+    ``created``: the post or comment was inserted in this transaction, so it has no mentions yet and
+    the look-up is skipped.
     """
     wanted = set(user_ids)
     rows = (
@@ -139,7 +143,7 @@ def sync_mentions(*, post: Post, comment: Comment | None, user_ids: Iterable[int
         if comment
         else Mention.objects.filter(post=post, comment__isnull=True)
     )
-    existing = set(rows.values_list("user_id", flat=True))
+    existing: set[int] = set() if created else set(rows.values_list("user_id", flat=True))
     if existing - wanted:
         rows.filter(user_id__in=existing - wanted).delete()
     added = wanted - existing
@@ -225,7 +229,7 @@ def post_create(
     )
     if cleaned["tags"]:
         post.tags.set(cleaned["tags"])
-    sync_mentions(post=post, comment=None, user_ids=mentioned.values())
+    sync_mentions(post=post, comment=None, user_ids=mentioned.values(), created=True)
     for upload in cleaned["attachments"]:
         attachment_save(post=post, uploaded_by=author, upload=upload)
     screening_opened(screening, post=post)
