@@ -49,13 +49,6 @@ def test_circle_pages_queries(client, learner):
 
 #: Pinned counts (the session and user lookups of every signed-in request are included).
 EXPECTED = {
-    "exam_list": 5,
-    "exam_detail": 4,
-    "attempt": 4,
-    "grading_queue": 4,
-    "review": 5,
-    "level_list": 6,
-    "level_queue": 3,
     "circle_list": 5,
     "circle_detail": 8,
 }

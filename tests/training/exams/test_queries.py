@@ -114,8 +114,4 @@ EXPECTED = {
     "attempt": 4,
     "grading_queue": 4,
     "review": 5,
-    "level_list": 6,
-    "level_queue": 3,
-    "circle_list": 5,
-    "circle_detail": 8,
 }
