@@ -50,7 +50,7 @@ from communities.canvas.themes import PARTS, THEMES, THEMES_BY_KEY, Part, Theme
 from communities.core.models import Community
 from intranet.core.markdown import render_markdown
 from intranet.core.pagination import InvalidCursor
-from intranet.core.web import apply_errors
+from intranet.core.web import apply_errors, error_message
 from intranet.core.web import viewer_of as _viewer
 
 # Forms ------------------------------------------------------------------------------------------
@@ -382,7 +382,7 @@ def canvas_comment_create(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=viewer, community=community, text=form.cleaned_data["text"], theme=form.cleaned_data["theme"]
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            error_message(request, exc)
         else:
             messages.success(request, _("Your comment has been added for the managers."))
     else:

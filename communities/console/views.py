@@ -38,7 +38,7 @@ from communities.lifecycle.permissions import (
     can_start_campaign,
 )
 from intranet.core.pagination import InvalidCursor
-from intranet.core.web import apply_errors
+from intranet.core.web import apply_errors, error_message
 from intranet.core.web import viewer_of as _viewer
 
 # Forms ------------------------------------------------------------------------------------------
@@ -312,7 +312,7 @@ def console_campaign_start(request: HttpRequest) -> HttpResponse:
     try:
         campaign = lifecycle_services.campaign_start(actor=viewer, community_ids=ids)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_message(request, error)
         campaign = None
     if campaign is None:
         messages.info(request, _("No dormant community is waiting for a question."))
@@ -343,7 +343,7 @@ def console_merge(request: HttpRequest, pk: int) -> HttpResponse:
             actor=viewer, source=detail.community, target=target, reason=form.cleaned_data.get("reason") or ""
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_message(request, error)
     else:
         messages.success(
             request,
@@ -360,7 +360,7 @@ def console_unmerge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         lifecycle_services.community_unmerge(actor=viewer, record=record, reason=request.POST.get("reason", ""))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_message(request, error)
     else:
         messages.success(request, _("The merge was undone."))
     return redirect(_detail_url(record.source))

@@ -15,6 +15,7 @@ from communities.core.selectors import MAX_QUERY_LENGTH, DirectoryFilters, Direc
 from intranet.accounts.forms import BootstrapMixin
 from intranet.core.images import ACCEPT as IMAGE_ACCEPT
 from intranet.core.images import reencode_upload
+from intranet.core.web import apply_errors
 
 # Cover images ------------------------------------------------------------------------------------
 
@@ -134,12 +135,10 @@ class CommunityForm(BootstrapMixin, forms.Form):
     def add_service_errors(self, exc: ValidationError) -> None:
         """Put a service's ``ValidationError`` on the fields it names (the slug errors of
         ``community_create`` carry codes instead of field names)."""
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
+        if not hasattr(exc, "error_dict") and exc.code in ("duplicate_slug", "invalid_slug") and "slug" in self.fields:
+            self.add_error("slug", exc.messages)
             return
-        on_slug = exc.code in ("duplicate_slug", "invalid_slug") and "slug" in self.fields
-        self.add_error("slug" if on_slug else None, exc.messages)
+        apply_errors(self, exc)
 
 
 class CommunitySettingsForm(CommunityForm):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.inbox.models import InboxItem
 from communities.inbox.selectors import SORTS, STATUS_FILTERS, InboxFilters
 from intranet.accounts.forms import BootstrapMixin
+from intranet.core.web import apply_errors
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -178,11 +179,7 @@ class InboxSettingsForm(BootstrapMixin, forms.Form):
         self.fields["service_days"].widget.attrs["class"] = "form-check-input"
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.message_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc.messages)
+        apply_errors(self, exc)
 
 
 class SavedReplyForm(BootstrapMixin, forms.Form):
@@ -201,8 +198,4 @@ class SavedReplyForm(BootstrapMixin, forms.Form):
         self._style_widgets()
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.message_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc.messages)
+        apply_errors(self, exc)

@@ -51,6 +51,7 @@ from communities.posts.models import Post
 from communities.posts.selectors import post_get_for_action
 from intranet.core.pagination import InvalidCursor
 from intranet.core.viewer import Viewer
+from intranet.core.web import error_message
 from intranet.core.web import is_htmx as _is_htmx
 from intranet.core.web import viewer_of as _viewer
 
@@ -62,10 +63,6 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return HttpResponseRedirect(target)
     return HttpResponseRedirect(default)
-
-
-def _error(request: HttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 def inbox_url(**params: str) -> str:
@@ -148,7 +145,7 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
     try:
         result = services.inbox_bulk(actor=viewer, items=items, action=action, until=until)
     except ValidationError as exc:
-        _error(request, exc)
+        error_message(request, exc)
         return _back(request, inbox_url())
     missing = len(form.cleaned_data["items"]) - len(items)
     skipped = len(result.skipped) + max(missing, 0)
@@ -199,7 +196,7 @@ def _item_action(request: HttpRequest, pk: int, action: Any, success: str) -> Ht
     try:
         action(viewer, item)
     except ValidationError as exc:
-        _error(request, exc)
+        error_message(request, exc)
     else:
         messages.success(request, success)
     return _back(request, item.get_absolute_url())
@@ -301,7 +298,7 @@ def inbox_item_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             actor=viewer, item=item, action=data["action"], reason=data["reason"], body=data["body"]
         )
     except ValidationError as exc:
-        _error(request, exc)
+        error_message(request, exc)
         return HttpResponseRedirect(item.get_absolute_url())
     except PermissionDenied:
         messages.error(request, _("You are not allowed to do this here."))
@@ -490,5 +487,5 @@ def inbox_message_action(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise Http404
     except ValidationError as exc:
-        _error(request, exc)
+        error_message(request, exc)
     return _back(request, reverse("communities:inbox_messages"))

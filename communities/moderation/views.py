@@ -57,6 +57,7 @@ from intranet.core.models import AuditEntry
 from intranet.core.pagination import InvalidCursor, Page
 from intranet.core.viewer import Viewer
 from intranet.core.web import apply_errors as _apply_errors
+from intranet.core.web import error_message
 from intranet.core.web import is_htmx as _is_htmx
 from intranet.core.web import viewer_of as _viewer
 
@@ -131,7 +132,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             service(actor=viewer, report=report, note=form.cleaned_data["note"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            error_message(request, error)
         else:
             messages.success(request, _("The report is closed."))
         return HttpResponseRedirect(reverse("communities:report_detail", kwargs={"pk": pk}))
@@ -158,7 +159,7 @@ def message_restore(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         mod.message_restore(actor=viewer, hidden=hidden, reason=str(request.POST.get("reason", "")))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_message(request, error)
     else:
         messages.success(request, _("The message is visible again."))
     if report is not None:

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.core.pagination import InvalidCursor
-from intranet.core.web import apply_errors, viewer_of
+from intranet.core.web import apply_errors, error_message, viewer_of
 from meetups.organisations.permissions import can_curate_organisations
 
 from . import ical, selectors, services
@@ -174,7 +174,7 @@ def series_generate(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         created = services.series_generate_events(series)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        error_message(request, exc)
     else:
         messages.success(request, _("%(count)d new dates have been added.") % {"count": created})
     return redirect(series.get_absolute_url())

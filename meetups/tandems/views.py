@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.api import Community, community_get_for_viewer
 from intranet.core.pagination import InvalidCursor
-from intranet.core.web import apply_errors, is_htmx, viewer_of
+from intranet.core.web import apply_errors, error_message, is_htmx, viewer_of
 
 from . import selectors, services
 from .forms import (
@@ -86,7 +86,7 @@ def tandem_propose(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         tandem = services.tandem_propose(actor=viewer, community=community, other=other, message=message)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_message(request, error)
         return redirect("meetups:tandem_suggestions", slug=community.slug)
     messages.success(
         request,

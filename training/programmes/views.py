@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.core.web import apply_errors as _apply
+from intranet.core.web import error_message
 from intranet.core.web import viewer_of as _viewer
 from training.web import guard
 
@@ -79,7 +80,7 @@ def step_done(request: HttpRequest, programme_id: int, step_id: int) -> HttpResp
     try:
         step_mark_done(actor=viewer, step=detail.step)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_message(request, error)
         return redirect(detail.step.get_absolute_url())
     messages.success(request, _("Step marked as done."))
     if detail.next_id:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from intranet.core.viewer import Viewer
 from intranet.core.web import apply_errors as _apply
+from intranet.core.web import error_message
 from intranet.core.web import viewer_of as _viewer
 from training.programmes.selectors import programme_get_for_viewer
 from training.roles import is_training_coordinator
@@ -230,7 +231,7 @@ def attendance_view(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
         changed = attendance_mark_many(actor=viewer, session=session, marks=marks)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_message(request, error)
         return redirect("training:manage_session", session.pk)
     messages.success(request, _("Attendance saved (%(count)s changed).") % {"count": changed})
     return redirect("training:manage_session", session.pk)

@@ -39,6 +39,7 @@ from intranet.core.pagination import InvalidCursor
 from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
 from intranet.core.web import apply_errors as _apply_errors
+from intranet.core.web import error_message
 from intranet.core.web import is_htmx as _is_htmx
 from intranet.core.web import viewer_of as _viewer
 
@@ -329,7 +330,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         comment = post_services.comment_create(actor=viewer, post=post, body=form.cleaned_data["body"], parent=parent)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_message(request, error)
         return HttpResponseRedirect(post.get_absolute_url())
     return HttpResponseRedirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
 
@@ -399,7 +400,7 @@ def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         post_services.answer_accept(actor=viewer, post=post, comment=comment)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_message(request, error)
     else:
         messages.success(request, _("The answer is marked as accepted."))
     return HttpResponseRedirect(post.get_absolute_url())
