@@ -6,7 +6,7 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import meetups.models.series
+import meetups.events.models
 import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             name='CalendarFeed',
             fields=[
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='meetup_feed', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('token', models.CharField(default=meetups.models.series.new_feed_token, max_length=64, unique=True)),
+                ('token', models.CharField(default=meetups.events.models.new_feed_token, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={

@@ -2,8 +2,8 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import training.models.certificates
-import training.models.sessions
+import training.certificates.models
+import training.sessions.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 (
                     "token",
-                    models.CharField(default=training.models.sessions.new_calendar_token, max_length=64, unique=True),
+                    models.CharField(default=training.sessions.models.new_calendar_token, max_length=64, unique=True),
                 ),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
                 (
                     "code",
                     models.CharField(
-                        default=training.models.certificates.new_certificate_code,
+                        default=training.certificates.models.new_certificate_code,
                         max_length=16,
                         unique=True,
                         verbose_name="verification code",
