@@ -5,12 +5,10 @@ from __future__ import annotations
 from intranet.core.outbox import Event, subscriber
 
 from . import emails
-from .events import NOTIFICATION_CREATED
+from .events import NOTIFICATION_MAIL_DUE
 
 
-@subscriber(NOTIFICATION_CREATED, name="notifications.email.immediate")
+@subscriber(NOTIFICATION_MAIL_DUE, name="notifications.email.immediate")
 def email_immediate(event: Event) -> None:
     """E-mail the "immediate" rows of a fan-out chunk (rows already mailed are skipped)."""
-    ids = event.get("immediate_ids") or []
-    if ids:
-        emails.send_immediate(ids)
+    emails.send_immediate(event["notification_ids"])

@@ -103,7 +103,8 @@ def notify(
     inactive people get none. Existing rows are left alone (idempotent), unless ``batch``: then the
     row takes the new ``count``, actor and params and becomes the newest unread again. After each
     chunk commits, ``notifications.changed`` {unread} goes to every recipient with a new row, once,
-    and their "immediate" rows are e-mailed (the outbox event ``notification.created`` in each
+    and their "immediate" rows are e-mailed (the outbox events ``notification.created`` and, when a
+    chunk has such rows, ``notification.mail_due``, in each
     chunk's transaction; see ``realtime.py`` and ``notify.py``). Call it from tasks or subscribers;
     ``params`` hold public fields only (they are shown to the recipient as they are).
     """

@@ -26,10 +26,8 @@ def _notify(recipients):
 
 def test_subscribers_and_when_they_run():
     subs = outbox.subscription_map()
-    assert subs["notification.created"] == [
-        ("notifications.email.immediate", "queued"),
-        ("notifications.realtime.publish_unread", "commit"),
-    ]
+    assert subs["notification.created"] == [("notifications.realtime.publish_unread", "commit")]
+    assert subs["notification.mail_due"] == [("notifications.email.immediate", "queued")]
     assert subs["notification.read"] == [("notifications.realtime.publish_unread", "commit")]
 
 
@@ -38,7 +36,8 @@ def test_each_chunk_records_its_recipients_and_the_rows_to_mail():
     result = _notify(people)
     event = OutboxEvent.objects.get(name="notification.created")
     assert sorted(event.payload["recipient_ids"]) == sorted(p.pk for p in people)
-    assert sorted(event.payload["immediate_ids"]) == sorted(result.immediate_ids)
+    mail = OutboxEvent.objects.get(name="notification.mail_due")
+    assert sorted(mail.payload["notification_ids"]) == sorted(result.immediate_ids)
     assert _notify(people).recipient_ids == []  # nothing new: no second event
     assert OutboxEvent.objects.filter(name="notification.created").count() == 1
 
@@ -62,12 +61,12 @@ def test_a_broker_outage_delays_the_mail_and_loses_nothing(monkeypatch, django_c
     with django_capture_on_commit_callbacks(execute=True):
         _notify([reader])
     assert mailoutbox == []
-    assert outbox.pending_count() == 1
+    assert outbox.pending_count() == 1  # the mail (the badge hint ran on commit)
     monkeypatch.undo()
     assert outbox.relay_pending(older_than=timedelta(0)) == 1
     assert [m.to for m in mailoutbox] == [[reader.email]]
     assert Notification.objects.get().emailed_at is not None
     # Delivered once: the receipt makes a second delivery a no-op.
-    event = OutboxEvent.objects.get(name="notification.created")
+    event = OutboxEvent.objects.get(name="notification.mail_due")
     assert outbox.deliver(event.pk, "notifications.email.immediate") is False
     assert len(mailoutbox) == 1
