@@ -190,14 +190,23 @@ def record(name: str, /, **payload: Any) -> Event:
     block the row commits at once (autocommit) and the relay follows immediately. Returns the
     event; a rolled-back transaction takes the event and every effect with it.
     """
+    return record_many(name, [payload])[0]
+
+
+def record_many(name: str, payloads: list[dict[str, Any]], /) -> list[Event]:
+    """Record one ``name`` event per payload with one insert, and relay them together after commit
+    (one relay mark for all): for jobs that remind or notify many rows at once."""
     if name not in _known_events:
         raise ValueError(f"Unknown event {name!r}: declare() it in the feature's events.py.")
-    row = OutboxEvent.objects.create(name=name, payload=payload)
-    event = Event(id=row.pk, name=name, payload=row.payload, created_at=row.created_at)
+    if not payloads:
+        return []
+    rows = OutboxEvent.objects.bulk_create([OutboxEvent(name=name, payload=payload) for payload in payloads])
+    events = [Event(id=row.pk, name=name, payload=row.payload, created_at=row.created_at) for row in rows]
     for sub in subscribers_of(name, TRANSACTION):
-        sub.handler(event)
-    transaction.on_commit(lambda: _relay(event))
-    return event
+        for event in events:
+            sub.handler(event)
+    transaction.on_commit(lambda: _relay(events))
+    return events
 
 
 # Relaying -------------------------------------------------------------------------------------------
@@ -224,11 +233,21 @@ def _eager() -> bool:
     return bool(current_app.conf.task_always_eager)
 
 
-def _relay(event: Event, *, commit_inline: bool = True) -> bool:
-    """Hand ``event`` to its ``COMMIT`` and ``QUEUED`` subscribers; mark it relayed.
+def _relay(events: list[Event], *, commit_inline: bool = True) -> int:
+    """Hand ``events`` to their ``COMMIT`` and ``QUEUED`` subscribers, in order; mark the relayed
+    ones with one update. Returns how many were relayed: when the broker refuses a delivery, that
+    event and the ones after it stay for the sweep."""
+    relayed: list[int] = []
+    for event in events:
+        if not _relay_one(event, commit_inline=commit_inline):
+            break
+        relayed.append(event.id)
+    if relayed:
+        OutboxEvent.objects.filter(pk__in=relayed).update(relayed_at=timezone.now())
+    return len(relayed)
 
-    Returns ``False`` (and leaves the row for the sweep) when the broker refused a delivery.
-    """
+
+def _relay_one(event: Event, *, commit_inline: bool) -> bool:
     queued = subscribers_of(event.name, QUEUED)
     for sub in subscribers_of(event.name, COMMIT):
         if commit_inline:
@@ -244,15 +263,14 @@ def _relay(event: Event, *, commit_inline: bool = True) -> bool:
         # that must surface, not a broker outage.
         for sub in queued:
             _send(event.id, sub)
-    else:
-        try:
-            for sub in queued:
-                _send(event.id, sub)
-        except Exception as exc:  # kombu and redis raise many types; nothing is lost
-            # The event stays unrelayed and the sweep hands it over once the broker answers.
-            logger.warning("outbox: broker unavailable, %s#%s waits for the sweep (%r)", event.name, event.id, exc)
-            return False
-    OutboxEvent.objects.filter(pk=event.id).update(relayed_at=timezone.now())
+        return True
+    try:
+        for sub in queued:
+            _send(event.id, sub)
+    except Exception as exc:  # kombu and redis raise many types; nothing is lost
+        # The event stays unrelayed and the sweep hands it over once the broker answers.
+        logger.warning("outbox: broker unavailable, %s#%s waits for the sweep (%r)", event.name, event.id, exc)
+        return False
     return True
 
 
@@ -269,19 +287,14 @@ def relay_pending(*, older_than: timedelta = RELAY_GRACE, limit: int = RELAY_BAT
     runs twice is absorbed by its receipt.
     """
     cutoff = timezone.now() - older_than
-    relayed = 0
     with transaction.atomic():
-        rows = list(
+        rows = (
             OutboxEvent.objects.select_for_update(skip_locked=True)
             .filter(relayed_at__isnull=True, created_at__lte=cutoff)
             .order_by("created_at", "id")[:limit]
         )
-        for row in rows:
-            event = Event(id=row.pk, name=row.name, payload=row.payload, created_at=row.created_at)
-            if not _relay(event, commit_inline=False):
-                break
-            relayed += 1
-    return relayed
+        events = [Event(id=row.pk, name=row.name, payload=row.payload, created_at=row.created_at) for row in rows]
+        return _relay(events, commit_inline=False)
 
 
 def pending_count() -> int:

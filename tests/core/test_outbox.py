@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from intranet.core import outbox
@@ -183,3 +184,14 @@ def test_an_unknown_subscriber_is_an_error_not_a_silent_success():
     row = OutboxEvent.objects.create(name=EVENT, payload={})
     with pytest.raises(outbox.UnknownSubscriber):
         outbox.deliver(row.pk, "test.nobody")
+
+
+def test_record_many_inserts_once_and_relays_together(calls, django_capture_on_commit_callbacks):
+    with CaptureQueriesContext(connection) as ctx, django_capture_on_commit_callbacks(execute=True):
+        events = outbox.record_many(EVENT, [{"thing_id": n} for n in range(3)])
+    inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "core_outboxevent"')]
+    marks = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('UPDATE "core_outboxevent"')]
+    assert (len(inserts), len(marks)) == (1, 1)
+    assert [payload["thing_id"] for label, _, payload in calls if label == "queued"] == [0, 1, 2]
+    assert OutboxEvent.objects.filter(pk__in=[e.id for e in events], relayed_at__isnull=False).count() == 3
+    assert outbox.record_many(EVENT, []) == []

@@ -34,6 +34,7 @@ def certificate_revoked(certificate: Certificate) -> None:
     )
 
 
-def certificate_expiry_reminded(certificate_id: int) -> None:
-    """The certificate was stamped for its expiry reminder (it expires within 30 days)."""
-    outbox.record(CERTIFICATE_EXPIRY_REMINDED, certificate_id=certificate_id)
+def certificates_expiry_reminded(certificate_ids: list[int]) -> None:
+    """The certificates were stamped for their expiry reminder (they expire within 30 days); one
+    event each, recorded together."""
+    outbox.record_many(CERTIFICATE_EXPIRY_REMINDED, [{"certificate_id": pk} for pk in certificate_ids])

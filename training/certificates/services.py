@@ -134,6 +134,5 @@ def certificate_expiry_reminders_send(*, now: datetime | None = None) -> int:
         )
         if ids:
             Certificate.objects.filter(pk__in=ids).update(expiry_reminded_at=moment)
-            for pk in ids:
-                events.certificate_expiry_reminded(pk)
+            events.certificates_expiry_reminded(ids)
     return len(ids)

@@ -21,9 +21,10 @@ def booking_promoted(booking: SessionBooking) -> None:
     outbox.record(BOOKING_PROMOTED, booking_id=booking.pk, session_id=booking.session_id, user_id=booking.user_id)
 
 
-def booking_reminded(booking_id: int) -> None:
-    """A booking was stamped for its reminder (the session starts within a day)."""
-    outbox.record(BOOKING_REMINDED, booking_id=booking_id)
+def bookings_reminded(booking_ids: list[int]) -> None:
+    """The bookings were stamped for their reminder (the session starts within a day); one event
+    each, recorded together."""
+    outbox.record_many(BOOKING_REMINDED, [{"booking_id": pk} for pk in booking_ids])
 
 
 def session_cancelled(session: Session, *, actor_id: int | None) -> None:

@@ -308,8 +308,7 @@ def session_reminders_send(*, now: datetime | None = None) -> int:
         )
         if ids:
             SessionBooking.objects.filter(pk__in=ids).update(reminded_at=moment)
-            for pk in ids:
-                events.booking_reminded(pk)
+            events.bookings_reminded(ids)
     return len(ids)
 
 
