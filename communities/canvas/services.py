@@ -20,11 +20,10 @@ from communities.canvas.permissions import can_edit_canvas, can_resolve_canvas_c
 from communities.canvas.selectors import answers_complete
 from communities.canvas.themes import THEME_KEYS, THEMES_BY_KEY
 from communities.core.models import Community
-from communities.core.permissions import as_viewer
 from communities.core.services._common import acting_user
 from intranet.core.audit import audit_log
 from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 
 MAX_ANSWER_CHARS = 5000
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from communities.core.models import Community
-from communities.core.permissions import can_view_console, coordinated_communities, coordinates_community
+from communities.core.permissions import coordinated_communities, coordinates_community
 from intranet.core.viewer import Viewer
-
-__all__ = ["can_coordinate_community", "can_view_console", "visible_console_communities"]
 
 
 def can_coordinate_community(viewer: Viewer, community: Community) -> bool:

@@ -21,9 +21,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.console.permissions import can_coordinate_community, can_view_console, visible_console_communities
+from communities.console.permissions import can_coordinate_community, visible_console_communities
 from communities.core.models import ROLE_RANK, Category, Community, Membership
-from communities.core.permissions import _active_rank, coordinated_q
+from communities.core.permissions import _active_rank, can_view_console, coordinated_q
 from communities.core.qualifications import certificates_for, levels_for
 from communities.health.models import CommunityDayFigures, CommunityHealth
 from communities.health.selectors import explain

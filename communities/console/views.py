@@ -25,9 +25,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.console import selectors
-from communities.console.permissions import can_view_console, visible_console_communities
+from communities.console.permissions import visible_console_communities
 from communities.core.models import Community
-from communities.core.permissions import visible_communities
+from communities.core.permissions import can_view_console, visible_communities
 from communities.lifecycle import handover as handover_services
 from communities.lifecycle import services as lifecycle_services
 from communities.lifecycle.models import CampaignCase

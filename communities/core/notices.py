@@ -20,8 +20,7 @@ from intranet.core import outbox
 from intranet.core.models import AuditEntry
 from intranet.core.outbox import Event, subscriber
 from intranet.core.viewer import Viewer
-from intranet.notifications.kinds import register_kind
-from intranet.notifications.models import Delivery
+from intranet.notifications.kinds import Delivery, register_kind
 from intranet.notifications.services import notify
 
 NOTIFY_KIND = "moderation.action"

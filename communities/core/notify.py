@@ -25,8 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from communities.core import events
 from communities.core.models import Community, Membership
 from intranet.core.outbox import Event, subscriber
-from intranet.notifications.kinds import register_kind, register_scope_provider
-from intranet.notifications.models import Delivery
+from intranet.notifications.kinds import Delivery, register_kind, register_scope_provider
 from intranet.notifications.services import notify
 
 # Kinds ------------------------------------------------------------------------------------------------

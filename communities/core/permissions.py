@@ -26,7 +26,7 @@ from django.db.models import CharField, DateTimeField, F, Q, QuerySet, Value
 from django.utils import timezone
 
 from communities.core.models import ROLE_RANK, Community, CoordinatorScope, MemberMute, Membership
-from intranet.core.viewer import Viewer, as_viewer
+from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
@@ -620,7 +620,3 @@ def community_ids_where(viewer: Viewer, *, min_role: str = Role.MEMBER) -> list[
     return sorted(
         cid for cid, (role, state) in role_map(viewer).items() if state == State.ACTIVE and ROLE_RANK[role] >= floor
     )
-
-
-# Re-exported: services import the one kernel helper from here.
-__all__ = ["as_viewer"]

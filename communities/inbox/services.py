@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.core.models import Community
-from communities.core.permissions import as_viewer
 from communities.core.services._common import acting_user
 from communities.core.services.membership import membership_approve, membership_decline
 from communities.inbox.hooks import announce_on_commit, close_items, first_response_due, inbox_settings_for, open_item
@@ -46,7 +45,7 @@ from communities.posts.models import ContentStatus, Post
 from communities.posts.services.comments import comment_create
 from intranet.core.audit import audit_log
 from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from communities.core import events as core_events
 from communities.core.models import ROLE_RANK, Community, MemberMute, Membership, MembershipEvent
-from communities.core.permissions import as_viewer, forget_memberships, is_coordinator
+from communities.core.permissions import forget_memberships, is_coordinator
 from communities.core.qualifications import certificates_for
 from communities.core.services._common import acting_user, add_members, audit, lock_community
 from communities.core.signals import send_manager_appointed_on_commit
@@ -39,7 +39,7 @@ from communities.lifecycle.models import HandoverRecord
 from communities.lifecycle.permissions import can_hand_over_community
 from communities.posts.models import Comment, Post
 from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -19,8 +19,7 @@ from communities.core.permissions import coordinator_ids_for
 from communities.lifecycle import events
 from communities.lifecycle.models import CampaignCase, HandoverRecord, MergeRecord
 from intranet.core.outbox import Event, subscriber
-from intranet.notifications.kinds import register_kind
-from intranet.notifications.models import Delivery
+from intranet.notifications.kinds import Delivery, register_kind
 from intranet.notifications.services import notify
 
 HANDOVER = "community.handover"

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.core.models import ROLE_RANK, Community, Membership
-from communities.core.permissions import as_viewer, coordinated_q, is_coordinator
+from communities.core.permissions import coordinated_q, is_coordinator
 from communities.core.services._common import audit, lock_community
 from communities.core.services.community import community_recount_members
 from communities.health.models import CommunityHealth
@@ -46,7 +46,7 @@ from communities.lifecycle.permissions import (
 from communities.posts.models import ContentStatus, Post
 from intranet.core.audit import audit_log
 from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

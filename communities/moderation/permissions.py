@@ -24,9 +24,6 @@ from communities.core.permissions import can_moderate_community, coordinates_eve
 from communities.moderation.models import Report
 from communities.posts.models import Comment, ContentStatus, Post
 from communities.posts.permissions import (
-    can_moderate_post,
-    can_report_comment,
-    can_report_post,
     is_manager_or_above,
 )
 from intranet.core.viewer import Viewer
@@ -185,7 +182,3 @@ def can_view_platform_log(viewer: Viewer) -> bool:
 
 def can_manage_platform_words(viewer: Viewer) -> bool:
     return coordinates_everything(viewer)
-
-
-# Predicates on posts that moderation uses, kept with their noun in posts.permissions.
-__all__ = ["can_moderate_post", "can_report_comment", "can_report_post"]

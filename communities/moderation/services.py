@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from communities.core.models import Community, MemberMute, Membership
 from communities.core.notices import clean_reason, tell_member
-from communities.core.permissions import as_viewer
 from communities.core.services._common import acting_user
 from communities.moderation import events
 from communities.moderation.models import CommunityRules, HiddenMessage, Report, ReportEntry, WatchedWord
@@ -36,9 +35,7 @@ from communities.moderation.permissions import (
     can_manage_rules,
     can_move_post,
     can_reject_comment,
-    can_report_comment,
     can_report_message,
-    can_report_post,
     can_restore_comment,
     can_restore_message,
     can_restore_post,
@@ -48,12 +45,13 @@ from communities.moderation.permissions import (
 from communities.moderation.screening import validate_pattern
 from communities.posts import events as post_events
 from communities.posts.models import Comment, ContentStatus, Post
+from communities.posts.permissions import can_report_comment, can_report_post
 from communities.posts.services.posts import render_for_community, sync_mentions
 from intranet.core.audit import audit_log
 from intranet.core.markdown import plain_text
 from intranet.core.models import AuditEntry
 from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 from intranet.messaging.models import Conversation, Message, Participant
 
 if TYPE_CHECKING:

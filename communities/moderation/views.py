@@ -43,8 +43,6 @@ from communities.moderation.permissions import (
     can_manage_platform_words,
     can_manage_rules,
     can_move_post,
-    can_report_comment,
-    can_report_post,
     can_restore_comment,
     can_restore_message,
     can_restore_post,
@@ -53,6 +51,7 @@ from communities.moderation.permissions import (
 from communities.moderation.screening import compile_word, matching_words, rule_name, validate_pattern, words_for
 from communities.posts import selectors as selectors_posts
 from communities.posts.models import ContentStatus, Post
+from communities.posts.permissions import can_report_comment, can_report_post
 from intranet.core.models import AuditEntry
 from intranet.core.pagination import InvalidCursor, Page
 from intranet.core.viewer import Viewer

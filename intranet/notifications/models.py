@@ -13,11 +13,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# ``Delivery`` and its groups live with the kinds (no model needs them to be defined here); they are
-# re-exported because other apps import them from here.
-from .kinds import DIGEST_DELIVERIES as DIGEST_DELIVERIES
-from .kinds import EMAIL_DELIVERIES as EMAIL_DELIVERIES
-from .kinds import Delivery as Delivery
 from .kinds import render_message
 
 

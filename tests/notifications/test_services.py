@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from intranet.notifications import services
-from intranet.notifications.kinds import register_kind
-from intranet.notifications.models import Delivery, Notification, Preference
+from intranet.notifications.kinds import Delivery, register_kind
+from intranet.notifications.models import Notification, Preference
 from intranet.notifications.services import notify, resolve_deliveries
 from tests.factories import UserFactory
 

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from intranet.core.outbox import Event, subscriber
-from intranet.notifications.kinds import register_kind
-from intranet.notifications.models import Delivery
+from intranet.notifications.kinds import Delivery, register_kind
 from intranet.notifications.services import notify
 
 from . import events

@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from intranet.notifications.kinds import register_kind
-from intranet.notifications.models import Delivery
+from intranet.notifications.kinds import Delivery, register_kind
 from intranet.notifications.services import notify
 from training.programmes.models import Programme
 

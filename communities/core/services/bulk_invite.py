@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from communities.core import events
 from communities.core.models import Community, Membership
-from communities.core.permissions import as_viewer, can_manage_members
+from communities.core.permissions import can_manage_members
 from communities.core.services._common import acting_user, audit, lock_community
 from intranet.core.addresses import normalise_address, split_entries
 from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from communities.core.history import membership_event_record
 from communities.core.models import Category, Community, CommunityTag, Membership, MembershipEvent
 from communities.core.permissions import (
-    as_viewer,
     can_archive_community,
     can_change_community_settings,
     can_create_community,
@@ -28,7 +27,7 @@ from communities.core.permissions import (
 )
 from communities.core.services._common import UNSET, acting_user, audit, is_set, lock_community
 from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

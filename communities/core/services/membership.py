@@ -18,7 +18,6 @@ from communities.core import events
 from communities.core.history import membership_event_record
 from communities.core.models import Community, Membership, MembershipEvent
 from communities.core.permissions import (
-    as_viewer,
     can_accept_invitation,
     can_ban_member,
     can_change_own_notification_level,
@@ -42,7 +41,7 @@ from communities.core.services._common import (
     other_active_owner_exists,
 )
 from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from communities.core.models import Community
 from communities.core.notices import clean_reason, tell_member
-from communities.core.permissions import as_viewer
 from communities.core.services._common import acting_user
 from communities.posts import events
 from communities.posts.models import Comment, ContentStatus, Post
@@ -26,7 +25,7 @@ from communities.posts.screening import screen_comment, screen_edit, screening_o
 from communities.posts.services.posts import clean_body, render_for_community, sync_mentions
 from intranet.core.audit import audit_log
 from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from communities.core.models import Community
 from communities.core.notices import clean_reason, tell_member
-from communities.core.permissions import as_viewer, readers_of_community
+from communities.core.permissions import readers_of_community
 from communities.core.services._common import UNSET, acting_user, is_set
 from communities.posts import events
 from communities.posts.models import Comment, ContentStatus, Mention, Post, PostRevision, PostTag
@@ -37,7 +37,7 @@ from intranet.core.audit import audit_log
 from intranet.core.markdown import MentionTarget, Rendered, plain_text, render_markdown
 from intranet.core.models import AuditEntry
 from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

@@ -13,13 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from communities.core.permissions import as_viewer
 from communities.core.services._common import acting_user
 from communities.posts import events
 from communities.posts.models import Comment, Post, Reaction, ReactionKind
 from communities.posts.permissions import can_react
 from intranet.core.permissions import require
-from intranet.core.viewer import Viewer
+from intranet.core.viewer import Viewer, as_viewer
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User

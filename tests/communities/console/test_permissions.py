@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from communities.console.permissions import can_coordinate_community, can_view_console, visible_console_communities
+from communities.console.permissions import can_coordinate_community, visible_console_communities
+from communities.core.permissions import can_view_console
 from communities.lifecycle.permissions import can_hand_over_community, can_merge_communities, can_view_coordinator_notes
 from communities.models import Community, Membership
 from intranet.core.viewer import Viewer
