@@ -15,6 +15,19 @@ consumer remembers which topics it is subscribed to and drops every queued event
 group, so once a revocation has been handled nothing of the revoked topic reaches the browser, even
 what the channel layer delivered before the group membership was removed. Anonymous sockets are
 refused at the handshake with close code 4401.
+
+A socket outlives its handshake, so access is asked again:
+
+* every subscribe first re-checks the session (it still exists, still signs this person in with
+  the current password, the account is active); otherwise the answer is ``subscribe.refused`` and
+  the socket closes with 4401;
+* ``realtime.close`` (sent to ``user.<id>`` on sign-out, password change and deactivation) closes
+  the socket with 4401;
+* ``realtime.recheck`` (sent after ``access.changed``, see :mod:`intranet.core.access`) makes the
+  socket re-check the session and then the topics concerned with their registered checks; those it
+  may no longer read are left and answered with ``topic.revoked``. Sockets holding a topic whose
+  parent is a community also sit in ``children.<parent>``, so a re-check of the community reaches
+  its open post pages too.
 """
 
 from __future__ import annotations
@@ -29,7 +42,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from . import presence
-from .realtime import EVENT_MESSAGE, AggregateExpand, TopicKind, aggregate, topic_kind, user_group
+from .realtime import EVENT_MESSAGE, AggregateExpand, TopicKind, aggregate, children_group, topic_kind, user_group
+from .sessions import signed_in_user
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +77,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user = user
         self.user_group = user_group(user.pk)
+        session = self.scope.get("session")
+        self.session_key: str | None = getattr(session, "session_key", None)
+        self.closing = False
+        self.last_recheck = ""
+        # Parent topics whose children group this socket joined (see children_group).
+        self.child_groups: set[str] = set()
         # topic -> where it came from (DIRECT and/or aggregate names); a topic stays while any
         # source wants it.
         self.topics: dict[str, set[str]] = {}
@@ -76,9 +96,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "user_group"):
             return
-        for topic in list(self.topics):
-            await self._leave(topic)
-        await self.channel_layer.group_discard(self.user_group, self.channel_name)
+        await self._leave_everything()
 
     # Client messages ------------------------------------------------------------------------------
 
@@ -93,6 +111,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.receive_json(content)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if self.closing:
+            return
         kind = content.get("type")
         topic = content.get("topic")
         if kind == "ping":
@@ -108,6 +128,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.relay(kind, topic)
 
     async def subscribe(self, topic: str) -> None:
+        if not await database_sync_to_async(self._still_signed_in)():
+            await self._refuse(topic)
+            await self._shut()
+            return
         expand = aggregate(topic)
         if expand is not None:
             await self._subscribe_aggregate(topic, expand)
@@ -125,6 +149,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._refuse(topic)
             return
         await self._join(topic, DIRECT, parents)
+        await self._sync_child_groups()
         await self.send_json({"type": "subscribed", "topic": topic})
         if registered.presence:
             await self.send_json(
@@ -141,6 +166,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             self.topics[name].discard(source)
             if not self.topics[name]:
                 await self._leave(name)
+        await self._sync_child_groups()
         await self.send_json({"type": "unsubscribed", "topic": topic})
 
     async def relay(self, kind: str, topic: str) -> None:
@@ -160,6 +186,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     # Channel-layer messages -----------------------------------------------------------------------
 
     async def realtime_event(self, message: dict[str, Any]) -> None:
+        if self.closing:
+            return
         group = message.get("group")
         if group is not None and group != self.user_group and group not in self.topics:
             return  # left (or revoked) while the event was queued
@@ -167,15 +195,90 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.send_json(message["event"])
 
+    async def realtime_close(self, message: dict[str, Any]) -> None:
+        await self._shut()
+
+    async def realtime_recheck(self, message: dict[str, Any]) -> None:
+        """Re-check the session, then the topics ``message`` names (all when it names none)."""
+        token = str(message.get("id", ""))
+        if self.closing or (token and token == self.last_recheck):
+            return  # the same re-check reaches a socket through its topic and children groups
+        self.last_recheck = token
+        if not await database_sync_to_async(self._still_signed_in)():
+            await self._shut()
+            return
+        topic = message.get("topic")
+        names = sorted(
+            name for name in self.topics if not topic or name == topic or topic in self.parents.get(name, ())
+        )
+        if not names:
+            return
+        verdicts = await database_sync_to_async(self._recheck)(names)
+        revoked = []
+        for name in names:
+            allowed, parents = verdicts[name]
+            if name not in self.topics:
+                continue  # left while the checks ran
+            if allowed:
+                self.parents[name] = parents  # a merged post may have moved to another community
+            else:
+                await self._leave(name)
+                revoked.append(name)
+        await self._sync_child_groups()
+        for name in revoked:
+            await self.send_json({"type": "topic.revoked", "topic": name})
+
     async def realtime_revoke(self, message: dict[str, Any]) -> None:
+        if self.closing:
+            return
         revoked = str(message.get("topic", ""))
         gone = [name for name in self.topics if name == revoked or revoked in self.parents.get(name, ())]
         for name in gone:
             await self._leave(name)
+        await self._sync_child_groups()
         for name in sorted({revoked, *gone}):
             await self.send_json({"type": "topic.revoked", "topic": name})
 
     # Internals ------------------------------------------------------------------------------------
+
+    def _still_signed_in(self) -> bool:
+        """Whether the socket's session still signs its person in (the fresh account replaces the
+        one of the handshake, so checks see today's ``is_active`` and staff flags)."""
+        user = signed_in_user(self.session_key, self.user.pk)
+        if user is None:
+            return False
+        self.user = user
+        return True
+
+    def _recheck(self, names: list[str]) -> dict[str, tuple[bool, frozenset[str]]]:
+        verdicts: dict[str, tuple[bool, frozenset[str]]] = {}
+        for name in names:
+            found = topic_kind(name)
+            verdicts[name] = self._check(*found) if found is not None else (False, frozenset())
+        return verdicts
+
+    async def _shut(self) -> None:
+        """Leave everything and close with 4401: the session no longer signs this person in."""
+        if self.closing:
+            return
+        self.closing = True
+        await self._leave_everything()
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def _leave_everything(self) -> None:
+        for topic in list(self.topics):
+            await self._leave(topic)
+        await self._sync_child_groups()
+        await self.channel_layer.group_discard(self.user_group, self.channel_name)
+
+    async def _sync_child_groups(self) -> None:
+        """Be in ``children.<parent>`` exactly for the parents of the topics held."""
+        wanted = {children_group(parent) for parents in self.parents.values() for parent in parents}
+        for group in sorted(wanted - self.child_groups):
+            await self.channel_layer.group_add(group, self.channel_name)
+        for group in sorted(self.child_groups - wanted):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.child_groups = wanted
 
     def _check(self, registered: TopicKind, pk: int) -> tuple[bool, frozenset[str]]:
         try:
