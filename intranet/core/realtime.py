@@ -216,8 +216,9 @@ def revoke_on_commit(user_id: int, topic: str, *, using: str | None = None) -> N
     """After commit, every socket of ``user_id`` leaves ``topic`` (and topics whose parent it is).
 
     Nothing of the topic is forwarded to those sockets once the revocation reached them; the
-    browser gets ``{"type": "topic.revoked", "topic": ...}``. Services call this when someone
-    loses read access (left, removed, banned).
+    browser gets ``{"type": "topic.revoked", "topic": ...}``. For a loss the service knows for
+    certain (a person left a conversation); where the rules must decide (memberships, visibility,
+    lifecycle), record ``access.changed`` instead (:mod:`intranet.core.access`).
     """
     transaction.on_commit(lambda: revoke(user_id, topic), using=using)
 
