@@ -59,6 +59,10 @@ RELAY_INTERVAL = 2.0
 DIRECT = ""  # the source of a topic subscribed by name (aggregates record their own name)
 
 
+class SignedOut(Exception):
+    """The socket's session no longer signs its person in (raised in the worker thread)."""
+
+
 def max_topics() -> int:
     return int(getattr(settings, "REALTIME_MAX_TOPICS", DEFAULT_MAX_TOPICS))
 
@@ -128,10 +132,6 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.relay(kind, topic)
 
     async def subscribe(self, topic: str) -> None:
-        if not await database_sync_to_async(self._still_signed_in)():
-            await self._refuse(topic)
-            await self._shut()
-            return
         expand = aggregate(topic)
         if expand is not None:
             await self._subscribe_aggregate(topic, expand)
@@ -144,7 +144,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if topic not in self.topics and len(self.topics) >= max_topics():
             await self._refuse(topic, reason="limit")
             return
-        allowed, parents = await database_sync_to_async(self._check)(registered, pk)
+        # One worker-thread hop for the session and the topic check; malformed topics (above) are
+        # refused without touching the database.
+        try:
+            allowed, parents = await database_sync_to_async(self._subscribe_check)(registered, pk)
+        except SignedOut:
+            await self._refuse_and_shut(topic)
+            return
         if not allowed:
             await self._refuse(topic)
             return
@@ -204,16 +210,15 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if self.closing or (token and token == self.last_recheck):
             return  # the same re-check reaches a socket through its topic and children groups
         self.last_recheck = token
-        if not await database_sync_to_async(self._still_signed_in)():
-            await self._shut()
-            return
         topic = message.get("topic")
         names = sorted(
             name for name in self.topics if not topic or name == topic or topic in self.parents.get(name, ())
         )
-        if not names:
+        try:
+            verdicts = await database_sync_to_async(self._recheck)(names)
+        except SignedOut:
+            await self._shut()
             return
-        verdicts = await database_sync_to_async(self._recheck)(names)
         revoked = []
         for name in names:
             allowed, parents = verdicts[name]
@@ -250,7 +255,21 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.user = user
         return True
 
+    def _subscribe_check(self, registered: TopicKind, pk: int) -> tuple[bool, frozenset[str]]:
+        """The session re-check, then the topic's check (one worker-thread hop for both)."""
+        if not self._still_signed_in():
+            raise SignedOut
+        return self._check(registered, pk)
+
+    def _subscribe_expand(self, expand: AggregateExpand) -> list[str] | None:
+        if not self._still_signed_in():
+            raise SignedOut
+        return self._expand(expand)
+
     def _recheck(self, names: list[str]) -> dict[str, tuple[bool, frozenset[str]]]:
+        """The session re-check, then each topic's check (one worker-thread hop for all)."""
+        if not self._still_signed_in():
+            raise SignedOut
         verdicts: dict[str, tuple[bool, frozenset[str]]] = {}
         for name in names:
             found = topic_kind(name)
@@ -298,7 +317,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return None
 
     async def _subscribe_aggregate(self, name: str, expand: AggregateExpand) -> None:
-        topics = await database_sync_to_async(self._expand)(expand)
+        try:
+            topics = await database_sync_to_async(self._subscribe_expand)(expand)
+        except SignedOut:
+            await self._refuse_and_shut(name)
+            return
         if topics is None:
             await self._refuse(name)
             return
@@ -336,6 +359,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def _announce(self, topic: str, *, online: bool) -> None:
         event = {"type": "presence", "topic": topic, "user_id": self.user.pk, "online": online}
         await self.channel_layer.group_send(topic, {"type": EVENT_MESSAGE, "group": topic, "event": event})
+
+    async def _refuse_and_shut(self, topic: str) -> None:
+        await self._refuse(topic)
+        await self._shut()
 
     async def _refuse(self, topic: str, reason: str = "") -> None:
         answer = {"type": "subscribe.refused", "topic": topic}

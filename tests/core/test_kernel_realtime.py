@@ -28,6 +28,7 @@ from intranet.core.realtime import (
 )
 from tests.core.ws import (
     LiveSocket,
+    closed_with,
     connect,
     receive_count,
     receive_until_marker,
@@ -420,3 +421,66 @@ async def test_typing_is_relayed_to_the_others_only_for_subscribed_relay_topics(
     assert await receive_until_marker(ana_tab) == []  # never echoed to the sender
     await ana_tab.disconnect()
     await ben_tab.disconnect()
+
+
+# Access re-checks and closing ---------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_recheck_leaves_only_the_topics_whose_checks_now_refuse():
+    me = await _user()
+    ROOMS[1] = {me.pk}
+    ROOMS[2] = {me.pk}
+    socket = await _socket(me)
+    await subscribe(socket, "testroom.1")
+    await subscribe(socket, "testroom.2")
+
+    ROOMS[1] = set()
+    await sync_to_async(realtime.recheck)(user_ids=[me.pk])
+    for pk in (1, 2):
+        await _send(f"testroom.{pk}", {"type": "x.room", "room": pk})
+
+    assert await receive_until_marker(socket) == [
+        {"type": "topic.revoked", "topic": "testroom.1"},
+        {"type": "x.room", "room": 2},
+    ]
+    await socket.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_recheck_of_a_parent_reaches_every_socket_holding_one_of_its_children():
+    leaving, staying = await _user(), await _user()
+    ROOMS[101] = {leaving.pk, staying.pk}  # testroom.101 lives in testhouse.1
+    tabs = {person: await _socket(person) for person in (leaving, staying)}
+    for tab in tabs.values():
+        assert await subscribe(tab, "testroom.101") == {"type": "subscribed", "topic": "testroom.101"}
+
+    ROOMS[101] = {staying.pk}
+    await sync_to_async(realtime.recheck)(topic="testhouse.1")  # nobody holds testhouse.1 itself
+    await _send("testroom.101", {"type": "x.after"})
+
+    assert await receive_until_marker(tabs[leaving]) == [{"type": "topic.revoked", "topic": "testroom.101"}]
+    assert await receive_until_marker(tabs[staying]) == [{"type": "x.after"}]
+    for tab in tabs.values():
+        await tab.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_close_message_closes_every_socket_of_the_user_only():
+    me, other = await _user(), await _user()
+    ROOMS[1] = {me.pk, other.pk}
+    tabs = [await _socket(me), await _socket(me)]
+    theirs = await _socket(other)
+    await subscribe(tabs[0], "testroom.1")
+    await subscribe(theirs, "testroom.1")
+
+    await sync_to_async(realtime.close_sockets)(me.pk)
+
+    for tab in tabs:
+        assert await closed_with(tab) == 4401
+    await _send("testroom.1", {"type": "x.after"})
+    assert await receive_until_marker(theirs) == [{"type": "x.after"}]
+    await theirs.disconnect()
