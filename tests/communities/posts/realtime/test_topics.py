@@ -205,7 +205,7 @@ def _last_event() -> int:
 @pytest.mark.parametrize("visibility", list(Visibility.values))
 def test_every_way_out_of_a_community_asks_the_sockets_to_recheck(visibility):
     """The services record who may have lost access; the socket decides with the topic's check
-    (tests/communities/realtime/test_access_transitions.py proves the verdicts over websockets)."""
+    (tests/communities/posts/realtime/test_access_transitions.py proves the verdicts over websockets)."""
     owner = UserFactory.create()
     community = services.community_create(actor=owner, name="Crew", visibility=visibility)
     leaver, removed, banned, demoted = (UserFactory.create() for _ in range(4))
