@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from communities.core.models import Community, Membership
 from communities.core.permissions import can_read_community_content
-from intranet.core.realtime import register_aggregate_topic, register_topic, revoke_on_commit
+from intranet.core.access import access_changed
+from intranet.core.realtime import register_aggregate_topic, register_topic
 from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
@@ -63,11 +64,15 @@ def register_topics() -> None:
 # Service side -----------------------------------------------------------------------------------
 
 
-def revoke_unless_readable(user: User, community: Community) -> None:
-    """Call inside a membership write, after the change: if ``user`` can no longer read the
-    community, every socket of theirs leaves ``community.<id>`` (and its posts) on commit.
+def member_access_changed(user_id: int, community_id: int, *, reason: str) -> None:
+    """Call inside a membership write that may take ``user_id``'s read access away (left, removed,
+    banned, another role): after commit their sockets re-check ``community.<id>`` and its posts
+    with the registered checks and leave what they may no longer read."""
+    access_changed(reason=reason, user_ids=[user_id], topic=community_topic(community_id))
 
-    One query (the user's fresh role map) plus one for model permissions of non-staff non-members.
-    """
-    if not can_read_community_content(Viewer(user), community):
-        revoke_on_commit(user.pk, community_topic(community.pk))
+
+def community_access_changed(community: Community, *, reason: str) -> None:
+    """Call inside a community write that may take read access away from anyone (visibility,
+    archive, merge): after commit every socket holding ``community.<id>`` or one of its posts
+    re-checks it."""
+    access_changed(reason=reason, topic=community_topic(community.pk))

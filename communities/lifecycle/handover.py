@@ -31,6 +31,7 @@ from communities.core import events as core_events
 from communities.core.models import ROLE_RANK, Community, MemberMute, Membership, MembershipEvent
 from communities.core.permissions import forget_memberships, is_coordinator
 from communities.core.qualifications import certificates_for
+from communities.core.realtime import member_access_changed
 from communities.core.services._common import acting_user, add_members, audit, lock_community
 from communities.core.signals import send_manager_appointed_on_commit
 from communities.health.models import CommunityHealth
@@ -187,8 +188,10 @@ def _make_owner(community: Community, user: Any) -> tuple[Membership, str | None
 
 
 def _set_role(row: Membership, role: str) -> None:
+    """Step an owner down (the lower role may no longer see what moderators see)."""
     row.role = role
     row.save(update_fields=["role", "updated_at"])
+    member_access_changed(row.user_id, row.community_id, reason="membership.role_changed")
 
 
 def _record_events(community: Community, changes: list[tuple[int, str]]) -> None:

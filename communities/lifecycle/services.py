@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from communities.core.models import ROLE_RANK, Community, Membership
 from communities.core.permissions import coordinated_q, is_coordinator
+from communities.core.realtime import community_access_changed
 from communities.core.services._common import audit, lock_community
 from communities.core.services.community import community_recount_members
 from communities.health.models import CommunityHealth
@@ -138,6 +139,7 @@ def _archive(viewer: Viewer | None, community: Community, *, action: str, reason
     community.lifecycle = Community.Lifecycle.ARCHIVED
     community.archived_at = timezone.now()
     community.save(update_fields=["lifecycle", "archived_at", "updated_at"])
+    community_access_changed(community, reason="community.archived")
     audit(
         viewer or Viewer(None),
         action=action,
@@ -347,6 +349,8 @@ def _merge(viewer: Viewer, source: Community, target: Community, *, reason: str)
         outcome=Outcome.MERGED, closed_at=timezone.now()
     )
     events.community_merged(record)
+    # The source's readers and open post pages re-check: the posts now live in the target.
+    community_access_changed(source, reason="community.merged")
     return record
 
 
@@ -413,6 +417,8 @@ def community_unmerge(*, actor: Viewer | User, record: MergeRecord, reason: str 
         reason=(reason or "").strip(),
     )
     events.community_unmerged(record)
+    # Members and posts left the target: whoever held it (or one of the posts) re-checks.
+    community_access_changed(target, reason="community.unmerged")
     return record
 
 

@@ -10,6 +10,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: they import models, which need the app registry ready.
-        from . import notify, search_providers  # noqa: F401  (notify registers outbox subscribers)
+        from . import notify, receivers, search_providers  # noqa: F401  (they register subscribers and receivers)
 
         search_providers.register_providers()

@@ -13,8 +13,10 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from intranet.core.access import access_changed
 from intranet.core.audit import audit_log
 from intranet.core.permissions import require
+from intranet.core.realtime import close_sockets_on_commit
 from intranet.core.viewer import viewer_for
 
 from .images import ProcessedAvatar
@@ -287,8 +289,9 @@ def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User
     """Switch ``user``'s account off (staff only; ``actor=None`` for system jobs). One audit row.
 
     Sends ``user_deactivating`` inside the transaction first, so other apps hand over what the
-    person ran (communities promote a successor owner) atomically with the deactivation. Already
-    inactive accounts are left alone (no signal, no audit).
+    person ran (communities promote a successor owner) atomically with the deactivation. After
+    commit every open socket of the person closes. Already inactive accounts are left alone (no
+    signal, no audit).
     """
     if actor is not None:
         require(bool(actor.is_authenticated and actor.is_active and (actor.is_staff or actor.is_superuser)))
@@ -301,6 +304,9 @@ def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User
     user_deactivating.send(sender=User, user=locked, actor=actor, reason=reason)
     locked.is_active = False
     locked.save(update_fields=["is_active"])
+    # Open sockets close after commit (they re-check the account and find it inactive).
+    access_changed(reason="user.deactivated", user_ids=[locked.pk])
+    close_sockets_on_commit(locked.pk)
     audit_log(
         actor=actor,
         action="user.deactivated",

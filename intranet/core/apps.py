@@ -10,5 +10,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox relay sends its delivery task by name: register it in every process, not only
-        # in workers (Celery's autodiscovery runs lazily there).
-        from intranet.core import tasks  # noqa: F401
+        # in workers (Celery's autodiscovery runs lazily there). ``access`` registers the
+        # access.changed subscriber (open sockets re-check their topics after commit).
+        from intranet.core import access, tasks  # noqa: F401

@@ -15,6 +15,19 @@ consumer remembers which topics it is subscribed to and drops every queued event
 group, so once a revocation has been handled nothing of the revoked topic reaches the browser, even
 what the channel layer delivered before the group membership was removed. Anonymous sockets are
 refused at the handshake with close code 4401.
+
+A socket outlives its handshake, so access is asked again:
+
+* every subscribe first re-checks the session (it still exists, still signs this person in with
+  the current password, the account is active); otherwise the answer is ``subscribe.refused`` and
+  the socket closes with 4401;
+* ``realtime.close`` (sent to ``user.<id>`` on sign-out, password change and deactivation) closes
+  the socket with 4401;
+* ``realtime.recheck`` (sent after ``access.changed``, see :mod:`intranet.core.access`) makes the
+  socket re-check the session and then the topics concerned with their registered checks; those it
+  may no longer read are left and answered with ``topic.revoked``. Sockets holding a topic whose
+  parent is a community also sit in ``children.<parent>``, so a re-check of the community reaches
+  its open post pages too.
 """
 
 from __future__ import annotations
@@ -29,7 +42,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from . import presence
-from .realtime import EVENT_MESSAGE, AggregateExpand, TopicKind, aggregate, topic_kind, user_group
+from .realtime import EVENT_MESSAGE, AggregateExpand, TopicKind, aggregate, children_group, topic_kind, user_group
+from .sessions import signed_in_user
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +57,10 @@ DEFAULT_MAX_TOPICS = 200
 RELAY_INTERVAL = 2.0
 
 DIRECT = ""  # the source of a topic subscribed by name (aggregates record their own name)
+
+
+class SignedOut(Exception):
+    """The socket's session no longer signs its person in (raised in the worker thread)."""
 
 
 def max_topics() -> int:
@@ -63,6 +81,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user = user
         self.user_group = user_group(user.pk)
+        session = self.scope.get("session")
+        self.session_key: str | None = getattr(session, "session_key", None)
+        self.closing = False
+        self.last_recheck = ""
+        # Parent topics whose children group this socket joined (see children_group).
+        self.child_groups: set[str] = set()
         # topic -> where it came from (DIRECT and/or aggregate names); a topic stays while any
         # source wants it.
         self.topics: dict[str, set[str]] = {}
@@ -76,9 +100,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "user_group"):
             return
-        for topic in list(self.topics):
-            await self._leave(topic)
-        await self.channel_layer.group_discard(self.user_group, self.channel_name)
+        await self._leave_everything()
 
     # Client messages ------------------------------------------------------------------------------
 
@@ -93,6 +115,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.receive_json(content)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if self.closing:
+            return
         kind = content.get("type")
         topic = content.get("topic")
         if kind == "ping":
@@ -120,11 +144,18 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if topic not in self.topics and len(self.topics) >= max_topics():
             await self._refuse(topic, reason="limit")
             return
-        allowed, parents = await database_sync_to_async(self._check)(registered, pk)
+        # One worker-thread hop for the session and the topic check; malformed topics (above) are
+        # refused without touching the database.
+        try:
+            allowed, parents = await database_sync_to_async(self._subscribe_check)(registered, pk)
+        except SignedOut:
+            await self._refuse_and_shut(topic)
+            return
         if not allowed:
             await self._refuse(topic)
             return
         await self._join(topic, DIRECT, parents)
+        await self._sync_child_groups()
         await self.send_json({"type": "subscribed", "topic": topic})
         if registered.presence:
             await self.send_json(
@@ -141,6 +172,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             self.topics[name].discard(source)
             if not self.topics[name]:
                 await self._leave(name)
+        await self._sync_child_groups()
         await self.send_json({"type": "unsubscribed", "topic": topic})
 
     async def relay(self, kind: str, topic: str) -> None:
@@ -160,6 +192,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     # Channel-layer messages -----------------------------------------------------------------------
 
     async def realtime_event(self, message: dict[str, Any]) -> None:
+        if self.closing:
+            return
         group = message.get("group")
         if group is not None and group != self.user_group and group not in self.topics:
             return  # left (or revoked) while the event was queued
@@ -167,15 +201,103 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.send_json(message["event"])
 
+    async def realtime_close(self, message: dict[str, Any]) -> None:
+        await self._shut()
+
+    async def realtime_recheck(self, message: dict[str, Any]) -> None:
+        """Re-check the session, then the topics ``message`` names (all when it names none)."""
+        token = str(message.get("id", ""))
+        if self.closing or (token and token == self.last_recheck):
+            return  # the same re-check reaches a socket through its topic and children groups
+        self.last_recheck = token
+        topic = message.get("topic")
+        names = sorted(
+            name for name in self.topics if not topic or name == topic or topic in self.parents.get(name, ())
+        )
+        try:
+            verdicts = await database_sync_to_async(self._recheck)(names)
+        except SignedOut:
+            await self._shut()
+            return
+        revoked = []
+        for name in names:
+            allowed, parents = verdicts[name]
+            if name not in self.topics:
+                continue  # left while the checks ran
+            if allowed:
+                self.parents[name] = parents  # a merged post may have moved to another community
+            else:
+                await self._leave(name)
+                revoked.append(name)
+        await self._sync_child_groups()
+        for name in revoked:
+            await self.send_json({"type": "topic.revoked", "topic": name})
+
     async def realtime_revoke(self, message: dict[str, Any]) -> None:
+        if self.closing:
+            return
         revoked = str(message.get("topic", ""))
         gone = [name for name in self.topics if name == revoked or revoked in self.parents.get(name, ())]
         for name in gone:
             await self._leave(name)
+        await self._sync_child_groups()
         for name in sorted({revoked, *gone}):
             await self.send_json({"type": "topic.revoked", "topic": name})
 
     # Internals ------------------------------------------------------------------------------------
+
+    def _still_signed_in(self) -> bool:
+        """Whether the socket's session still signs its person in (the fresh account replaces the
+        one of the handshake, so checks see today's ``is_active`` and staff flags)."""
+        user = signed_in_user(self.session_key, self.user.pk)
+        if user is None:
+            return False
+        self.user = user
+        return True
+
+    def _subscribe_check(self, registered: TopicKind, pk: int) -> tuple[bool, frozenset[str]]:
+        """The session re-check, then the topic's check (one worker-thread hop for both)."""
+        if not self._still_signed_in():
+            raise SignedOut
+        return self._check(registered, pk)
+
+    def _subscribe_expand(self, expand: AggregateExpand) -> list[str] | None:
+        if not self._still_signed_in():
+            raise SignedOut
+        return self._expand(expand)
+
+    def _recheck(self, names: list[str]) -> dict[str, tuple[bool, frozenset[str]]]:
+        """The session re-check, then each topic's check (one worker-thread hop for all)."""
+        if not self._still_signed_in():
+            raise SignedOut
+        verdicts: dict[str, tuple[bool, frozenset[str]]] = {}
+        for name in names:
+            found = topic_kind(name)
+            verdicts[name] = self._check(*found) if found is not None else (False, frozenset())
+        return verdicts
+
+    async def _shut(self) -> None:
+        """Leave everything and close with 4401: the session no longer signs this person in."""
+        if self.closing:
+            return
+        self.closing = True
+        await self._leave_everything()
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def _leave_everything(self) -> None:
+        for topic in list(self.topics):
+            await self._leave(topic)
+        await self._sync_child_groups()
+        await self.channel_layer.group_discard(self.user_group, self.channel_name)
+
+    async def _sync_child_groups(self) -> None:
+        """Be in ``children.<parent>`` exactly for the parents of the topics held."""
+        wanted = {children_group(parent) for parents in self.parents.values() for parent in parents}
+        for group in sorted(wanted - self.child_groups):
+            await self.channel_layer.group_add(group, self.channel_name)
+        for group in sorted(self.child_groups - wanted):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.child_groups = wanted
 
     def _check(self, registered: TopicKind, pk: int) -> tuple[bool, frozenset[str]]:
         try:
@@ -195,7 +317,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return None
 
     async def _subscribe_aggregate(self, name: str, expand: AggregateExpand) -> None:
-        topics = await database_sync_to_async(self._expand)(expand)
+        try:
+            topics = await database_sync_to_async(self._subscribe_expand)(expand)
+        except SignedOut:
+            await self._refuse_and_shut(name)
+            return
         if topics is None:
             await self._refuse(name)
             return
@@ -233,6 +359,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def _announce(self, topic: str, *, online: bool) -> None:
         event = {"type": "presence", "topic": topic, "user_id": self.user.pk, "online": online}
         await self.channel_layer.group_send(topic, {"type": EVENT_MESSAGE, "group": topic, "event": event})
+
+    async def _refuse_and_shut(self, topic: str) -> None:
+        await self._refuse(topic)
+        await self._shut()
 
     async def _refuse(self, topic: str, reason: str = "") -> None:
         answer = {"type": "subscribe.refused", "topic": topic}

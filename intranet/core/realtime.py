@@ -4,8 +4,12 @@ Services publish events to channel-layer groups only after the transaction commi
 (:func:`publish_on_commit`). Every socket is in its user's group ``user.<id>``; beyond that a socket
 subscribes to *topics* (``"<kind>.<id>"``, which are also the group names) that a domain app
 registered with an access check (:func:`register_topic`), or to an *aggregate* topic that expands
-to several topics (:func:`register_aggregate_topic`, e.g. ``feed``). When someone loses access, the
-service calls :func:`revoke_on_commit` and every socket of theirs leaves the topic at once.
+to several topics (:func:`register_aggregate_topic`, e.g. ``feed``).
+
+When access may have been lost, services record ``access.changed`` (:mod:`intranet.core.access`);
+after commit the sockets concerned re-check their topics (:func:`recheck`) with the registered
+checks and leave those they may no longer read. :func:`revoke_on_commit` drops one topic outright,
+and :func:`close_sockets_on_commit` closes every socket of a person (sign-out, password change).
 
 The kernel knows no domain nouns: domain apps register their topics from ``AppConfig.ready()``.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,6 +34,8 @@ if TYPE_CHECKING:
 #: The channel-layer message types the consumer handles (``realtime.event`` -> ``realtime_event``).
 EVENT_MESSAGE = "realtime.event"
 REVOKE_MESSAGE = "realtime.revoke"
+RECHECK_MESSAGE = "realtime.recheck"
+CLOSE_MESSAGE = "realtime.close"
 
 TOPIC_PATTERN = re.compile(r"^(?P<kind>[a-z][a-z_]{0,30})\.(?P<id>[1-9][0-9]{0,18})$")
 
@@ -151,6 +158,14 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def children_group(topic: str) -> str:
+    """The group of the sockets holding a topic whose parent is ``topic`` (a post page's community).
+
+    It carries control messages only (re-checks), never events; it is not a topic (two dots).
+    """
+    return f"children.{topic}"
+
+
 def publish(group: str, event: dict[str, Any]) -> None:
     """Send ``event`` to every socket in ``group`` now. Prefer :func:`publish_on_commit`.
 
@@ -201,7 +216,45 @@ def revoke_on_commit(user_id: int, topic: str, *, using: str | None = None) -> N
     """After commit, every socket of ``user_id`` leaves ``topic`` (and topics whose parent it is).
 
     Nothing of the topic is forwarded to those sockets once the revocation reached them; the
-    browser gets ``{"type": "topic.revoked", "topic": ...}``. Services call this when someone
-    loses read access (left, removed, banned).
+    browser gets ``{"type": "topic.revoked", "topic": ...}``. For a loss the service knows for
+    certain (a person left a conversation); where the rules must decide (memberships, visibility,
+    lifecycle), record ``access.changed`` instead (:mod:`intranet.core.access`).
     """
     transaction.on_commit(lambda: revoke(user_id, topic), using=using)
+
+
+def close_sockets(user_id: int) -> None:
+    """Close every socket of ``user_id`` now. Prefer :func:`close_sockets_on_commit`."""
+    _group_send(user_group(user_id), {"type": CLOSE_MESSAGE})
+
+
+def close_sockets_on_commit(user_id: int, *, using: str | None = None) -> None:
+    """After commit, close every socket of ``user_id`` (close code 4401).
+
+    For sign-out, a password change and deactivation: the browser reconnects, and only a session
+    that still signs the person in gets a socket again.
+    """
+    transaction.on_commit(lambda: close_sockets(user_id), using=using)
+
+
+def recheck(*, user_ids: Iterable[int] = (), topic: str | None = None) -> None:
+    """Make sockets re-check their topics now (the ``access.changed`` subscriber calls this).
+
+    With ``user_ids``, every socket of those people re-checks ``topic`` and the topics whose parent
+    it is, or every topic it holds when ``topic`` is ``None``. With ``user_ids`` empty, every socket
+    holding ``topic`` or one of its children re-checks them (a community turned private). Each
+    socket first re-checks its session and closes when it no longer signs its person in.
+    """
+    message: dict[str, Any] = {"type": RECHECK_MESSAGE, "topic": topic, "id": uuid.uuid4().hex}
+    groups = [user_group(pk) for pk in sorted(set(user_ids))]
+    if not groups and topic:
+        groups = [topic, children_group(topic)]
+    if not groups:
+        return
+
+    async def send(layer: Any) -> None:
+        for start in range(0, len(groups), PUBLISH_CONCURRENCY):
+            batch = groups[start : start + PUBLISH_CONCURRENCY]
+            await asyncio.gather(*(layer.group_send(group, message) for group in batch))
+
+    _run_on_layer(send)

@@ -7,7 +7,6 @@ The consumer is exercised with throw-away topic kinds registered by the tests (`
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -27,7 +26,16 @@ from intranet.core.realtime import (
     topic_kind,
     user_group,
 )
-from tests.core.ws import drain, subscribe
+from tests.core.ws import (
+    LiveSocket,
+    closed_with,
+    connect,
+    receive_count,
+    receive_until_marker,
+    session_key,
+    session_store,
+    subscribe,
+)
 from tests.factories import UserFactory
 
 IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}}
@@ -55,10 +63,12 @@ def _test_topics(settings) -> Iterator[None]:
         realtime.unregister(name)
 
 
-async def _socket(user) -> WebsocketCommunicator:
-    socket = WebsocketCommunicator(LiveConsumer.as_asgi(), "/ws/")
+async def _socket(user) -> LiveSocket:
+    """A socket of ``user`` with a real signed-in session (the consumer re-checks it on subscribe)."""
+    socket = LiveSocket(LiveConsumer.as_asgi(), "/ws/")
     socket.scope["user"] = user
-    connected, _ = await socket.connect()
+    socket.scope["session"] = session_store(await sync_to_async(session_key)(user))
+    connected, _ = await connect(socket)
     assert connected
     return socket
 
@@ -157,7 +167,7 @@ async def test_socket_answers_ping_and_forwards_its_user_events_only():
     await _send(user_group(other.pk), {"type": "x.other"})
     await _send(user_group(me.pk), {"type": "x.happened"})
 
-    assert await drain(socket) == [{"type": "x.happened"}]
+    assert await receive_until_marker(socket) == [{"type": "x.happened"}]
     await socket.disconnect()
 
 
@@ -175,7 +185,7 @@ async def test_subscribe_checks_access_and_refuses_missing_and_forbidden_alike()
 
     await _send("testroom.2", {"type": "x.forbidden"})
     await _send("testroom.1", {"type": "x.allowed"})
-    assert await drain(socket) == [{"type": "x.allowed"}]
+    assert await receive_until_marker(socket) == [{"type": "x.allowed"}]
     await socket.disconnect()
 
 
@@ -186,7 +196,9 @@ async def test_garbage_from_the_client_is_ignored():
     for garbage in ("not json", "[1, 2]", '{"type": "subscribe", "topic": 12}', "x" * 5000, '{"type": "typing"}'):
         await socket.send_to(text_data=garbage)
     await socket.send_json_to({"type": "ping"})
-    assert await drain(socket) == [{"type": "pong"}]  # still alive, nothing else answered
+    # The ping came after the garbage: an answer to any of it would have come before the pong.
+    assert await receive_count(socket, 1) == [{"type": "pong"}]
+    assert await receive_until_marker(socket) == []
     await socket.disconnect()
 
 
@@ -202,7 +214,7 @@ async def test_unsubscribe_stops_the_events(settings):
     assert await socket.receive_json_from() == {"type": "unsubscribed", "topic": "testroom.1"}
     await _send("testroom.1", {"type": "x.after"})
 
-    assert await drain(socket) == []
+    assert await receive_until_marker(socket) == []
     await socket.disconnect()
 
 
@@ -242,9 +254,9 @@ async def test_revocation_drops_even_events_already_queued_for_the_socket():
     await layer.group_send(user_group(me.pk), {"type": "realtime.revoke", "topic": "testroom.1"})
     await _send("testroom.1", {"type": "x.queued-after-revocation"})
 
-    assert await drain(socket) == [{"type": "topic.revoked", "topic": "testroom.1"}]
+    assert await receive_until_marker(socket) == [{"type": "topic.revoked", "topic": "testroom.1"}]
     await _send("testroom.1", {"type": "x.later"})
-    assert await drain(socket) == []
+    assert await receive_until_marker(socket) == []
     await socket.send_json_to({"type": "ping"})
     assert await socket.receive_json_from() == {"type": "pong"}
     await socket.disconnect()
@@ -264,14 +276,14 @@ async def test_revoking_a_parent_topic_revokes_its_children_on_every_socket_of_t
     await sync_to_async(revoke)(me.pk, "testhouse.1")
 
     for tab in tabs:
-        assert await drain(tab) == [
+        assert await receive_until_marker(tab) == [
             {"type": "topic.revoked", "topic": "testhouse.1"},
             {"type": "topic.revoked", "topic": "testroom.101"},
         ]
     await _send("testroom.101", {"type": "x.gone"})
     await _send("testroom.201", {"type": "x.kept"})
     for tab in tabs:
-        assert await drain(tab) == [{"type": "x.kept"}]
+        assert await receive_until_marker(tab) == [{"type": "x.kept"}]
         await tab.disconnect()
 
 
@@ -292,13 +304,13 @@ async def test_aggregate_topic_subscribes_its_expansion_and_unsubscribes_it_agai
     await subscribe(socket, "testroom.2")  # also wanted on its own
     for pk in (1, 2, 3):
         await _send(f"testroom.{pk}", {"type": "x.room", "room": pk})
-    assert await drain(socket) == [{"type": "x.room", "room": 1}, {"type": "x.room", "room": 2}]
+    assert await receive_until_marker(socket) == [{"type": "x.room", "room": 1}, {"type": "x.room", "room": 2}]
 
     await socket.send_json_to({"type": "unsubscribe", "topic": "testlobby"})
     assert await socket.receive_json_from() == {"type": "unsubscribed", "topic": "testlobby"}
     for pk in (1, 2):
         await _send(f"testroom.{pk}", {"type": "x.room", "room": pk})
-    assert await drain(socket) == [{"type": "x.room", "room": 2}]  # the direct subscription stays
+    assert await receive_until_marker(socket) == [{"type": "x.room", "room": 2}]  # the direct subscription stays
     await socket.disconnect()
 
 
@@ -333,13 +345,13 @@ async def test_publish_many_sends_each_event_to_its_own_group_only():
     await sync_to_async(publish_many)(iter(events))
     await sync_to_async(publish_many)([])  # nothing to send: no error, no event
 
-    assert await drain(mine) == [{"type": "x.count", "unread": 3}]
-    assert await drain(theirs) == [{"type": "x.count", "unread": 7}]
-    assert await drain(bystander) == []
+    assert await receive_until_marker(mine) == [{"type": "x.count", "unread": 3}]
+    assert await receive_until_marker(theirs) == [{"type": "x.count", "unread": 7}]
+    assert await receive_until_marker(bystander) == []
 
     # Called from code whose event loop is running, it sends from a helper thread.
     publish_many([(user_group(third.pk), {"type": "x.count", "unread": 1})])
-    assert await drain(bystander) == [{"type": "x.count", "unread": 1}]
+    assert await receive_until_marker(bystander) == [{"type": "x.count", "unread": 1}]
     for socket in (mine, theirs, bystander):
         await socket.disconnect()
 
@@ -354,23 +366,29 @@ async def test_presence_snapshot_and_announcements_follow_the_last_socket_of_a_u
     ROOMS[5] = {ana.pk, ben.pk}
     ana_tab = await _socket(ana)
     assert await subscribe(ana_tab, "testchat.5") == {"type": "subscribed", "topic": "testchat.5"}
-    received = await drain(ana_tab)
+    # The announcement was queued before the answer, the snapshot follows it in the same handler.
+    received = await receive_until_marker(ana_tab)
     assert {"type": "presence.snapshot", "topic": "testchat.5", "user_ids": [ana.pk]} in received
     assert {"type": "presence", "topic": "testchat.5", "user_id": ana.pk, "online": True} in received
 
     ben_tabs = [await _socket(ben), await _socket(ben)]
     await subscribe(ben_tabs[0], "testchat.5")
-    received = await drain(ben_tabs[0])
+    received = await receive_until_marker(ben_tabs[0])
     assert {"type": "presence.snapshot", "topic": "testchat.5", "user_ids": sorted([ana.pk, ben.pk])} in received
-    assert await drain(ana_tab) == [{"type": "presence", "topic": "testchat.5", "user_id": ben.pk, "online": True}]
+    assert await receive_until_marker(ana_tab) == [
+        {"type": "presence", "topic": "testchat.5", "user_id": ben.pk, "online": True}
+    ]
 
     # A second tab of Ben is no news; closing one of two tabs is none either.
     await subscribe(ben_tabs[1], "testchat.5")
-    await drain(ben_tabs[1])
-    await ben_tabs[0].disconnect()
-    assert await drain(ana_tab) == []
+    await receive_until_marker(ben_tabs[1])
+    await ben_tabs[0].disconnect()  # returns once the consumer has finished
+    assert await receive_until_marker(ana_tab) == []
     await ben_tabs[1].send_json_to({"type": "unsubscribe", "topic": "testchat.5"})
-    assert await drain(ana_tab) == [{"type": "presence", "topic": "testchat.5", "user_id": ben.pk, "online": False}]
+    assert await receive_count(ben_tabs[1], 1) == [{"type": "unsubscribed", "topic": "testchat.5"}]
+    assert await receive_until_marker(ana_tab) == [
+        {"type": "presence", "topic": "testchat.5", "user_id": ben.pk, "online": False}
+    ]
     await ben_tabs[1].disconnect()
     await ana_tab.disconnect()
 
@@ -386,17 +404,83 @@ async def test_typing_is_relayed_to_the_others_only_for_subscribed_relay_topics(
     for tab in (ana_tab, ben_tab):
         await subscribe(tab, "testchat.5")
         await subscribe(tab, "testroom.6")  # a topic without relay
-    await asyncio.sleep(0.05)
-    await drain(ana_tab)
-    await drain(ben_tab)
+    for tab in (ana_tab, ben_tab):
+        await receive_until_marker(tab)  # presence snapshots and announcements
 
     await ana_tab.send_json_to({"type": "typing", "topic": "testchat.5"})
     await ana_tab.send_json_to({"type": "typing", "topic": "testchat.5"})  # within the interval: dropped
     await ana_tab.send_json_to({"type": "typing", "topic": "testroom.6"})  # no relay there
     await ana_tab.send_json_to({"type": "typing", "topic": "testchat.9"})  # not subscribed
     await ana_tab.send_json_to({"type": "shout", "topic": "testchat.5"})  # not a relayed type
+    await ana_tab.send_json_to({"type": "ping"})
+    # The pong comes once Ana's consumer has handled every message before it.
+    assert await receive_count(ana_tab, 1) == [{"type": "pong"}]
 
-    assert await drain(ben_tab) == [{"type": "typing", "topic": "testchat.5", "user_id": ana.pk, "name": "Ana Lopez"}]
-    assert await drain(ana_tab) == []  # never echoed to the sender
+    typing = {"type": "typing", "topic": "testchat.5", "user_id": ana.pk, "name": "Ana Lopez"}
+    assert await receive_until_marker(ben_tab) == [typing]
+    assert await receive_until_marker(ana_tab) == []  # never echoed to the sender
     await ana_tab.disconnect()
     await ben_tab.disconnect()
+
+
+# Access re-checks and closing ---------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_recheck_leaves_only_the_topics_whose_checks_now_refuse():
+    me = await _user()
+    ROOMS[1] = {me.pk}
+    ROOMS[2] = {me.pk}
+    socket = await _socket(me)
+    await subscribe(socket, "testroom.1")
+    await subscribe(socket, "testroom.2")
+
+    ROOMS[1] = set()
+    await sync_to_async(realtime.recheck)(user_ids=[me.pk])
+    for pk in (1, 2):
+        await _send(f"testroom.{pk}", {"type": "x.room", "room": pk})
+
+    assert await receive_until_marker(socket) == [
+        {"type": "topic.revoked", "topic": "testroom.1"},
+        {"type": "x.room", "room": 2},
+    ]
+    await socket.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_recheck_of_a_parent_reaches_every_socket_holding_one_of_its_children():
+    leaving, staying = await _user(), await _user()
+    ROOMS[101] = {leaving.pk, staying.pk}  # testroom.101 lives in testhouse.1
+    tabs = {person: await _socket(person) for person in (leaving, staying)}
+    for tab in tabs.values():
+        assert await subscribe(tab, "testroom.101") == {"type": "subscribed", "topic": "testroom.101"}
+
+    ROOMS[101] = {staying.pk}
+    await sync_to_async(realtime.recheck)(topic="testhouse.1")  # nobody holds testhouse.1 itself
+    await _send("testroom.101", {"type": "x.after"})
+
+    assert await receive_until_marker(tabs[leaving]) == [{"type": "topic.revoked", "topic": "testroom.101"}]
+    assert await receive_until_marker(tabs[staying]) == [{"type": "x.after"}]
+    for tab in tabs.values():
+        await tab.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_close_message_closes_every_socket_of_the_user_only():
+    me, other = await _user(), await _user()
+    ROOMS[1] = {me.pk, other.pk}
+    tabs = [await _socket(me), await _socket(me)]
+    theirs = await _socket(other)
+    await subscribe(tabs[0], "testroom.1")
+    await subscribe(theirs, "testroom.1")
+
+    await sync_to_async(realtime.close_sockets)(me.pk)
+
+    for tab in tabs:
+        assert await closed_with(tab) == 4401
+    await _send("testroom.1", {"type": "x.after"})
+    assert await receive_until_marker(theirs) == [{"type": "x.after"}]
+    await theirs.disconnect()

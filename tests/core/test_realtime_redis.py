@@ -17,13 +17,11 @@ from pathlib import Path
 import pytest
 import redis
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
 
 from intranet.core import realtime
-from intranet.core.consumers import LiveConsumer
 from intranet.core.realtime import PUBLISH_CONCURRENCY, publish, publish_many, revoke
-from tests.core.realtime_peer import StandIn, redis_layers
-from tests.core.ws import drain
+from tests.core.realtime_peer import StandIn, redis_layers, stand_in_consumer
+from tests.core.ws import LiveSocket, connect, receive_until_marker
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN_USER, PEER_USER = 910_001, 910_002
@@ -53,9 +51,9 @@ async def _line(stream: asyncio.StreamReader) -> str:
 
 @pytest.mark.asyncio
 async def test_two_consumers_in_two_processes_share_events_and_revocations(redis_url, redis_layer):
-    here = WebsocketCommunicator(LiveConsumer.as_asgi(), "/ws/")
+    here = LiveSocket(stand_in_consumer().as_asgi(), "/ws/")
     here.scope["user"] = StandIn(MAIN_USER)
-    assert (await here.connect(timeout=10))[0]
+    assert (await connect(here, timeout=10))[0]
     await here.send_json_to({"type": "subscribe", "topic": "peerroom.1"})
     assert await here.receive_json_from(timeout=10) == {"type": "subscribed", "topic": "peerroom.1"}
 
@@ -91,7 +89,7 @@ async def test_two_consumers_in_two_processes_share_events_and_revocations(redis
         # The peer prints nothing of the room any more: the next line is the stop.
         assert json.loads(await _line(peer.stdout)) == {"type": "x.stop"}
         assert await asyncio.wait_for(peer.wait(), timeout=30) == 0
-        assert await drain(here) == [{"type": "x.after-revocation"}]
+        assert await receive_until_marker(here, timeout=10) == [{"type": "x.after-revocation"}]
     finally:
         if peer.returncode is None:
             peer.kill()
@@ -103,9 +101,9 @@ async def test_two_consumers_in_two_processes_share_events_and_revocations(redis
 async def test_an_idle_socket_survives_the_blocking_reads(redis_layer):
     """channels-redis blocks 5 seconds per read; with redis-py's default 5-second socket timeout the
     read itself timed out and killed the consumer (see CHANNEL_LAYERS in intranet/settings/base.py)."""
-    socket = WebsocketCommunicator(LiveConsumer.as_asgi(), "/ws/")
+    socket = LiveSocket(stand_in_consumer().as_asgi(), "/ws/")
     socket.scope["user"] = StandIn(MAIN_USER)
-    assert (await socket.connect(timeout=10))[0]
+    assert (await connect(socket, timeout=10))[0]
 
     await asyncio.sleep(7)
     await sync_to_async(publish)(f"user.{MAIN_USER}", {"type": "x.still-there"})
@@ -117,13 +115,13 @@ async def test_an_idle_socket_survives_the_blocking_reads(redis_layer):
 @pytest.mark.asyncio
 async def test_publish_many_fans_out_through_redis(redis_layer):
     """A notification fan-out: hundreds of user groups in one call, one event loop, batches in flight."""
-    socket = WebsocketCommunicator(LiveConsumer.as_asgi(), "/ws/")
+    socket = LiveSocket(stand_in_consumer().as_asgi(), "/ws/")
     socket.scope["user"] = StandIn(MAIN_USER)
-    assert (await socket.connect(timeout=10))[0]
+    assert (await connect(socket, timeout=10))[0]
     others = [(f"user.{920_000 + n}", {"type": "x.count", "unread": n}) for n in range(2 * PUBLISH_CONCURRENCY + 1)]
 
     await sync_to_async(publish_many)([*others, (f"user.{MAIN_USER}", {"type": "x.count", "unread": 42})])
 
     assert await socket.receive_json_from(timeout=10) == {"type": "x.count", "unread": 42}
-    assert await drain(socket) == []
+    assert await receive_until_marker(socket, timeout=10) == []
     await socket.disconnect()

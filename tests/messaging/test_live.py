@@ -7,7 +7,7 @@ from asgiref.sync import sync_to_async
 
 from intranet.messaging import services
 from intranet.messaging.models import Participant
-from tests.core.ws import drain, open_socket, subscribe
+from tests.core.ws import open_socket, receive_count, receive_until_marker, subscribe
 from tests.messaging.conftest import make_user, send, start
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -45,15 +45,15 @@ async def test_participant_receives_the_message_and_the_badge_event_and_outsider
     assert (await subscribe(ben_socket, topic))["type"] == "subscribed"
     olaf_socket, _, _ = await open_socket(olaf)
     await subscribe(olaf_socket, topic)
-    await drain(ben_socket)
+    await receive_until_marker(ben_socket)
 
     message = await sync_to_async(send)(anna, conversation, "live!")
 
-    received = await drain(ben_socket)
+    received = await receive_until_marker(ben_socket)
     assert {"type": "message.created", "conversation_id": conversation.pk, "message_id": message.pk} in received
     assert {"type": "messages.changed", "unread": 2} in received
     assert all("live!" not in str(event) for event in received)
-    assert await drain(olaf_socket) == []
+    assert await receive_until_marker(olaf_socket) == []
     await ben_socket.disconnect()
     await olaf_socket.disconnect()
 
@@ -64,21 +64,24 @@ async def test_typing_is_relayed_to_the_others_and_presence_is_announced():
     topic = f"conversation.{conversation.pk}"
     ben_socket, _, _ = await open_socket(ben)
     await subscribe(ben_socket, topic)
-    snapshot = await drain(ben_socket)
+    snapshot = await receive_until_marker(ben_socket)
     assert {"type": "presence.snapshot", "topic": topic, "user_ids": [ben.pk]} in snapshot
 
     anna_socket, _, _ = await open_socket(anna)
     await subscribe(anna_socket, topic)
-    assert {"type": "presence", "topic": topic, "user_id": anna.pk, "online": True} in await drain(ben_socket)
-    await drain(anna_socket)
+    online = {"type": "presence", "topic": topic, "user_id": anna.pk, "online": True}
+    assert online in await receive_until_marker(ben_socket)
+    await receive_until_marker(anna_socket)
 
     await anna_socket.send_json_to({"type": "typing", "topic": topic})
-    typing = await drain(ben_socket)
+    typing = await receive_count(ben_socket, 1)
     assert typing == [{"type": "typing", "topic": topic, "user_id": anna.pk, "name": anna.display_name}]
-    assert await drain(anna_socket) == []  # not echoed to the sender
+    assert await receive_until_marker(ben_socket) == []
+    assert await receive_until_marker(anna_socket) == []  # not echoed to the sender
 
-    await anna_socket.disconnect()
-    assert {"type": "presence", "topic": topic, "user_id": anna.pk, "online": False} in await drain(ben_socket)
+    await anna_socket.disconnect()  # returns once the consumer has finished
+    offline = {"type": "presence", "topic": topic, "user_id": anna.pk, "online": False}
+    assert offline in await receive_until_marker(ben_socket)
     await ben_socket.disconnect()
 
 
@@ -88,12 +91,12 @@ async def test_leaving_a_group_stops_its_events_at_once():
     topic = f"conversation.{group.pk}"
     carla_socket, _, _ = await open_socket(carla)
     await subscribe(carla_socket, topic)
-    await drain(carla_socket)
+    await receive_until_marker(carla_socket)
 
     row = await sync_to_async(Participant.objects.select_related("conversation").get)(conversation=group, user=carla)
     await sync_to_async(services.conversation_leave)(actor=carla, conversation=group, participant=row)
-    left = await drain(carla_socket)
+    left = await receive_until_marker(carla_socket)
     assert {"type": "topic.revoked", "topic": topic} in left
     await sync_to_async(send)(anna, group, "after carla left")
-    assert [e for e in await drain(carla_socket) if e.get("type") == "message.created"] == []
+    assert [e for e in await receive_until_marker(carla_socket) if e.get("type") == "message.created"] == []
     await carla_socket.disconnect()

@@ -90,12 +90,12 @@ def test_notify_publishes_the_unread_count_once_per_recipient_after_commit(event
     alice, bob = UserFactory.create_batch(2)
     sink_a, sink_b = events(alice.pk), events(bob.pk)
     _notify([alice], key="earlier")
-    assert sink_a.drain() == []  # not committed: nothing published
+    assert sink_a.received() == []  # not committed: nothing published
     run_on_commit(lambda: _notify([alice, bob], key="now"))
-    assert sink_a.drain() == [{"type": "notifications.changed", "unread": 2}]
-    assert sink_b.drain() == [{"type": "notifications.changed", "unread": 1}]
+    assert sink_a.received() == [{"type": "notifications.changed", "unread": 2}]
+    assert sink_b.received() == [{"type": "notifications.changed", "unread": 1}]
     run_on_commit(lambda: _notify([alice, bob], key="now"))  # nothing new, nothing sent
-    assert sink_a.drain() == [] and sink_b.drain() == []
+    assert sink_a.received() == [] and sink_b.received() == []
 
 
 def test_mark_read_only_by_the_recipient(events, run_on_commit):
@@ -110,9 +110,9 @@ def test_mark_read_only_by_the_recipient(events, run_on_commit):
     run_on_commit(lambda: services.notification_mark_read(actor=alice, notification=first))
     first.refresh_from_db()
     assert first.read_at is not None
-    assert sink.drain() == [{"type": "notifications.changed", "unread": 1}]
+    assert sink.received() == [{"type": "notifications.changed", "unread": 1}]
     assert run_on_commit(lambda: services.notification_mark_all_read(actor=alice)) == 1
-    assert sink.drain() == [{"type": "notifications.changed", "unread": 0}]
+    assert sink.received() == [{"type": "notifications.changed", "unread": 0}]
     assert services.notification_mark_all_read(actor=alice) == 0
 
 

@@ -25,6 +25,7 @@ from communities.core.permissions import (
     can_set_official,
     forget_memberships,
 )
+from communities.core.realtime import community_access_changed
 from communities.core.services._common import UNSET, acting_user, audit, is_set, lock_community
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer, as_viewer
@@ -281,6 +282,8 @@ def community_update(
     if not changed:
         return community
     community.save(update_fields=[*changed, "updated_at"])
+    if "visibility" in changed:
+        community_access_changed(community, reason="community.visibility_changed")
     if "cover_image" in changed and before["cover_image"]:
         _delete_file_on_commit(community, before["cover_image"])
     audit(
@@ -307,6 +310,8 @@ def _set_lifecycle(viewer: Viewer, community: Community, *, archive: bool, reaso
     community.lifecycle = Community.Lifecycle.ARCHIVED if archive else Community.Lifecycle.ACTIVE
     community.archived_at = timezone.now() if archive else None
     community.save(update_fields=["lifecycle", "archived_at", "updated_at"])
+    if archive:
+        community_access_changed(community, reason="community.archived")
     audit(
         viewer,
         action="community.archived" if archive else "community.unarchived",

@@ -31,7 +31,7 @@ from communities.core.permissions import (
     forget_memberships,
     role_map,
 )
-from communities.core.realtime import revoke_unless_readable
+from communities.core.realtime import member_access_changed
 from communities.core.services._common import (
     acting_user,
     add_members,
@@ -287,7 +287,7 @@ def membership_leave(*, actor: Viewer | User, community: Community) -> None:
         membership_event_record(
             community_id=community.pk, user_id=membership.user_id, kind=EventKind.LEFT, role=membership.role
         )
-    revoke_unless_readable(acting_user(viewer), community)
+    member_access_changed(membership.user_id, community.pk, reason="membership.left")
 
 
 def _refuse_last_owner(community: Community, membership: Membership) -> None:
@@ -320,6 +320,7 @@ def membership_change_role(*, actor: Viewer | User, membership: Membership, role
     locked.save(update_fields=["role", "updated_at"])
     membership_event_record(community_id=community.pk, user_id=locked.user_id, kind=EventKind.ROLE_CHANGED, role=role)
     events.membership_role_changed(locked, viewer.user_id)
+    member_access_changed(locked.user_id, community.pk, reason="membership.role_changed")
     if locked.user_id == viewer.user_id:
         forget_memberships(viewer)
     audit(
@@ -352,7 +353,7 @@ def membership_remove(*, actor: Viewer | User, membership: Membership, reason: s
         membership_event_record(
             community_id=community.pk, user_id=locked.user_id, kind=EventKind.REMOVED, role=locked.role
         )
-    revoke_unless_readable(locked.user, community)
+    member_access_changed(locked.user_id, community.pk, reason="membership.removed")
     audit(viewer, action="membership.removed", community=community, target=locked, before=before, reason=reason)
 
 
@@ -389,7 +390,7 @@ def membership_ban(*, actor: Viewer | User, community: Community, user: User, re
         membership.save(update_fields=["state", "role", "decided_by", "decided_at", "updated_at"])
     was_role = str(before["role"]) if before.get("state") == State.ACTIVE else ""
     membership_event_record(community_id=community.pk, user_id=user.pk, kind=EventKind.BANNED, role=was_role)
-    revoke_unless_readable(user, community)
+    member_access_changed(user.pk, community.pk, reason="membership.banned")
     audit(
         viewer,
         action="membership.banned",

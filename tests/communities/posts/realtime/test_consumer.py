@@ -16,7 +16,7 @@ from communities.core import services
 from communities.models import Community, Membership, Post
 from communities.posts import services as post_services
 from intranet.accounts.models import User
-from tests.core.ws import drain, open_socket, subscribe
+from tests.core.ws import open_socket, receive_count, receive_until_marker, subscribe
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -65,9 +65,9 @@ async def test_outsider_of_a_private_community_hears_nothing_of_a_hundred_posts(
 
     posts = await sync_to_async(_write_posts)(owner, community, 100)
 
-    heard = await drain(insider, quiet=1.0)
+    heard = await receive_until_marker(insider)
     assert [m["post_id"] for m in heard if m["type"] == "post.created"] == [p.pk for p in posts]
-    assert await drain(spy, quiet=0.5) == []
+    assert await receive_until_marker(spy) == []
     await spy.disconnect()
     await insider.disconnect()
 
@@ -87,8 +87,8 @@ async def test_member_removed_mid_stream_hears_nothing_after_the_removal_commits
 
     await sync_to_async(_write_posts)(owner, community, 3, "Before")
     await sync_to_async(post_services.comment_create)(actor=owner, post=post, body="Still with us?")
-    assert _types(await drain(page)).count("post.created") == 3
-    assert "comment.created" in _types(await drain(feed))
+    assert _types(await receive_until_marker(page)).count("post.created") == 3
+    assert "comment.created" in _types(await receive_until_marker(feed))
 
     membership = await sync_to_async(Membership.objects.get)(community=community, user=member)
     await sync_to_async(services.membership_remove)(actor=owner, membership=membership)
@@ -97,14 +97,14 @@ async def test_member_removed_mid_stream_hears_nothing_after_the_removal_commits
     await sync_to_async(post_services.comment_create)(actor=owner, post=post, body="Bye")
     await sync_to_async(post_services.reaction_toggle)(actor=owner, kind="like", post=post)
 
-    assert _types(await drain(page)) == ["topic.revoked", "topic.revoked"]
-    assert _types(await drain(feed)) == ["topic.revoked"]
+    assert _types(await receive_until_marker(page)) == ["topic.revoked", "topic.revoked"]
+    assert _types(await receive_until_marker(feed)) == ["topic.revoked"]
     # The sockets stay open and left the groups: even a direct group send no longer reaches them.
     await get_channel_layer().group_send(
         f"community.{community.pk}",
         {"type": "realtime.event", "group": f"community.{community.pk}", "event": {"type": "x.late"}},
     )
-    assert await drain(page) == [] and await drain(feed) == []
+    assert await receive_until_marker(page) == [] and await receive_until_marker(feed) == []
     # And they cannot come back in.
     assert (await subscribe(page, f"community.{community.pk}"))["type"] == "subscribe.refused"
     await page.disconnect()
@@ -122,15 +122,17 @@ async def test_feed_and_post_page_get_their_events():
     new = (await sync_to_async(_write_posts)(owner, community, 1, "Fresh"))[0]
     comment = await sync_to_async(post_services.comment_create)(actor=owner, post=post, body="A comment")
 
-    assert await drain(feed) == [
+    assert await receive_count(feed, 3) == [
         {"type": "post.created", "post_id": new.pk, "community_id": community.pk},
         {"type": "comment.created", "post_id": post.pk, "comment_id": comment.pk},
         {"type": "post.counters", "post_id": post.pk, "comment_count": 1, "reaction_count": 0, "reaction_counts": {}},
     ]
-    assert await drain(page) == [
+    assert await receive_until_marker(feed) == []
+    assert await receive_count(page, 2) == [
         {"type": "comment.created", "post_id": post.pk, "comment_id": comment.pk},
         {"type": "post.counters", "post_id": post.pk, "comment_count": 1, "reaction_count": 0, "reaction_counts": {}},
     ]
+    assert await receive_until_marker(page) == []
     await feed.disconnect()
     await page.disconnect()
 
@@ -143,5 +145,7 @@ async def test_leaving_a_public_community_keeps_the_live_page():
     await sync_to_async(services.membership_leave)(actor=member, community=community)
     post = (await sync_to_async(_write_posts)(owner, community, 1))[0]
 
-    assert await drain(page) == [{"type": "post.created", "post_id": post.pk, "community_id": community.pk}]
+    assert await receive_until_marker(page) == [
+        {"type": "post.created", "post_id": post.pk, "community_id": community.pk}
+    ]
     await page.disconnect()

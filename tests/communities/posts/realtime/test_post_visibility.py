@@ -15,7 +15,7 @@ from communities.core import services
 from communities.models import Community, WatchedWord
 from communities.moderation import services as mod
 from communities.posts import services as post_services
-from tests.core.ws import drain, open_socket, subscribe
+from tests.core.ws import open_socket, receive_until_marker, subscribe
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -59,7 +59,7 @@ async def test_hide_and_restore_reach_open_pages_and_the_card_decides():
     await sync_to_async(mod.post_hide)(actor=owner, post=post, reason="spam")
     hidden = {"type": "post.hidden", "post_id": post.pk, "community_id": community.pk}
     for socket in (stream, page, feed):
-        assert _visibility_events(await drain(socket)) == [hidden]
+        assert _visibility_events(await receive_until_marker(socket)) == [hidden]
     # what the page then asks: the reader is refused, the author and the moderator are not
     assert await sync_to_async(_card_status)(reader, post.pk) == 404
     assert await sync_to_async(_card_status)(author, post.pk) == 200
@@ -68,7 +68,7 @@ async def test_hide_and_restore_reach_open_pages_and_the_card_decides():
     await sync_to_async(mod.post_restore)(actor=owner, post=post)
     restored = {"type": "post.restored", "post_id": post.pk, "community_id": community.pk}
     for socket in (stream, page, feed):
-        assert _visibility_events(await drain(socket)) == [restored]
+        assert _visibility_events(await receive_until_marker(socket)) == [restored]
     assert await sync_to_async(_card_status)(reader, post.pk) == 200
     for socket in (stream, page, feed):
         await socket.disconnect()
@@ -82,7 +82,7 @@ async def test_an_edit_held_by_a_watched_word_leaves_open_pages_too():
     stream, _, _ = await open_socket(reader)
     await subscribe(stream, f"community.{community.pk}")
     await sync_to_async(post_services.post_update)(actor=author, post=post, body="Buy crypto")
-    assert _visibility_events(await drain(stream)) == [
+    assert _visibility_events(await receive_until_marker(stream)) == [
         {"type": "post.hidden", "post_id": post.pk, "community_id": community.pk}
     ]
     assert await sync_to_async(_card_status)(reader, post.pk) == 404
@@ -96,5 +96,5 @@ async def test_a_refused_hide_sends_nothing():
     outsider = await sync_to_async(UserFactory.create)()
     with pytest.raises(PermissionDenied):
         await sync_to_async(mod.post_hide)(actor=outsider, post=post, reason="mine")
-    assert _visibility_events(await drain(stream)) == []
+    assert _visibility_events(await receive_until_marker(stream)) == []
     await stream.disconnect()

@@ -12,6 +12,8 @@ from communities.models import Community, ContentStatus, Membership, Post
 from communities.posts import services as post_services
 from communities.posts.permissions import can_view_post
 from communities.posts.realtime import may_receive_post, post_parents
+from intranet.core.access import ACCESS_CHANGED
+from intranet.core.models import OutboxEvent
 from intranet.core.realtime import topic_kind
 from intranet.core.viewer import Viewer
 from tests.communities.conftest import VIEWER_KINDS, make_viewer
@@ -190,49 +192,56 @@ def test_reactions_and_comment_deletion_publish_counters(private_community, djan
     ]
 
 
-def _revocations(callbacks) -> list[tuple[str, dict]]:
-    return [item for item in _groups(callbacks) if "revoke" in item[1]]
+def _access_changes(since: int) -> list[tuple[str, list[int], str | None]]:
+    """The ``access.changed`` events recorded after event id ``since``: (reason, user_ids, topic)."""
+    rows = OutboxEvent.objects.filter(name=ACCESS_CHANGED, pk__gt=since).order_by("pk")
+    return [(row.payload["reason"], row.payload["user_ids"], row.payload["topic"]) for row in rows]
 
 
-@pytest.mark.parametrize("visibility", [Visibility.PRIVATE, Visibility.SECRET])
-def test_losing_read_access_revokes_the_community_topic(visibility, django_capture_on_commit_callbacks):
+def _last_event() -> int:
+    return OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+@pytest.mark.parametrize("visibility", list(Visibility.values))
+def test_every_way_out_of_a_community_asks_the_sockets_to_recheck(visibility):
+    """The services record who may have lost access; the socket decides with the topic's check
+    (tests/communities/posts/realtime/test_access_transitions.py proves the verdicts over websockets)."""
     owner = UserFactory.create()
     community = services.community_create(actor=owner, name="Crew", visibility=visibility)
-    leaver, removed, banned = UserFactory.create(), UserFactory.create(), UserFactory.create()
-    rows = {person: MembershipFactory.create(user=person, community=community) for person in (leaver, removed, banned)}
-    Community.objects.filter(pk=community.pk).update(member_count=4)  # the factory rows count too
-    topic = {"revoke": f"community.{community.pk}"}
+    leaver, removed, banned, demoted = (UserFactory.create() for _ in range(4))
+    rows = {
+        person: MembershipFactory.create(user=person, community=community)
+        for person in (leaver, removed, banned, demoted)
+    }
+    Membership.objects.filter(pk=rows[demoted].pk).update(role=Membership.Role.MODERATOR)
+    Community.objects.filter(pk=community.pk).update(member_count=5)  # the factory rows count too
+    topic = f"community.{community.pk}"
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.membership_leave(actor=leaver, community=community)
-    assert _revocations(callbacks) == [(f"user.{leaver.pk}", topic)]
+    since = _last_event()
+    services.membership_leave(actor=leaver, community=community)
+    services.membership_remove(actor=owner, membership=rows[removed])
+    services.membership_ban(actor=owner, community=community, user=banned)
+    services.membership_change_role(actor=owner, membership=rows[demoted], role=Membership.Role.MEMBER)
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.membership_remove(actor=owner, membership=rows[removed])
-    assert _revocations(callbacks) == [(f"user.{removed.pk}", topic)]
+    assert _access_changes(since) == [
+        ("membership.left", [leaver.pk], topic),
+        ("membership.removed", [removed.pk], topic),
+        ("membership.banned", [banned.pk], topic),
+        ("membership.role_changed", [demoted.pk], topic),
+    ]
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.membership_ban(actor=owner, community=community, user=banned)
-    assert _revocations(callbacks) == [(f"user.{banned.pk}", topic)]
 
-
-def test_leaving_a_public_community_keeps_the_topic_but_a_ban_revokes_it(django_capture_on_commit_callbacks):
+def test_visibility_and_archive_ask_every_socket_of_the_community_to_recheck():
     owner = UserFactory.create()
     community = services.community_create(actor=owner, name="Open Door", visibility=Visibility.PUBLIC)
-    person = UserFactory.create()
-    MembershipFactory.create(user=person, community=community)
-    coordinator = UserFactory.create(is_staff=True)
-    MembershipFactory.create(user=coordinator, community=community)
-    Community.objects.filter(pk=community.pk).update(member_count=3)
+    topic = f"community.{community.pk}"
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.membership_leave(actor=person, community=community)
-    assert _revocations(callbacks) == []  # still readable: public
+    since = _last_event()
+    services.community_update(actor=owner, community=community, name="Still Open")  # not about access
+    services.community_update(actor=owner, community=community, visibility=Visibility.PRIVATE)
+    services.community_archive(actor=owner, community=community)
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.membership_ban(actor=owner, community=community, user=person)
-    assert _revocations(callbacks) == [(f"user.{person.pk}", {"revoke": f"community.{community.pk}"})]
-
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.membership_ban(actor=owner, community=community, user=coordinator)
-    assert _revocations(callbacks) == []  # coordinators read everything
+    assert _access_changes(since) == [
+        ("community.visibility_changed", [], topic),
+        ("community.archived", [], topic),
+    ]
