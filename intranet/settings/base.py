@@ -281,6 +281,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 SIGNUP_EMAIL_DOMAINS = ENV.signup_email_domains
+# The client address behind the reverse proxies (intranet.core.clientip): allauth's rate limits and
+# the request logs key on it. ``None`` means "not configured" and fails ``check --deploy`` in prod.
+TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count
+CLIENT_IP_HEADER = ENV.client_ip_header
 # When true only coordinators (and holders of communities.add_community) create communities.
 COMMUNITY_CREATION_RESTRICTED = ENV.community_creation_restricted
 
