@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff and coordinators without a second factor set one up first (REQUIRE_MFA_FOR_STAFF).
+    "intranet.accounts.middleware.SecondFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -285,6 +287,8 @@ SIGNUP_EMAIL_DOMAINS = ENV.signup_email_domains
 # the request logs key on it. ``None`` means "not configured" and fails ``check --deploy`` in prod.
 TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count
 CLIENT_IP_HEADER = ENV.client_ip_header
+# Staff and coordinators without a second factor are sent to set one up (accounts.middleware).
+REQUIRE_MFA_FOR_STAFF = bool(ENV.require_mfa_for_staff)
 # When true only coordinators (and holders of communities.add_community) create communities.
 COMMUNITY_CREATION_RESTRICTED = ENV.community_creation_restricted
 
