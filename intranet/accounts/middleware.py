@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .second_factor import has_second_factor, second_factor_required
+from .second_factor import (
+    has_second_factor,
+    second_factor_recently_checked,
+    second_factor_remember_check,
+    second_factor_required,
+)
 
 
 class UserLanguageMiddleware:
@@ -55,7 +60,7 @@ class SecondFactorRequiredMiddleware:
     Active when ``REQUIRE_MFA_FOR_STAFF`` is true (the default of the production settings). Runs
     after authentication, the viewer and messages; decides in ``process_view`` so that the
     allow-list names views, not URL prefixes. Costs one query for people whose role requires a
-    second factor (the role check itself reuses the viewer's cached maps).
+    second factor, and none while the session remembers a passed check (``RECHECK_SECONDS``).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -72,8 +77,11 @@ class SecondFactorRequiredMiddleware:
         match = request.resolver_match
         if _second_factor_setup_allowed(request, match.url_name if match else None):
             return None
+        if second_factor_recently_checked(request):
+            return None
         viewer = request.viewer  # type: ignore[attr-defined]
         if not second_factor_required(viewer) or has_second_factor(request.user.pk):
+            second_factor_remember_check(request)
             return None
         messages.warning(
             request,

@@ -7,8 +7,11 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from intranet.accounts.second_factor import RECHECK_SECONDS
 from tests.accounts.conftest import make_employee, sign_in
 from tests.accounts.test_mfa import totp
 from tests.factories import PASSWORD
@@ -129,3 +132,48 @@ def test_the_message_is_translated(client, required, staff):
     page = client.get("/", follow=True)
 
     assert "braucht Ihr Konto einen zweiten Faktor" in page.content.decode()
+
+
+def _query_count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_a_passed_check_costs_no_query_on_later_pages(client, settings, user):
+    client.force_login(user)
+    client.get("/people/")
+    without = _query_count(client, "/people/")
+
+    settings.REQUIRE_MFA_FOR_STAFF = True
+    client.get("/people/")  # checks once, then the session remembers it
+
+    assert _query_count(client, "/people/") == without
+
+
+def test_removing_the_authenticator_is_noticed_on_the_next_request(client, required, staff):
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+    sign_in(client, staff.email)
+    assert client.post(reverse("mfa_authenticate"), {"code": totp(secret)}).status_code == 302
+    assert client.get("/").status_code == 200
+
+    # Removing the second factor asks for the password again, like setting it up.
+    assert client.post(reverse("account_reauthenticate"), {"password": PASSWORD}).status_code == 302
+    assert client.post(reverse("mfa_deactivate_totp")).status_code == 302
+    assert not Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
+
+    assert client.get("/")["Location"] == SETUP
+
+
+def test_a_new_coordinator_role_is_noticed_after_the_recheck_interval(client, required, user):
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    user.user_permissions.add(Permission.objects.get(codename="coordinate", content_type__app_label="communities"))
+
+    session = client.session
+    user_id, checked_at = session["_second_factor_checked"]
+    session["_second_factor_checked"] = [user_id, checked_at - RECHECK_SECONDS]
+    session.save()
+
+    assert client.get("/")["Location"] == SETUP
