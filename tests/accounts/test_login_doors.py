@@ -139,7 +139,7 @@ def _sign_in(url: str, email: str, password: str = PASSWORD) -> Client:
 
 
 def _assert_lockout_and_second_factor(url: str) -> None:
-    locked = UserFactory(email="locked.out@corp.example")
+    locked = make_employee("locked.out@corp.example")
     for _ in range(5):
         assert not _signs_in(_sign_in(url, locked.email, "not the password"))
     assert not _signs_in(_sign_in(url, locked.email)), f"{url}: the right password after 5 failures signed in"
