@@ -4,7 +4,9 @@ The enumeration walks every URL pattern of the resolver, requests a concrete URL
 anonymous visitor and as a signed-in superuser) and posts a valid e-mail address and password to
 it. A page that renders a password field or signs someone in with a password must be allauth's own
 (and then enforce the lockout and the second-factor stage), or an allow-listed page for people who
-are signed in already; every other sign-in, reset or password-change page hands over to allauth.
+are signed in already; a page that mails something to a posted address must be allauth's reset
+(and limit the mails per address). Every other sign-in, reset or password-change page hands over
+to allauth.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core import mail
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
@@ -22,13 +25,20 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from hypothesis import find
 from hypothesis import strategies as st
 
+from intranet.cms.demo import ensure_page_tree
 from tests.accounts.conftest import make_employee
 from tests.factories import PASSWORD, UserFactory
 
-# allauth's own pages with password fields: the sign-in (rate limit, lockout, second factor), the
-# sign-up (closed here without company domains; a new account is unverified until its e-mail is
-# confirmed) and the new password behind a reset link (gives no session: no login on reset).
-ALLAUTH_PASSWORD_PAGES = {"account_login", "account_signup", "account_reset_password_from_key"}
+# allauth's own doors: the sign-in (rate limit, lockout, second factor), the sign-up (closed here
+# without company domains; a new account is unverified until its e-mail is confirmed), the reset
+# request (mails per address limited) and the new password behind a reset link (gives no session:
+# no login on reset).
+ALLAUTH_PASSWORD_PAGES = {
+    "account_login",
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_from_key",
+}
 
 # Pages with a password field for people who are signed in already, and why that is right.
 SIGNED_IN_ALLOWLIST = {
@@ -99,7 +109,8 @@ def _signs_in(client: Client) -> bool:
 
 
 def _password_doors(person, admin) -> dict[str, Door]:
-    """Every URL that renders a password field or turns a posted password into a session."""
+    """Every URL that renders a password field, turns a posted password into a session or mails
+    something to a posted address (a reset door)."""
     credentials = {
         "login": person.email,
         "username": person.email,
@@ -124,8 +135,10 @@ def _password_doors(person, admin) -> dict[str, Door]:
             "anonymous GET shows a password field": _shows_password_field(anonymous.get(url)),
             "signed-in GET shows a password field": _shows_password_field(signed_in.get(url)),
         }
+        mails = len(mail.outbox)
         anonymous.post(url, credentials)
         observations["anonymous POST of a password signs in"] = _signs_in(anonymous)
+        observations["anonymous POST of an address sends mail"] = len(mail.outbox) > mails
         seen = {what for what, happened in observations.items() if happened}
         if seen:
             doors[url] = Door(url=url, name=name, seen=seen)
@@ -150,15 +163,25 @@ def _assert_lockout_and_second_factor(url: str) -> None:
     assert not _signs_in(client), f"{url}: the password alone gave a person with TOTP a full session"
 
 
+def _assert_reset_mails_are_limited(url: str) -> None:
+    person = make_employee("reset.limit@corp.example")
+    mail.outbox.clear()
+    for _ in range(10):
+        Client().post(url, {"email": person.email})
+    assert 0 < len(mail.outbox) <= 5, f"{url}: {len(mail.outbox)} reset mails for one address"
+
+
 @pytest.mark.django_db
 def test_every_password_page_is_allauths_or_hands_over_to_it():
+    ensure_page_tree()  # the CMS pages render as they do in a deployment
     # Staff, so that the Django admin's own sign-in would have let the probe in too.
     person = make_employee("door.probe@corp.example", is_staff=True)
     admin = UserFactory(is_staff=True, is_superuser=True)
 
     doors = _password_doors(person, admin)
 
-    assert "account_login" in {door.name for door in doors.values()}, "the enumeration must find allauth's sign-in"
+    found = {door.name for door in doors.values()}
+    assert {"account_login", "account_reset_password"} <= found, "the enumeration must find allauth's own doors"
     unexpected = [
         door for door in doors.values() if door.name not in ALLAUTH_PASSWORD_PAGES | SIGNED_IN_ALLOWLIST.keys()
     ]
@@ -169,6 +192,9 @@ def test_every_password_page_is_allauths_or_hands_over_to_it():
         if "anonymous POST of a password signs in" in door.seen:
             assert door.name == "account_login", door
             _assert_lockout_and_second_factor(door.url)
+        if "anonymous POST of an address sends mail" in door.seen:
+            assert door.name == "account_reset_password", door
+            _assert_reset_mails_are_limited(door.url)
 
 
 @pytest.mark.parametrize(
