@@ -18,6 +18,7 @@ class CommunitiesConfig(AppConfig):
         from communities.core import realtime as core_realtime
         from communities.core import search as core_search
         from communities.core import signals as core_signals  # noqa: F401  (registers its subscriber)
+        from communities.core.permissions import is_coordinator
         from communities.core.tabs import register_post_stream, register_tab
         from communities.health import jobs as health_jobs  # noqa: F401  (beat task)
         from communities.health.permissions import can_view_community_health
@@ -34,6 +35,7 @@ class CommunitiesConfig(AppConfig):
         from communities.posts import tasks as posts_tasks  # noqa: F401  (registers the task)
         from communities.posts.screening import register_screener
         from communities.posts.views.posts import post_stream_context
+        from intranet.accounts.second_factor import register_second_factor_role
         from intranet.accounts.signals import user_deactivating
         from intranet.core import tasks as outbox_tasks  # noqa: F401  (see below)
 
@@ -53,4 +55,5 @@ class CommunitiesConfig(AppConfig):
         )
         register_post_stream(post_stream_context)
         register_screener(screening)  # moderation's rules and watched words screen what posts stores
+        register_second_factor_role(is_coordinator)  # coordinators see other people's data: MFA required
         user_deactivating.connect(on_user_deactivating, dispatch_uid="communities.hand_over_on_deactivation")

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.module_loading import import_string
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from communities.posts.views import feed as feed_views
+from intranet.accounts import login_doors
 from intranet.accounts.language_views import set_language
 
 urlpatterns = [
@@ -23,6 +24,13 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("meetups/", include("meetups.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    # One door (issue 17): the libraries' own sign-in and password pages hand over to allauth's, so
+    # its rate limits, lockout and second-factor stage always apply. They shadow the URLs below.
+    path("cms/login/", login_doors.cms_login),
+    re_path(r"^cms/password_reset/", login_doors.password_reset),
+    path("django-admin/login/", login_doors.admin_login),
+    re_path(r"^django-admin/password_change/", login_doors.password_change),
+    path("pages/_util/login/", login_doors.pages_login),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("django-admin/", admin.site.urls),

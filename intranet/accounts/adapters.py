@@ -14,10 +14,13 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from intranet.core.clientip import client_ip
 
 from .invitations import InvitationUnusableError, invitation_accept, invitation_forget, invitation_pending
 from .models import Profile, User, unique_handle
@@ -46,6 +49,13 @@ def _invitation_matches(invitation: Any, email: str) -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address allauth's rate limits key on: the client's, behind the trusted proxies."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine the client's IP address")
+        return ip
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.SIGNUP_EMAIL_DOMAINS) or invitation_pending(request) is not None
 

@@ -10,6 +10,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: they import models, which need the app registry ready.
+        from allauth.mfa.signals import authenticator_removed
+
         from . import notify, receivers, search_providers  # noqa: F401  (they register subscribers and receivers)
+        from .second_factor import second_factor_forget_check
 
         search_providers.register_providers()
+        authenticator_removed.connect(second_factor_forget_check, dispatch_uid="accounts.second_factor_forget_check")

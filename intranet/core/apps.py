@@ -12,4 +12,13 @@ class CoreConfig(AppConfig):
         # The outbox relay sends its delivery task by name: register it in every process, not only
         # in workers (Celery's autodiscovery runs lazily there). ``access`` registers the
         # access.changed subscriber (open sockets re-check their topics after commit).
-        from intranet.core import access, tasks  # noqa: F401
+        from django_structlog.signals import bind_extra_request_metadata
+
+        from intranet.core import (
+            access,  # noqa: F401
+            checks,  # noqa: F401  (registers the deployment checks)
+            tasks,  # noqa: F401
+        )
+        from intranet.core.clientip import bind_log_ip
+
+        bind_extra_request_metadata.connect(bind_log_ip, dispatch_uid="core.bind_log_ip")

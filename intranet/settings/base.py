@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff and coordinators without a second factor set one up first (REQUIRE_MFA_FOR_STAFF).
+    "intranet.accounts.middleware.SecondFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -281,6 +283,12 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 SIGNUP_EMAIL_DOMAINS = ENV.signup_email_domains
+# The client address behind the reverse proxies (intranet.core.clientip): allauth's rate limits and
+# the request logs key on it. ``None`` means "not configured" and fails ``check --deploy`` in prod.
+TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count
+CLIENT_IP_HEADER = ENV.client_ip_header
+# Staff and coordinators without a second factor are sent to set one up (accounts.middleware).
+REQUIRE_MFA_FOR_STAFF = bool(ENV.require_mfa_for_staff)
 # When true only coordinators (and holders of communities.add_community) create communities.
 COMMUNITY_CREATION_RESTRICTED = ENV.community_creation_restricted
 
@@ -351,6 +359,14 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "csv", "odt"]
+# One door (issue 17): people sign in, reset and change passwords through allauth only. The
+# Wagtail and admin URLs of those pages hand over to it (intranet.accounts.login_doors).
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+# A page's shared view password would be a second, unthrottled password form; editors restrict
+# pages to signed-in people or groups instead.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHOW_PASSWORD_RESTRICTION": False}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Security headers (tightened further in prod) ---------------------------------------------------

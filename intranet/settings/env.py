@@ -46,6 +46,12 @@ class Env(BaseSettings):
     oidc_name: str = "Company login"
 
     community_creation_restricted: bool = False
+    # Reverse proxies in front of the application that append to ``client_ip_header``; ``None``
+    # (unset) fails ``check --deploy`` under the production settings, which trust a proxy.
+    trusted_proxy_count: int | None = Field(default=None, ge=0)
+    client_ip_header: str = "X-Forwarded-For"
+    # Staff and coordinators must set up a second factor; ``None``: on in production, off elsewhere.
+    require_mfa_for_staff: bool | None = None
 
     time_zone: str = "Europe/Berlin"
     language_code: Literal["de", "en"] = "de"

@@ -12,6 +12,8 @@ SECRET_KEY = ENV.secret_key.get_secret_value()
 DEBUG = False
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Staff and coordinators sign in with a second factor unless REQUIRE_MFA_FOR_STAFF=false says otherwise.
+REQUIRE_MFA_FOR_STAFF = ENV.require_mfa_for_staff is not False
 SECURE_SSL_REDIRECT = ENV.secure_ssl_redirect
 # Probes are answered by HealthCheckMiddleware before the redirect; this keeps them on plain HTTP
 # even if that middleware is ever removed.

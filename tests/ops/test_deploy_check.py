@@ -18,6 +18,7 @@ def _prod_env(**extra: str) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(64),
         DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/intranet"),
         ALLOWED_HOSTS="intranet.example.com",
+        TRUSTED_PROXY_COUNT="1",  # one TLS proxy in front, as deploy/README.md describes
         **extra,
     )
     return env
