@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "intranet.accounts.middleware.UserLanguageMiddleware",
     "intranet.core.middleware.ViewerMiddleware",
+    # NUL characters and forged page cursors answer 400 (issue 17).
+    "intranet.core.middleware.MalformedInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
