@@ -1,5 +1,9 @@
+import warnings
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 
 class CoreConfig(AppConfig):
@@ -12,3 +16,9 @@ class CoreConfig(AppConfig):
         # The outbox relay sends its delivery task by name: register it in every process, not only
         # in workers (Celery's autodiscovery runs lazily there).
         from intranet.core import tasks  # noqa: F401
+
+        # Pillow's own decompression-bomb guard uses the platform's one pixel limit. Between one and
+        # two times the limit Pillow only warns; every upload path refuses those images itself
+        # (intranet.core.images.validate_image_pixels), so the warning is noise.
+        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+        warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
