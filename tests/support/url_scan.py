@@ -68,9 +68,11 @@ def interface_source(view: Callable[..., Any]) -> str:
             parts.append(inspect.getsource(obj))
         except (OSError, TypeError):
             continue
-        functions = [obj] if isinstance(obj, FunctionType) else [
-            member for member in vars(obj).values() if isinstance(member, FunctionType)
-        ]
+        functions = (
+            [obj]
+            if isinstance(obj, FunctionType)
+            else [member for member in vars(obj).values() if isinstance(member, FunctionType)]
+        )
         for function in functions:
             scope = function.__globals__
             for name in _names(function.__code__):
