@@ -30,12 +30,12 @@ class MalformedInputMiddleware:
     """Answer malformed input with a translated 400 page in one place, before any view sees it.
 
     - A NUL character anywhere in the path, the query string or the form data (keys and values):
-      PostgreSQL cannot store or compare text holding NUL, so letting it
-      through turns a search, a message or a filter into a 500. Other control characters are
-      stored as they are (PowerPoint pastes vertical tabs as line breaks). No view reads a JSON
-      body; one that starts to must check it here too.
-    - An :class:`intranet.core.pagination.InvalidCursor` a view did not handle itself (most lists
-      restart at the first page instead): a forged, truncated or foreign page cursor.
+      PostgreSQL cannot store or compare text holding NUL, so letting it through turns a search,
+      a message or a filter into a 500. Other control characters are stored as they are
+      (PowerPoint pastes vertical tabs as line breaks). No view reads a JSON body; one that starts
+      to must check it here too.
+    - An :class:`intranet.core.pagination.InvalidCursor` from any list: a forged, truncated or
+      foreign page cursor (views let it propagate, so every list answers the same way).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -52,7 +52,10 @@ class MalformedInputMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, InvalidCursor):
             return bad_request(
-                request, _("This page link is out of date or incomplete. Please start again from the first page.")
+                request,
+                _("This page link is out of date or incomplete. Please start again from the first page."),
+                back_url=request.path,
+                back_label=_("Go to the first page"),
             )
         return None
 
@@ -68,6 +71,7 @@ def _carries_nul(request: HttpRequest) -> bool:
     return False
 
 
-def bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    """A plain, translated 400 page saying what was wrong with the request."""
-    return render(request, "core/bad_request.html", {"message": message, "back_url": "/"}, status=400)
+def bad_request(request: HttpRequest, message: str, *, back_url: str = "/", back_label: str = "") -> HttpResponse:
+    """A plain, translated 400 page saying what was wrong with the request, with a way back."""
+    context = {"message": message, "back_url": back_url, "back_label": back_label or _("Back")}
+    return render(request, "core/bad_request.html", context, status=400)

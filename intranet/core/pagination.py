@@ -6,8 +6,8 @@ cost the same as the first one because the database seeks straight into the inde
 Cursors are signed (``django.core.signing``, salted with the list's model and ordering), so a cursor
 only ever comes back as this paginator made it for this list; and every decoded value is checked
 against the type of its ordering field before it reaches SQL. Anything else is an
-:class:`InvalidCursor`, which :class:`intranet.core.middleware.MalformedInputMiddleware` answers with
-a 400 when a view does not handle it itself (most restart at the first page).
+:class:`InvalidCursor`. Views let it propagate: :class:`intranet.core.middleware.MalformedInputMiddleware`
+answers every one with the same friendly, translated 400 page.
 """
 
 from __future__ import annotations
@@ -241,8 +241,8 @@ def keyset_page(
 
     ``ordering`` must end with a unique key (normally ``-id`` or ``id``) so every row has exactly
     one place. Names may be model fields or annotations. Raises :class:`InvalidCursor` for a cursor
-    this list did not make (forged, truncated or of another list); views answer that with the
-    first page, or leave it to the middleware's 400.
+    this list did not make (forged, truncated or of another list); views let it propagate to the
+    kernel middleware's 400.
     """
     keys = _parse(ordering)
     salt = _salt(queryset, ordering)

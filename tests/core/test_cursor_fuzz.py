@@ -7,8 +7,6 @@ cursor parameter fails :func:`test_every_cursor_page_is_fuzzed` until it is adde
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from communities.core import services as community_services
-from intranet.core.pagination import encode_cursor
 from intranet.messaging.services import conversation_start
 from tests.communities.factories import CategoryFactory, write_post
 from tests.factories import UserFactory
+from tests.support.cursors import CURSORS
 from tests.support.url_scan import views_reading
 from tests.training.factories import ProgrammeFactory
 
@@ -111,30 +109,6 @@ def world(db) -> World:
     client = Client()
     client.force_login(boss)
     return World(client, community.slug, post.pk, conversation.pk, ProgrammeFactory.create().pk)
-
-
-def _b64(raw: str) -> str:
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-_scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(),
-    st.text(max_size=20),
-    st.sampled_from([{"dt": "2026-02-30T00:00:00"}, {"dt": "x"}, {"d": "2026-01-01"}, {"dec": "NaN"}]),
-    st.sampled_from([{"dec": "1e999999"}, {"dec": "-Infinity"}, {"x": 1}]),
-)
-_values = st.lists(_scalars, max_size=4)
-# What an attacker can send: any text, the old unsigned format with any values, and well-formed
-# signed cursors of other lists.
-CURSORS = st.one_of(
-    st.text(max_size=80),
-    _values.map(lambda values: _b64(json.dumps(values))),
-    _values.map(lambda values: encode_cursor(values, salt="accounts.user:search_name,id")),
-    st.sampled_from(['["x","x"]', _b64('["x","x"]'), _b64("[NaN,NaN]"), _b64("NaN"), "0", "-1", "%", "\x00"]),
-)
 
 
 def _get(world: World, name: str, params: dict[str, str]) -> Any:

@@ -18,7 +18,6 @@ from . import selectors as sel
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    # A forged cursor raises InvalidCursor: the kernel's middleware answers 400.
     catalogue = sel.catalogue_for_viewer(viewer, cursor=request.GET.get("cursor"))
     return render(
         request,

@@ -41,7 +41,6 @@ from .services import (
 @require_GET
 def circle_list(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    # A forged cursor raises InvalidCursor: the kernel's middleware answers 400.
     open_page = sel.open_circles(viewer, cursor=request.GET.get("cursor"))
     mine = sel.my_circles(viewer, page_size=50)
     return render(

@@ -108,7 +108,6 @@ def level_application_queue(request: HttpRequest) -> HttpResponse:
     handle = request.GET.get("handle", "").strip().lstrip("@")
     if handle:
         return redirect("training:level_person", handle=handle)
-    # A forged cursor raises InvalidCursor: the kernel's middleware answers 400.
     page = sel.application_queue(viewer, cursor=request.GET.get("cursor"))
     holders = sel.holders_page(cursor=request.GET.get("holders"))
     return render(request, "training/levels/level_queue.html", {"page": page, "holders": holders})

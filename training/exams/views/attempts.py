@@ -32,7 +32,6 @@ from ..services import (
 @require_GET
 def exam_list(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    # A forged cursor raises InvalidCursor: the kernel's middleware answers 400.
     page = sel.exam_list_for_viewer(viewer, cursor=request.GET.get("cursor"))
     return render(request, "training/exams/exam_list.html", {"page": page, "can_grade": can_grade(viewer)})
 
@@ -152,7 +151,6 @@ def grading_queue(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     if not can_grade(viewer):
         raise PermissionDenied
-    # A forged cursor raises InvalidCursor: the kernel's middleware answers 400.
     page = sel.grading_queue(viewer, cursor=request.GET.get("cursor"))
     return render(request, "training/exams/exam_grading_queue.html", {"page": page})
 
