@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import models
@@ -117,7 +118,7 @@ NUMBERS = (Decimal("1.5"), 1, 1.5, True, False)
     ],
 )
 def test_cursor_values_must_fit_their_field(field, good, bad):
-    fields = (field, models.BigAutoField())
+    fields: tuple[models.Field[Any, Any] | None, ...] = (field, models.BigAutoField())
     assert decode_cursor(encode_cursor([good, 1], salt="t"), fields, salt="t") == [good, 1]
     for value in bad:
         with pytest.raises(InvalidCursor):
@@ -135,7 +136,7 @@ _json = st.recursive(
 @given(values=st.lists(_json | st.sampled_from([{"dt": "2026-13-01"}, {"d": "0"}, {"dec": "1e999999"}]), max_size=3))
 def test_forged_signed_values_never_crash_the_decoder(values):
     """Even with the signing key, a value that does not fit is an ``InvalidCursor``, nothing else."""
-    fields = (models.DateTimeField(), models.DecimalField(), models.BigAutoField())
+    fields: tuple[models.Field[Any, Any], ...] = (models.DateTimeField(), models.DecimalField(), models.BigAutoField())
     try:
         decoded = decode_cursor(encode_cursor(values, salt="t"), fields, salt="t")
     except InvalidCursor:
