@@ -29,6 +29,9 @@ WORST_PATTERNS = [
     r"(a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q|r|s|t|u|v|w|x|y|z|aa|ab|ac|ad)+!",
     "|".join(f"word{i}" for i in range(30)),
     r"(?:a{1,30}){1,30}b",
+    r"[a-z]{1000}",
+    r"\w{999}!",
+    r".{1000}!",
 ]
 
 # 20,000 characters each: the longest post text; shapes that make backtracking engines explode.
