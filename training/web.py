@@ -9,9 +9,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 
-from intranet.core.pagination import InvalidCursor
 from intranet.core.viewer import Viewer
 from intranet.core.web import viewer_of
 
@@ -33,11 +32,9 @@ def guard(check: Callable[[Viewer], bool]) -> Callable[[Callable[..., Any]], Cal
 
 
 def cursor_page(request: HttpRequest, loader: Callable[[str | None], Any]) -> Any:
-    """``loader(cursor)`` with the request's ``?cursor=``; a forged cursor is a 404."""
-    try:
-        return loader(request.GET.get("cursor"))
-    except InvalidCursor as error:
-        raise Http404 from error
+    """``loader(cursor)`` with the request's ``?cursor=``; a forged cursor raises ``InvalidCursor``,
+    which the kernel's ``MalformedInputMiddleware`` answers with a 400."""
+    return loader(request.GET.get("cursor"))
 
 
 def base_url(request: HttpRequest) -> str:

@@ -49,7 +49,6 @@ from communities.canvas.services import (
 from communities.canvas.themes import PARTS, THEMES, THEMES_BY_KEY, Part, Theme
 from communities.core.models import Community
 from intranet.core.markdown import render_markdown
-from intranet.core.pagination import InvalidCursor
 from intranet.core.web import apply_errors, error_message
 from intranet.core.web import viewer_of as _viewer
 
@@ -258,10 +257,7 @@ def canvas_history(request: HttpRequest, slug: str) -> HttpResponse:
     versions: list[dict[str, Any]] = []
     next_cursor = None
     if canvas is not None:
-        try:
-            page = canvas_versions_for_history(canvas, cursor=request.GET.get("cursor") or None)
-        except InvalidCursor as exc:
-            raise Http404 from exc
+        page = canvas_versions_for_history(canvas, cursor=request.GET.get("cursor") or None)
         next_cursor = page.next_cursor
         versions = [
             {

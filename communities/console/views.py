@@ -37,7 +37,6 @@ from communities.lifecycle.permissions import (
     can_restore_community,
     can_start_campaign,
 )
-from intranet.core.pagination import InvalidCursor
 from intranet.core.web import apply_errors, error_message
 from intranet.core.web import viewer_of as _viewer
 
@@ -155,10 +154,7 @@ def console_community_list(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     selectors.require_console(viewer)
     filters = selectors.ConsoleFilters.from_query(request.GET)
-    try:
-        page = selectors.console_community_page(viewer, filters, request.GET.get("cursor"))
-    except InvalidCursor:
-        page = selectors.console_community_page(viewer, filters)
+    page = selectors.console_community_page(viewer, filters, request.GET.get("cursor"))
     sort_links = {}
     for key in selectors.SORTS:
         descending = not (filters.sort_key == key and filters.descending)
@@ -420,10 +416,7 @@ def console_case_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def console_portfolio(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    try:
-        page = selectors.portfolio_page(viewer, request.GET.get("cursor"))
-    except InvalidCursor:
-        page = selectors.portfolio_page(viewer)
+    page = selectors.portfolio_page(viewer, request.GET.get("cursor"))
     return render(
         request,
         "communities/console/console_portfolio.html",

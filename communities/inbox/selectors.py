@@ -155,7 +155,7 @@ def inbox_page_for_viewer(
 ) -> InboxPage:
     """One keyset page of the viewer's inbox with the counters and the communities for the filter.
 
-    Raises ``InvalidCursor`` for a cursor that does not fit (the view starts over).
+    Raises ``InvalidCursor`` for a cursor that does not fit (answered 400 by the kernel middleware).
     """
     now = now or timezone.now()
     qs = (

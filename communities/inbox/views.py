@@ -49,7 +49,6 @@ from communities.moderation import services as mod
 from communities.moderation.permissions import can_view_message_reports
 from communities.posts.models import Post
 from communities.posts.selectors import post_get_for_action
-from intranet.core.pagination import InvalidCursor
 from intranet.core.viewer import Viewer
 from intranet.core.web import error_message
 from intranet.core.web import is_htmx as _is_htmx
@@ -83,11 +82,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     cursor = form.cursor_value()
     now = timezone.now()
-    try:
-        data = selectors.inbox_page_for_viewer(viewer, filters=filters, cursor=cursor or None, now=now)
-    except InvalidCursor:
-        cursor = ""
-        data = selectors.inbox_page_for_viewer(viewer, filters=filters, now=now)
+    data = selectors.inbox_page_for_viewer(viewer, filters=filters, cursor=cursor or None, now=now)
     params = filters.as_params()
     next_url = inbox_url(**params, cursor=data.page.next_cursor) if data.page.next_cursor else ""
     context: dict[str, Any] = {
@@ -453,10 +448,7 @@ def inbox_messages(request: HttpRequest) -> HttpResponse:
     (a conversation belongs to no community, so no role or scoped reach covers it). 404 otherwise."""
     viewer = _viewer(request)
     cursor = str(request.GET.get("cursor") or "")[:200]
-    try:
-        page = selectors_moderation.message_reports_page(viewer, cursor=cursor or None)
-    except InvalidCursor:
-        page = selectors_moderation.message_reports_page(viewer)
+    page = selectors_moderation.message_reports_page(viewer, cursor=cursor or None)
     next_url = ""
     if page.next_cursor:
         next_url = f"{reverse('communities:inbox_messages')}?{urlencode({'cursor': page.next_cursor})}"

@@ -96,6 +96,10 @@ class RulesForm(StyledForm):
     )
 
 
+# The test box shows what the watched words do to a sample, not to a whole document.
+TEST_TEXT_MAX = 5000
+
+
 class WordForm(StyledForm):
     pattern = forms.CharField(label=_("Word, phrase or pattern"), max_length=200)
     is_regex = forms.BooleanField(label=_("Regular expression"), required=False)
@@ -103,7 +107,12 @@ class WordForm(StyledForm):
 
 
 class WordTestForm(StyledForm):
-    text = forms.CharField(label=_("Sample text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Sample text"),
+        max_length=TEST_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("The sample text may have at most %(limit_value)d characters.")},
+    )
     pattern = forms.CharField(label=_("Try a new pattern (optional)"), max_length=200, required=False)
     is_regex = forms.BooleanField(label=_("Regular expression"), required=False)
 

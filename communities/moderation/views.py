@@ -53,7 +53,7 @@ from communities.posts import selectors as selectors_posts
 from communities.posts.models import ContentStatus, Post
 from communities.posts.permissions import can_report_comment, can_report_post
 from intranet.core.models import AuditEntry
-from intranet.core.pagination import InvalidCursor, Page
+from intranet.core.pagination import Page
 from intranet.core.viewer import Viewer
 from intranet.core.web import apply_errors as _apply_errors
 from intranet.core.web import error_message
@@ -449,10 +449,7 @@ def watched_word_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _log_context(request: HttpRequest, page_for: Any, base_url: str) -> dict[str, Any]:
     query = request.GET.get("q", "")[:100]
-    try:
-        page: Page[AuditEntry] = page_for(query=query, cursor=request.GET.get("cursor") or None)
-    except InvalidCursor:
-        page = page_for(query=query, cursor=None)
+    page: Page[AuditEntry] = page_for(query=query, cursor=request.GET.get("cursor") or None)
     more_url = ""
     if page.next_cursor:
         params = {"cursor": page.next_cursor, **({"q": query} if query else {})}

@@ -29,7 +29,7 @@ from communities.core.permissions import community_ids_where, readable_community
 from communities.posts.models import ContentStatus, Post
 from communities.posts.selectors import attach_tag_names
 from intranet.accounts.models import Follow
-from intranet.core.pagination import InvalidCursor, decode_cursor, encode_cursor
+from intranet.core.pagination import decode_cursor, encode_cursor
 from intranet.core.viewer import Viewer
 
 FEED_PAGE_SIZE = 20
@@ -54,12 +54,19 @@ class FeedPage:
         return len(self.items)
 
 
-def _cursor_values(cursor: str) -> tuple[dt.datetime, int]:
-    created_at, pk = decode_cursor(cursor, 2)
-    if not isinstance(created_at, dt.datetime) or created_at.tzinfo is None:
-        raise InvalidCursor("cursor holds no aware date")
-    if not isinstance(pk, int) or isinstance(pk, bool):
-        raise InvalidCursor("cursor holds no id")
+#: The salt of the feed's and the live updates' cursors (a post's date and id, see ``live.py``).
+POST_CURSOR_SALT = "communities.post:-created_at,-id"
+_POST_CURSOR_FIELDS = (Post._meta.get_field("created_at"), Post._meta.get_field("id"))
+
+
+def post_cursor(created_at: dt.datetime, pk: int) -> str:
+    """The signed cursor of a post by its date and id (the feed's pages, the live ``since``)."""
+    return encode_cursor([created_at, pk], salt=POST_CURSOR_SALT)
+
+
+def post_cursor_values(cursor: str) -> tuple[dt.datetime, int]:
+    """The date and id of a :func:`post_cursor`; ``InvalidCursor`` for anything else."""
+    created_at, pk = decode_cursor(cursor, _POST_CURSOR_FIELDS, salt=POST_CURSOR_SALT)
     return created_at, pk
 
 
@@ -146,9 +153,9 @@ def feed_query(
     if readable is not None:
         params.update(readable[1])
     if cursor:
-        params["before_at"], params["before_id"] = _cursor_values(cursor)
+        params["before_at"], params["before_id"] = post_cursor_values(cursor)
     if since:
-        params["since_at"], params["since_id"] = _cursor_values(since)
+        params["since_at"], params["since_id"] = post_cursor_values(since)
     if kind:
         if kind not in FEED_KINDS:
             raise ValueError(f"unknown post kind {kind!r}")
@@ -182,7 +189,7 @@ def post_list_for_feed(
     if len(rows) > page_size:
         rows = rows[:page_size]
         last_id, last_at = rows[-1]
-        next_cursor = encode_cursor([last_at, last_id])
+        next_cursor = post_cursor(last_at, last_id)
     if not rows:
         return FeedPage()
     ids = [pk for pk, _created_at in rows]

@@ -21,7 +21,7 @@ from django.http import Http404
 
 from communities.core.models import Community
 from communities.core.permissions import can_read_community_content
-from communities.posts.feed import FEED_KINDS, feed_query
+from communities.posts.feed import FEED_KINDS, feed_query, post_cursor, post_cursor_values
 from communities.posts.models import Comment, ContentStatus, Post
 from communities.posts.permissions import can_accept_answer, can_comment_on_post, can_react, can_view_post
 from communities.posts.selectors import (
@@ -33,7 +33,6 @@ from communities.posts.selectors import (
     post_get_for_action,
     reaction_bar,
 )
-from intranet.core.pagination import InvalidCursor, decode_cursor, encode_cursor
 from intranet.core.viewer import Viewer
 
 #: New cards inserted at most at once; beyond that the page offers a reload instead.
@@ -47,16 +46,7 @@ def newest_cursor(posts: list[Post]) -> str:
     if not posts:
         return ""
     newest = max(posts, key=lambda post: (post.created_at, post.pk))
-    return encode_cursor([newest.created_at, newest.pk])
-
-
-def _since_values(since: str) -> tuple[dt.datetime, int]:
-    created_at, pk = decode_cursor(since, 2)
-    if not isinstance(created_at, dt.datetime) or created_at.tzinfo is None:
-        raise InvalidCursor("cursor holds no aware date")
-    if not isinstance(pk, int) or isinstance(pk, bool):
-        raise InvalidCursor("cursor holds no id")
-    return created_at, pk
+    return post_cursor(newest.created_at, newest.pk)
 
 
 @dataclass
@@ -88,7 +78,7 @@ def posts_newer_for_community(
         community=community, status=ContentStatus.PUBLISHED, deleted_at__isnull=True, is_pinned=False
     ).filter(_kind_condition(kind_filter))
     if since:
-        at, pk = _since_values(since)
+        at, pk = post_cursor_values(since)
         qs = qs.filter(Q(created_at__gt=at) | Q(created_at=at, pk__gt=pk))
     qs = qs.order_by("-created_at", "-id")
     if cards:
@@ -123,7 +113,7 @@ def posts_newer_for_feed(viewer: Viewer, *, since: str, kind: str = "", cards: b
         rows: list[tuple[int, dt.datetime]] = db.fetchall()
     more = len(rows) > NEWER_LIMIT
     rows = rows[:NEWER_LIMIT]
-    newest = encode_cursor([rows[0][1], rows[0][0]]) if rows else since
+    newest = post_cursor(rows[0][1], rows[0][0]) if rows else since
     if not cards or not rows:
         stand_ins = [Post(pk=pk, created_at=created_at) for pk, created_at in rows]
         return NewerPosts(posts=stand_ins, more=more, since=newest)

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intranet.core.pagination import InvalidCursor
 from intranet.core.permissions import require
 
 from .invitations import (
@@ -128,10 +127,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 
     state = request.GET.get("state", "")
     state = state if state in INVITATION_STATES else ""
-    try:
-        page = invitation_list_for_staff(viewer=viewer, state=state, cursor=request.GET.get("cursor") or None)
-    except InvalidCursor:
-        page = invitation_list_for_staff(viewer=viewer, state=state)
+    page = invitation_list_for_staff(viewer=viewer, state=state, cursor=request.GET.get("cursor") or None)
     list_url = reverse("account_invitations")
     next_url = ""
     if page.next_cursor:

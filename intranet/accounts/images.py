@@ -11,9 +11,9 @@ from typing import IO
 
 from django.core.files.base import ContentFile
 
-from intranet.core.images import ACCEPT, MAX_PIXELS, MAX_UPLOAD_BYTES, reencode_upload
+from intranet.core.images import ACCEPT, MAX_UPLOAD_BYTES, reencode_upload
 
-__all__ = ["ACCEPT", "AVATAR_SIZE", "MAX_OUTPUT_BYTES", "MAX_PIXELS", "MAX_UPLOAD_BYTES", "ProcessedAvatar"]
+__all__ = ["ACCEPT", "AVATAR_SIZE", "MAX_OUTPUT_BYTES", "MAX_UPLOAD_BYTES", "ProcessedAvatar"]
 
 AVATAR_SIZE = 256
 # A 256x256 WebP is normally 10-30 kB; anything above this budget is re-encoded at lower quality.

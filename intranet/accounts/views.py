@@ -14,7 +14,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intranet.core.pagination import InvalidCursor
 from intranet.core.web import apply_errors, is_htmx
 
 from . import selectors, services
@@ -28,19 +27,14 @@ def people_list(request: HttpRequest) -> HttpResponse:
     params = DirectorySearchForm(request.GET).values()
     viewer = request.viewer  # type: ignore[attr-defined]
     query, department, location, skill = params["q"], params["department"], params["location"], params["skill"]
-    try:
-        page = selectors.user_list_for_directory(
-            viewer=viewer,
-            query=query,
-            department=department,
-            location=location,
-            skill=skill,
-            cursor=params["cursor"] or None,
-        )
-    except InvalidCursor:
-        page = selectors.user_list_for_directory(
-            viewer=viewer, query=query, department=department, location=location, skill=skill
-        )
+    page = selectors.user_list_for_directory(
+        viewer=viewer,
+        query=query,
+        department=department,
+        location=location,
+        skill=skill,
+        cursor=params["cursor"] or None,
+    )
     next_url = ""
     if page.next_cursor:
         kept = {key: value for key, value in params.items() if value and key != "cursor"}

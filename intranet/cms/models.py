@@ -17,7 +17,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from intranet.core.pagination import InvalidCursor, keyset_page
+from intranet.core.pagination import keyset_page
 
 from .blocks import BodyBlock
 
@@ -57,12 +57,9 @@ class NewsIndexPage(Page):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         news = NewsPage.objects.live().child_of(self).defer("body")
-        try:
-            page = keyset_page(
-                news, ordering=("-date", "-page_ptr_id"), cursor=request.GET.get("after"), page_size=NEWS_PAGE_SIZE
-            )
-        except InvalidCursor:
-            page = keyset_page(news, ordering=("-date", "-page_ptr_id"), page_size=NEWS_PAGE_SIZE)
+        page = keyset_page(
+            news, ordering=("-date", "-page_ptr_id"), cursor=request.GET.get("after"), page_size=NEWS_PAGE_SIZE
+        )
         context["news_page"] = page
         return context
 

@@ -1,5 +1,9 @@
+import warnings
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 
 class CoreConfig(AppConfig):
@@ -22,3 +26,9 @@ class CoreConfig(AppConfig):
         from intranet.core.clientip import bind_log_ip
 
         bind_extra_request_metadata.connect(bind_log_ip, dispatch_uid="core.bind_log_ip")
+
+        # Pillow's own decompression-bomb guard uses the platform's one pixel limit. Between one and
+        # two times the limit Pillow only warns; every upload path refuses those images itself
+        # (intranet.core.images.validate_image_pixels), so the warning is noise.
+        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+        warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)

@@ -2,20 +2,26 @@
 
 The cursor is an opaque, URL-safe token holding the sort values of the last row shown. Deep pages
 cost the same as the first one because the database seeks straight into the index.
+
+Cursors are signed (``django.core.signing``, salted with the list's model and ordering), so a cursor
+only ever comes back as this paginator made it for this list; and every decoded value is checked
+against the type of its ordering field before it reaches SQL. Anything else is an
+:class:`InvalidCursor`. Views let it propagate: :class:`intranet.core.middleware.MalformedInputMiddleware`
+answers every one with the same friendly, translated 400 page.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
-from django.db.models import BooleanField, Expression, F, Func, Model, Q, QuerySet, Value
+from django.core import signing
+from django.core.exceptions import FieldError
+from django.db.models import BooleanField, Expression, F, Field, ForeignObject, Func, Model, Q, QuerySet, Value
 
 M = TypeVar("M", bound=Model)
 
@@ -44,6 +50,12 @@ class Page(Generic[M]):
         return bool(self.items)
 
 
+# A cursor is a handful of sort values; anything much longer was not made here.
+CURSOR_MAX_LENGTH = 1000
+_BIGINT = 2**63
+_DECIMAL_EXPONENT = 1000
+
+
 def _encode_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return {"dt": value.isoformat()}
@@ -55,31 +67,107 @@ def _encode_value(value: Any) -> Any:
 
 
 def _decode_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "dt" in value:
-            return dt.datetime.fromisoformat(value["dt"])
-        if "d" in value:
-            return dt.date.fromisoformat(value["d"])
-        if "dec" in value:
-            return Decimal(value["dec"])
+    try:
+        if isinstance(value, dict) and len(value) == 1:
+            if isinstance(value.get("dt"), str):
+                return dt.datetime.fromisoformat(value["dt"])
+            if isinstance(value.get("d"), str):
+                return dt.date.fromisoformat(value["d"])
+            if isinstance(value.get("dec"), str):
+                return Decimal(value["dec"])
+    except (ValueError, InvalidOperation) as exc:
+        raise InvalidCursor("unreadable value in cursor") from exc
+    if isinstance(value, (dict, list)):
         raise InvalidCursor("unknown value in cursor")
     return value
 
 
-def encode_cursor(values: Sequence[Any]) -> str:
-    raw = json.dumps([_encode_value(v) for v in values], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def _finite_scalar(value: Any) -> bool:
+    if isinstance(value, str):
+        return _clean_text(value)
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, Decimal):
+        return _sane_decimal(value)
+    return isinstance(value, int)
 
 
-def decode_cursor(cursor: str, length: int) -> list[Any]:
+def _clean_text(value: str) -> bool:
+    """Text PostgreSQL can hold: no NUL, no lone surrogates."""
+    if "\x00" in value:
+        return False
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _sane_decimal(value: Decimal) -> bool:
+    return value.is_finite() and -_DECIMAL_EXPONENT < value.adjusted() < _DECIMAL_EXPONENT
+
+
+def _checked(value: Any, kind: Field[Any, Any] | None) -> Any:
+    """``value`` if it has the Python type of ``kind``'s column, else ``InvalidCursor``.
+
+    ``None`` (an unknown field) accepts any finite scalar. Empty values never fit.
+    """
+    internal = kind.get_internal_type() if kind is not None else ""
+    fits: bool
+    if value is None or isinstance(value, (dict, list)):
+        fits = False
+    elif internal == "DateTimeField":
+        fits = isinstance(value, dt.datetime) and value.tzinfo is not None
+    elif internal == "DateField":
+        fits = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    elif internal == "DecimalField":
+        fits = isinstance(value, Decimal) and _sane_decimal(value)
+    elif internal == "BooleanField":
+        fits = isinstance(value, bool)
+    elif internal in _INTEGER_TYPES:
+        fits = isinstance(value, int) and not isinstance(value, bool) and -_BIGINT <= value < _BIGINT
+    elif internal == "FloatField":
+        fits = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    elif internal in _TEXT_TYPES:
+        fits = isinstance(value, str) and _clean_text(value)
+    else:
+        fits = _finite_scalar(value)
+    if not fits:
+        raise InvalidCursor("cursor value does not fit its field")
+    return value
+
+
+_INTEGER_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+}
+_TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
+
+
+def encode_cursor(values: Sequence[Any], *, salt: str) -> str:
+    """The signed cursor holding ``values`` for the list named by ``salt``."""
+    return signing.dumps([_encode_value(v) for v in values], salt=f"intranet.pagination:{salt}")
+
+
+def decode_cursor(cursor: str, fields: Sequence[Field[Any, Any] | None], *, salt: str) -> list[Any]:
+    """The values of a cursor made by :func:`encode_cursor` with the same ``salt``, each checked
+    against the type of its field in ``fields``; ``InvalidCursor`` for anything else."""
+    if not isinstance(cursor, str) or len(cursor) > CURSOR_MAX_LENGTH:
+        raise InvalidCursor("cursor is not valid")
+    try:
+        values = signing.loads(cursor, salt=f"intranet.pagination:{salt}")
+    except (signing.BadSignature, ValueError, UnicodeError) as exc:
         raise InvalidCursor("cursor is not valid") from exc
-    if not isinstance(values, list) or len(values) != length:
+    if not isinstance(values, list) or len(values) != len(fields):
         raise InvalidCursor("cursor does not match this list")
-    return [_decode_value(v) for v in values]
+    return [_checked(_decode_value(v), kind) for v, kind in zip(values, fields, strict=True)]
 
 
 def _parse(ordering: Sequence[str]) -> list[tuple[str, bool]]:
@@ -123,6 +211,25 @@ class _KeysetComparison(Func):
         return f"({lhs_sql} {self.op} {rhs_sql})", (*lhs_params, *rhs_params)
 
 
+def _salt(queryset: QuerySet[Any], ordering: Sequence[str]) -> str:
+    return f"{queryset.model._meta.label_lower}:{','.join(ordering)}"
+
+
+def _ordering_fields(queryset: QuerySet[Any], keys: list[tuple[str, bool]]) -> list[Field[Any, Any] | None]:
+    """The model field or annotation output field behind each sort key (``None`` if unknown)."""
+    query = queryset.query.clone()
+    fields: list[Field[Any, Any] | None] = []
+    for name, _desc in keys:
+        try:
+            target = query.resolve_ref(name).output_field
+        except (FieldError, AttributeError):
+            target = None
+        if isinstance(target, ForeignObject):
+            target = target.target_field
+        fields.append(target)
+    return fields
+
+
 def keyset_page(
     queryset: QuerySet[M],
     *,
@@ -134,19 +241,21 @@ def keyset_page(
 
     ``ordering`` must end with a unique key (normally ``-id`` or ``id``) so every row has exactly
     one place. Names may be model fields or annotations. Raises :class:`InvalidCursor` for a cursor
-    that does not fit; views answer that with the first page or a 400.
+    this list did not make (forged, truncated or of another list); views let it propagate to the
+    kernel middleware's 400.
     """
     keys = _parse(ordering)
+    salt = _salt(queryset, ordering)
     qs = queryset.order_by(*ordering)
     if cursor:
-        values = decode_cursor(cursor, len(keys))
+        values = decode_cursor(cursor, _ordering_fields(queryset, keys), salt=salt)
         qs = qs.filter(_after(keys, values))
     rows = list(qs[: page_size + 1])
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
         last = rows[-1]
-        next_cursor = encode_cursor([_resolve(last, name) for name, _ in keys])
+        next_cursor = encode_cursor([_resolve(last, name) for name, _ in keys], salt=salt)
     return Page(items=rows, next_cursor=next_cursor, ordering=tuple(ordering))
 
 

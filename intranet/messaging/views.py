@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from intranet.accounts import selectors as people
-from intranet.core.pagination import InvalidCursor
 from intranet.core.web import is_htmx, viewer_of
 
 from . import selectors, services
@@ -35,19 +34,13 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"query": query}
     base = reverse("messaging:conversation_list")
     if query:
-        try:
-            results = selectors.message_search_for_viewer(viewer=viewer, query=query, cursor=cursor)
-        except InvalidCursor:
-            results = selectors.message_search_for_viewer(viewer=viewer, query=query)
+        results = selectors.message_search_for_viewer(viewer=viewer, query=query, cursor=cursor)
         context["results"] = results
         if results.next_cursor:
             context["next_url"] = f"{base}?{urlencode({'q': query, 'cursor': results.next_cursor})}"
         template = "messaging/_search_page.html"
     else:
-        try:
-            page = selectors.conversation_list_for_inbox(viewer=viewer, cursor=cursor)
-        except InvalidCursor:
-            page = selectors.conversation_list_for_inbox(viewer=viewer)
+        page = selectors.conversation_list_for_inbox(viewer=viewer, cursor=cursor)
         context["page"] = page
         if page.next_cursor:
             context["next_url"] = f"{base}?{urlencode({'cursor': page.next_cursor})}"
@@ -63,11 +56,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     presence, the compose form. Opening it marks it read."""
     viewer = viewer_of(request)
     cursor = request.GET.get("cursor", "") or None
-    try:
-        data = selectors.conversation_page_for_viewer(viewer=viewer, conversation_id=pk, cursor=cursor)
-    except InvalidCursor:
-        data = selectors.conversation_page_for_viewer(viewer=viewer, conversation_id=pk)
-        cursor = None
+    data = selectors.conversation_page_for_viewer(viewer=viewer, conversation_id=pk, cursor=cursor)
     older_url = ""
     if data.older_cursor:
         older_url = f"{data.conversation.get_absolute_url()}?{urlencode({'cursor': data.older_cursor})}"

@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intranet.core.pagination import InvalidCursor
 from intranet.core.web import error_message, viewer_of
 
 from . import selectors, services
@@ -39,11 +38,7 @@ def centre(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     current, cursor = CentreForm(request.GET).values()
     unread_only = current == "unread"
-    try:
-        page = selectors.notification_list_for_centre(viewer, unread_only=unread_only, cursor=cursor or None)
-    except InvalidCursor:
-        cursor = ""
-        page = selectors.notification_list_for_centre(viewer, unread_only=unread_only)
+    page = selectors.notification_list_for_centre(viewer, unread_only=unread_only, cursor=cursor or None)
     next_url = _centre_url(filter=current, cursor=page.next_cursor) if page.next_cursor else ""
     context: dict[str, Any] = {"page": page, "next_url": next_url, "filter": current}
     if getattr(request, "htmx", False) and cursor:

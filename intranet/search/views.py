@@ -14,8 +14,6 @@ from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 
-from intranet.core.pagination import InvalidCursor
-
 from .registry import COUNT_CAP, ResultPage, SearchProvider, providers
 
 MAX_QUERY_LENGTH = 200
@@ -47,10 +45,7 @@ def _url(**params: str) -> str:
 
 def _results(provider: SearchProvider, request: HttpRequest, query: str, cursor: str | None) -> ResultPage:
     viewer = request.viewer  # type: ignore[attr-defined]
-    try:
-        return provider.results(viewer, query, cursor=cursor, limit=PAGE_SIZE)
-    except InvalidCursor:
-        return provider.results(viewer, query, cursor=None, limit=PAGE_SIZE)
+    return provider.results(viewer, query, cursor=cursor, limit=PAGE_SIZE)
 
 
 @login_required

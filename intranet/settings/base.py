@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "intranet.accounts.middleware.UserLanguageMiddleware",
     "intranet.core.middleware.ViewerMiddleware",
+    # NUL characters and forged page cursors answer 400 (issue 17).
+    "intranet.core.middleware.MalformedInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -358,6 +360,10 @@ WAGTAIL_SITE_NAME = "Intranet"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# The most pixels (width x height) of any image the platform accepts: avatars, covers, post
+# attachments, CMS images; also Pillow's decompression-bomb limit (intranet/core/images.py).
+MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "csv", "odt"]
 # One door (issue 17): people sign in, reset and change passwords through allauth only. The
 # Wagtail and admin URLs of those pages hand over to it (intranet.accounts.login_doors).

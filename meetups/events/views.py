@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intranet.core.pagination import InvalidCursor
 from intranet.core.web import apply_errors, error_message, viewer_of
 from meetups.organisations.permissions import can_curate_organisations
 
@@ -42,11 +41,7 @@ def meetup_list(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET)
     filters = form.filters()
     cursor = form.cursor_value()
-    try:
-        page = selectors.event_list_for_directory(viewer=viewer, filters=filters, cursor=cursor or None)
-    except InvalidCursor:
-        cursor = ""
-        page = selectors.event_list_for_directory(viewer=viewer, filters=filters)
+    page = selectors.event_list_for_directory(viewer=viewer, filters=filters, cursor=cursor or None)
     kept = {k: str(v) for k, v in request.GET.items() if v and k != "cursor" and k in form.fields}
     next_url = ""
     if page.next_cursor:

@@ -14,7 +14,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from intranet.core.pagination import InvalidCursor
 from intranet.core.web import apply_errors, is_htmx, viewer_of
 
 from . import selectors, services
@@ -30,11 +29,7 @@ def network_directory(request: HttpRequest) -> HttpResponse:
     form = NetworkFilterForm(request.GET)
     filters = form.filters()
     cursor = form.cursor_value()
-    try:
-        page, cards = selectors.manager_list_for_network(viewer=viewer, filters=filters, cursor=cursor or None)
-    except InvalidCursor:
-        cursor = ""
-        page, cards = selectors.manager_list_for_network(viewer=viewer, filters=filters)
+    page, cards = selectors.manager_list_for_network(viewer=viewer, filters=filters, cursor=cursor or None)
     kept: dict[str, str] = {
         key: str(value) for key, value in request.GET.items() if value and key != "cursor" and key in form.fields
     }

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.api import Community, community_get_for_viewer
-from intranet.core.pagination import InvalidCursor
 from intranet.core.web import apply_errors, error_message, is_htmx, viewer_of
 
 from . import selectors, services
@@ -155,11 +154,7 @@ def tandem_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     state = request.GET.get("state", "open")
     cursor = request.GET.get("cursor", "") or None
-    try:
-        page = selectors.tandem_list_for_viewer(viewer=viewer, state=state, cursor=cursor)
-    except InvalidCursor:
-        cursor = None
-        page = selectors.tandem_list_for_viewer(viewer=viewer, state=state)
+    page = selectors.tandem_list_for_viewer(viewer=viewer, state=state, cursor=cursor)
     next_url = ""
     if page.next_cursor:
         next_url = f"{reverse('meetups:tandem_list')}?{urlencode({'state': state, 'cursor': page.next_cursor})}"
@@ -204,10 +199,7 @@ def tandem_bulk(request: HttpRequest) -> HttpResponse:
                 )
             return redirect("meetups:tandem_bulk")
     cursor = request.GET.get("cursor", "") or None
-    try:
-        page = selectors.suggestion_list_for_bulk(viewer=viewer, cursor=cursor)
-    except InvalidCursor:
-        page = selectors.suggestion_list_for_bulk(viewer=viewer)
+    page = selectors.suggestion_list_for_bulk(viewer=viewer, cursor=cursor)
     next_url = f"{reverse('meetups:tandem_bulk')}?{urlencode({'cursor': page.next_cursor})}" if page.next_cursor else ""
     return render(request, "meetups/tandems/tandem_bulk.html", {"page": page, "next_url": next_url, "form": form})
 

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 
 from intranet.cms.models import GuidePage
 from tests.cms.pages import add_guide, add_news
+from tests.support.cursors import CURSORS
 
 
 def test_news_page_renders_in_base_layout(client, user, page_tree):
@@ -46,10 +49,19 @@ def test_news_index_lists_news_and_pages_by_cursor(client, user, page_tree, sett
     second = client.get(page_tree.news_index.url, {"after": page.next_cursor})
     assert [p.pk for p in second.context["news_page"].items] == [items[1].pk, items[0].pk]
 
-    # A broken cursor falls back to the first page instead of failing.
+    # A broken cursor is the kernel's friendly 400, like on every other list.
     broken = client.get(page_tree.news_index.url, {"after": "not-a-cursor"})
-    assert broken.status_code == 200
-    assert broken.context["news_page"].items[0] == items[-1]
+    assert broken.status_code == 400
+    assert "out of date or incomplete" in broken.content.decode()
+
+
+@hypothesis_settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(cursor=CURSORS)
+def test_news_index_survives_any_cursor(client, user, page_tree, cursor):
+    """The news index is a Wagtail page, not a URL pattern: fuzzed here, with the same cursors as
+    every list page (tests/support/cursors.py)."""
+    client.force_login(user)
+    assert client.get(page_tree.news_index.url, {"after": cursor}).status_code in (200, 400)
 
 
 def test_news_index_shows_empty_state(client, user, page_tree):

@@ -58,8 +58,8 @@ def test_inbox_pages_by_keyset(anna_client, anna, monkeypatch):
     next_url = html.split('id="conversations-more"><a href="')[1].split('"')[0].replace("&amp;", "&")
     more = anna_client.get(next_url, **HTMX).content.decode()
     assert "Friend 0" in more and "Friend 1" not in more and "<html" not in more
-    # A foreign cursor falls back to the first page.
-    assert anna_client.get(reverse("messaging:conversation_list") + "?cursor=nonsense").status_code == 200
+    # A foreign cursor is a 400 (the kernel's MalformedInputMiddleware).
+    assert anna_client.get(reverse("messaging:conversation_list") + "?cursor=nonsense").status_code == 400
 
 
 def test_inbox_query_count_is_pinned(anna_client, anna):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from intranet.core.pagination import InvalidCursor
 from intranet.core.web import viewer_of as _viewer
 from training import roles
 from training.programmes import permissions as perms
@@ -19,10 +18,7 @@ from . import selectors as sel
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    try:
-        catalogue = sel.catalogue_for_viewer(viewer, cursor=request.GET.get("cursor"))
-    except InvalidCursor:
-        return redirect("training:index")
+    catalogue = sel.catalogue_for_viewer(viewer, cursor=request.GET.get("cursor"))
     return render(
         request,
         "training/catalogue/index.html",

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intranet.core.pagination import InvalidCursor
 from intranet.core.web import viewer_of as _viewer
 
 from . import selectors as sel
@@ -42,10 +41,7 @@ from .services import (
 @require_GET
 def circle_list(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    try:
-        open_page = sel.open_circles(viewer, cursor=request.GET.get("cursor"))
-    except InvalidCursor:
-        return redirect("training:circle_list")
+    open_page = sel.open_circles(viewer, cursor=request.GET.get("cursor"))
     mine = sel.my_circles(viewer, page_size=50)
     return render(
         request,

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.accounts.selectors import user_get_for_viewer
-from intranet.core.pagination import InvalidCursor
 from intranet.core.web import viewer_of as _viewer
 
 from . import selectors as sel
@@ -109,11 +108,8 @@ def level_application_queue(request: HttpRequest) -> HttpResponse:
     handle = request.GET.get("handle", "").strip().lstrip("@")
     if handle:
         return redirect("training:level_person", handle=handle)
-    try:
-        page = sel.application_queue(viewer, cursor=request.GET.get("cursor"))
-        holders = sel.holders_page(cursor=request.GET.get("holders"))
-    except InvalidCursor:
-        return redirect("training:level_application_queue")
+    page = sel.application_queue(viewer, cursor=request.GET.get("cursor"))
+    holders = sel.holders_page(cursor=request.GET.get("holders"))
     return render(request, "training/levels/level_queue.html", {"page": page, "holders": holders})
 
 

@@ -18,7 +18,6 @@ from communities.core import selectors, services
 from communities.core.forms import CommunityForm, DirectoryForm
 from communities.core.models import Community
 from communities.core.permissions import can_create_community
-from intranet.core.pagination import InvalidCursor
 
 
 @login_required
@@ -27,11 +26,7 @@ def community_list(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET)
     filters = form.filters()
     cursor = form.cursor_value()
-    try:
-        page = selectors.community_list_for_directory(viewer=viewer, filters=filters, cursor=cursor or None)
-    except InvalidCursor:
-        cursor = ""
-        page = selectors.community_list_for_directory(viewer=viewer, filters=filters)
+    page = selectors.community_list_for_directory(viewer=viewer, filters=filters, cursor=cursor or None)
     kept: dict[str, str] = {
         key: str(value) for key, value in request.GET.items() if value and key != "cursor" and key in form.fields
     }

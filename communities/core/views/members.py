@@ -27,7 +27,6 @@ from communities.core.permissions import (
     can_remove_member,
     can_unban_member,
 )
-from intranet.core.pagination import InvalidCursor
 from intranet.core.viewer import Viewer
 from intranet.core.web import error_message
 from intranet.core.web import viewer_of as _viewer
@@ -58,11 +57,7 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     if not (can_read_community_content(viewer, community) or manage):
         raise PermissionDenied
     query, cursor = MemberSearchForm(request.GET).values()
-    try:
-        page = selectors.member_list_for_community(community=community, query=query, cursor=cursor or None)
-    except InvalidCursor:
-        cursor = ""
-        page = selectors.member_list_for_community(community=community, query=query)
+    page = selectors.member_list_for_community(community=community, query=query, cursor=cursor or None)
     for membership in page.items:
         membership.actions = _row_actions(viewer, membership)  # type: ignore[attr-defined]
     next_url = ""

@@ -1,9 +1,10 @@
 """Attachments of posts: type, size and count limits, checked before anything is written.
 
-Images (JPEG, PNG, WebP, GIF, up to 10 MB) must open in Pillow as the format their extension
-claims. Files (PDF, DOCX, XLSX, PPTX, TXT, CSV, up to 20 MB) are checked by extension and by a cheap
-look at their content: PDF magic, the Office Open XML zip layout, text that decodes and holds no NUL
-bytes. The stored content type comes from our table, never from the browser.
+Images (JPEG, PNG, WebP, GIF, up to 10 MB and the platform's pixel limit, see
+:mod:`intranet.core.images`) must open in Pillow as the format their extension claims. Files (PDF,
+DOCX, XLSX, PPTX, TXT, CSV, up to 20 MB) are checked by extension and by a cheap look at their
+content: PDF magic, the Office Open XML zip layout, text that decodes and holds no NUL bytes.
+The stored content type comes from our table, never from the browser.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from communities.posts.models import Attachment, Post
+from intranet.core.images import max_image_pixels, megapixels, validate_image_pixels
 
 MAX_ATTACHMENTS = 10
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
@@ -84,13 +86,24 @@ def _head(upload: UploadedFile, size: int = 8192) -> bytes:
 
 
 def _check_image(upload: UploadedFile, name: str, file_type: FileType) -> tuple[int, int]:
+    too_many_pixels = _error(
+        _("“%(name)s” has more than %(megapixels)s megapixels. Please attach a smaller picture.")
+        % {"name": name, "megapixels": megapixels(max_image_pixels())},
+        "pixels",
+    )
     try:
         upload.seek(0)
         with Image.open(upload) as image:
             image_format = image.format
             width, height = image.size
+            # The platform's one pixel limit, on the header's size, before any pixel is decoded.
+            validate_image_pixels(width, height)
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except ValidationError:
+        raise too_many_pixels from None
+    except Image.DecompressionBombError:
+        raise too_many_pixels from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise _error(_("“%(name)s” is not a readable image.") % {"name": name}, "bad_image") from None
     finally:
         upload.seek(0)

@@ -17,7 +17,6 @@ from communities.posts.live import newest_cursor
 from communities.posts.models import Post
 from communities.posts.views.live import feed_live_bar
 from intranet.cms.selectors import news_list_for_home, section_pages_for_home
-from intranet.core.pagination import InvalidCursor
 
 HOME_NEWS_LIMIT = 5
 
@@ -43,11 +42,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     if kind not in FEED_KINDS:
         kind = ""
     cursor = request.GET.get("cursor", "")
-    try:
-        page = post_list_for_feed(viewer=viewer, kind=kind or None, cursor=cursor or None)
-    except InvalidCursor:
-        cursor = ""
-        page = post_list_for_feed(viewer=viewer, kind=kind or None)
+    page = post_list_for_feed(viewer=viewer, kind=kind or None, cursor=cursor or None)
     context: dict[str, Any] = {
         "page": page,
         "kind": kind,

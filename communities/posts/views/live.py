@@ -27,7 +27,6 @@ from communities.posts.live import (
     posts_newer_for_feed,
 )
 from communities.posts.selectors import KIND_FILTERS
-from intranet.core.pagination import InvalidCursor
 from intranet.core.web import viewer_of as _viewer
 
 
@@ -104,10 +103,7 @@ def post_stream_newer(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = _viewer(request)
     community = selectors.community_get_for_viewer(viewer, slug)
     since, kind, insert, show = _params(request)
-    try:
-        newer = posts_newer_for_community(viewer, community, since=since, kind_filter=kind or "all", cards=show)
-    except InvalidCursor:
-        return HttpResponseBadRequest()
+    newer = posts_newer_for_community(viewer, community, since=since, kind_filter=kind or "all", cards=show)
     bar = community_live_bar(community, since=since, kind=kind, insert=insert)
     fresh = community_live_bar(community, since=newer.since, kind=kind, insert=insert)
     return _answer(request, bar, fresh, newer)
@@ -118,10 +114,7 @@ def feed_newer(request: HttpRequest) -> HttpResponse:
     """The home feed's bar (or, with ``show=1``, its new cards)."""
     viewer = _viewer(request)
     since, kind, insert, show = _params(request)
-    try:
-        newer = posts_newer_for_feed(viewer, since=since, kind=kind, cards=show)
-    except InvalidCursor:
-        return HttpResponseBadRequest()
+    newer = posts_newer_for_feed(viewer, since=since, kind=kind, cards=show)
     bar = feed_live_bar(since=since, kind=kind, insert=insert)
     fresh = feed_live_bar(since=newer.since, kind=kind, insert=insert)
     return _answer(request, bar, fresh, newer)

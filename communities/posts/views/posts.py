@@ -35,7 +35,6 @@ from communities.posts.permissions import (
 )
 from communities.posts.views.live import community_live_bar
 from intranet.core.markdown import render_markdown
-from intranet.core.pagination import InvalidCursor
 from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
 from intranet.core.web import apply_errors as _apply_errors
@@ -64,13 +63,10 @@ def post_stream_context(viewer: Viewer, community: Community, *, kind: str = "al
     """Context for ``communities/posts/_post_stream.html`` (used by the community page and by
     :func:`post_stream`): ``community``, ``pinned_posts``, ``posts_page``, ``kind_filter`` and
     ``older_url`` (the "load older" link, empty on the last page), ``kind_filters`` (the filter
-    links) and ``can_post`` (whether to offer "New post"). A bad cursor gives the first page; an
+    links) and ``can_post`` (whether to offer "New post"). A bad cursor raises ``InvalidCursor`` (a 400); an
     unknown kind means "all".
     """
-    try:
-        stream = selectors_posts.post_list_for_community(viewer, community, kind, cursor or None)
-    except InvalidCursor:
-        stream = selectors_posts.post_list_for_community(viewer, community, kind, None)
+    stream = selectors_posts.post_list_for_community(viewer, community, kind, cursor or None)
     older_url = ""
     if stream.posts_page.next_cursor:
         query = {"cursor": stream.posts_page.next_cursor}
@@ -254,11 +250,7 @@ def post_lock(request: HttpRequest, pk: int) -> HttpResponse:
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = _viewer(request)
     cursor = request.GET.get("cursor", "")
-    try:
-        page = selectors_posts.post_page_for_viewer(viewer, pk, cursor or None)
-    except InvalidCursor:
-        page = selectors_posts.post_page_for_viewer(viewer, pk)
-        cursor = ""
+    page = selectors_posts.post_page_for_viewer(viewer, pk, cursor or None)
     more_url = ""
     if page.comments.next_cursor:
         more_url = f"{page.post.get_absolute_url()}?{urlencode({'cursor': page.comments.next_cursor})}"

@@ -299,7 +299,7 @@ def test_message_reports_tab_pages_by_keyset(client):
     assert first.context["next_url"]
     second = client.get(first.context["next_url"])
     assert len(first.context["page"].items) == 25 and len(second.context["page"].items) == 2
-    assert client.get(url("inbox_messages"), {"cursor": "garbage"}).status_code == 200
+    assert client.get(url("inbox_messages"), {"cursor": "garbage"}).status_code == 400
 
 
 def test_hiding_a_reported_message_from_the_inbox(client, django_capture_on_commit_callbacks):

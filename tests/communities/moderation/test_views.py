@@ -14,6 +14,7 @@ from django.utils import timezone
 from communities.core import services
 from communities.models import CommunityRules, ContentStatus, MemberMute, Post, Report, WatchedWord
 from communities.moderation import services as mod
+from communities.moderation.forms import TEST_TEXT_MAX
 from communities.posts import services as post_services
 from tests.communities.moderation.conftest import Role, add_person, scoped_coordinator, write_post
 from tests.factories import UserFactory
@@ -235,9 +236,9 @@ def test_word_add_and_test_box(client, community, manager):
     page = url("moderation_settings", slug=community.slug)
     client.force_login(manager)
     response = client.post(
-        page, {"action": "add_word", "word-pattern": "(a+)+", "word-is_regex": "on", "word-action": "block"}
+        page, {"action": "add_word", "word-pattern": r"(a)\1", "word-is_regex": "on", "word-action": "block"}
     )
-    assert response.status_code == 400 and "Nested repetitions" in response.content.decode()
+    assert response.status_code == 400 and "Backreferences" in response.content.decode()
     assert not WatchedWord.objects.exists()
     response = client.post(page, {"action": "add_word", "word-pattern": "confidential", "word-action": "hold"})
     assert response.status_code == 302
@@ -246,12 +247,25 @@ def test_word_add_and_test_box(client, community, manager):
     response = client.post(page, {"action": "test", "text": "This is CONFIDENTIAL."}, **HTMX)
     html = response.content.decode()
     assert response.status_code == 200 and "held for review" in html and "<html" not in html
-    response = client.post(page, {"action": "test", "text": "harmless", "pattern": "(a+)+", "is_regex": "on"}, **HTMX)
+    response = client.post(page, {"action": "test", "text": "harmless", "pattern": "(?<!a)b", "is_regex": "on"}, **HTMX)
     assert "cannot be used" in response.content.decode()
     response = client.post(page, {"action": "test", "text": "colour", "pattern": "colou?r", "is_regex": "on"}, **HTMX)
     assert "matches this text" in response.content.decode()
     response = client.post(url("watched_word_remove", pk=word.pk))
     assert response.status_code == 302 and not WatchedWord.objects.exists()
+
+
+def test_test_box_caps_the_sample_text(client, community, manager):
+    page = url("moderation_settings", slug=community.slug)
+    client.force_login(manager)
+    mod.watched_word_add(actor=manager, community=community, pattern=r"a*a*a*b", is_regex=True, action="hold")
+    response = client.post(page, {"action": "test", "text": "a" * (TEST_TEXT_MAX + 1)})
+    assert response.status_code == 400
+    assert f"at most {TEST_TEXT_MAX} characters" in response.content.decode()
+    response = client.post(
+        page, {"action": "test", "text": "a" * TEST_TEXT_MAX, "pattern": "(a+)+$", "is_regex": "on"}, **HTMX
+    )
+    assert response.status_code == 200 and "matches this text" in response.content.decode()
 
 
 def test_platform_words_page(client, community):

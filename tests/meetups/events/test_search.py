@@ -114,7 +114,7 @@ def test_directory_page_filters_by_topic_and_shows_tabs(client, catalogue) -> No
     assert page.count("data-event=") == 2 and "Datenkompetenz" not in page.split('id="meetup-results"')[1]
     past = client.get(reverse("meetups:meetup_list") + "?tab=past").content.decode()
     assert "https://v.example/p" in past  # past meetups show their recording
-    assert client.get(reverse("meetups:meetup_list") + "?cursor=garbage").status_code == 200
+    assert client.get(reverse("meetups:meetup_list") + "?cursor=garbage").status_code == 400
     assert client.get(reverse("meetups:meetup_list") + "?q=zzzzqqq").content.decode().count("data-event=") == 0
 
 

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intranet.core.pagination import InvalidCursor
 from intranet.core.web import viewer_of as _viewer
 
 from .. import selectors as sel
@@ -33,10 +32,7 @@ from ..services import (
 @require_GET
 def exam_list(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    try:
-        page = sel.exam_list_for_viewer(viewer, cursor=request.GET.get("cursor"))
-    except InvalidCursor:
-        return redirect("training:exam_list")
+    page = sel.exam_list_for_viewer(viewer, cursor=request.GET.get("cursor"))
     return render(request, "training/exams/exam_list.html", {"page": page, "can_grade": can_grade(viewer)})
 
 
@@ -155,10 +151,7 @@ def grading_queue(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     if not can_grade(viewer):
         raise PermissionDenied
-    try:
-        page = sel.grading_queue(viewer, cursor=request.GET.get("cursor"))
-    except InvalidCursor:
-        return redirect("training:grading_queue")
+    page = sel.grading_queue(viewer, cursor=request.GET.get("cursor"))
     return render(request, "training/exams/exam_grading_queue.html", {"page": page})
 
 

@@ -128,9 +128,10 @@ def test_load_more_with_htmx_returns_only_the_cards(client, viewer):
     assert "<html" not in html and len(slugs(partial)) == 6
 
 
-def test_a_foreign_cursor_shows_the_first_page(client, viewer):
+def test_a_foreign_cursor_is_a_friendly_400(client, viewer):
     CommunityFactory.create(slug="only")
-    assert slugs(client.get(URL, {"cursor": "not-a-cursor"})) == ["only"]
+    response = client.get(URL, {"cursor": "not-a-cursor"})
+    assert response.status_code == 400 and "out of date or incomplete" in response.content.decode()
 
 
 def test_secret_communities_only_for_members_and_coordinators(client, viewer):

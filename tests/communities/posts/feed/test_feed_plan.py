@@ -10,8 +10,7 @@ import pytest
 from django.db import connection
 
 from communities.models import ContentStatus, Post
-from communities.posts.feed import feed_query
-from intranet.core.pagination import encode_cursor
+from communities.posts.feed import feed_query, post_cursor
 from intranet.core.viewer import Viewer
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.communities.posts.feed.helpers import BASE, follow
@@ -67,7 +66,7 @@ def _plan(sql: str, params: dict[str, Any]) -> str:
 )
 def test_feed_query_uses_the_partial_indexes_and_never_scans_posts(dataset, kind, deep):
     assert Post.objects.count() == COMMUNITIES * POSTS_PER_COMMUNITY
-    cursor = encode_cursor([BASE + dt.timedelta(days=1), 10**9]) if deep else None
+    cursor = post_cursor(BASE + dt.timedelta(days=1), 10**9) if deep else None
     sql, params = feed_query(viewer=Viewer(dataset), kind=kind, cursor=cursor)
 
     plan = _plan(sql, params)

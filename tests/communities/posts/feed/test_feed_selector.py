@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from communities.models import Community, Post
-from communities.posts.feed import post_list_for_feed
+from communities.posts.feed import POST_CURSOR_SALT, post_list_for_feed
 from intranet.core.pagination import InvalidCursor, encode_cursor
 from intranet.core.viewer import Viewer
 from tests.communities.factories import CommunityFactory
@@ -149,10 +149,11 @@ def test_unknown_kind_is_refused():
     "cursor",
     [
         "garbage",
-        encode_cursor(["x", 1]),
-        encode_cursor([dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "1"]),  # id is no number
-        encode_cursor([dt.datetime(2026, 1, 1), 1]),  # naive date
-        encode_cursor([dt.datetime(2026, 1, 1, tzinfo=dt.UTC)]),  # too short
+        encode_cursor(["x", 1], salt=POST_CURSOR_SALT),
+        encode_cursor([dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "1"], salt=POST_CURSOR_SALT),  # id is no number
+        encode_cursor([dt.datetime(2026, 1, 1), 1], salt=POST_CURSOR_SALT),  # naive date
+        encode_cursor([dt.datetime(2026, 1, 1, tzinfo=dt.UTC)], salt=POST_CURSOR_SALT),  # too short
+        encode_cursor([dt.datetime(2026, 1, 1, tzinfo=dt.UTC), 1], salt="another.list"),  # another list's
     ],
 )
 def test_foreign_cursors_are_refused(cursor):
