@@ -1,0 +1,195 @@
+"""Idempotent creating forms: the same submission sent twice creates one object.
+
+Every form that creates something carries a hidden ``idempotency_key``, a fresh UUID on each
+rendered form (:class:`IdempotentFormMixin` for Django forms, ``{% idempotency_input %}`` from the
+``idempotency`` template library for hand-written ones). The view hands the key to the service; the
+service is decorated with :func:`idempotent`, which claims ``(user, key)`` in the service's own
+transaction before the service runs:
+
+- the first submission inserts the claim, runs the service and records the created object's key
+  on the claim, all in one transaction: if the service fails, the claim goes with it and the form
+  can be sent again;
+- a retry (double click, resend after a timeout, a second request racing the first) finds the claim
+  (PostgreSQL makes the racing insert wait for the first transaction) and gets the object the
+  first submission created, so the view answers exactly as it did the first time.
+
+Claims are kept for :data:`RETENTION` (a beat job purges older ones). A service called without a
+key (demo data, jobs, tests) is not idempotent.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, ParamSpec, TypeVar
+
+from django import forms
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import connection, models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import IdempotencyKey
+from .viewer import as_viewer
+
+#: The name of the hidden field in every creating form.
+FIELD = "idempotency_key"
+
+#: How long a submission is remembered: long enough for any retry a person or a browser makes.
+RETENTION = timedelta(days=2)
+
+EXPIRED_MESSAGE = gettext_lazy(
+    "This form is out of date or was changed. Reload the page and send it again; nothing was saved."
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+# Claiming ---------------------------------------------------------------------------------------
+
+# ON CONFLICT DO NOTHING waits for a concurrent transaction holding the same (user, key) and then
+# reports the conflict (no row returned) if that transaction committed, so two racing requests
+# never both run the service. The table name is the model's fixed default.
+_CLAIM_SQL = (
+    "INSERT INTO core_idempotencykey (user_id, key, scope, object_pk, created_at) "
+    "VALUES (%s, %s, %s, '', %s) ON CONFLICT (user_id, key) DO NOTHING RETURNING id"
+)
+
+
+def _claim(*, user_id: int, key: uuid.UUID, scope: str) -> int | None:
+    """Insert the claim; its id, or ``None`` when this person already used ``key``."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, [user_id, key, scope, timezone.now()])
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
+def _already_sent() -> ValidationError:
+    return ValidationError(_("This form was already sent. Reload the page to write something new."), code="replayed")
+
+
+def idempotent(
+    scope: str,
+    *,
+    replay: Callable[[str], R],
+    created: Callable[[R], models.Model] | None = None,
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Make a creating service idempotent by its keyword argument ``idempotency_key``.
+
+    Apply it *below* ``@transaction.atomic`` so the claim shares the service's transaction. The
+    service takes ``actor`` (a viewer or user) and ``idempotency_key: uuid.UUID | None = None``.
+    ``created(result)`` is the model instance the service created (the result itself by default);
+    ``replay(pk)`` rebuilds the service's result from that instance's primary key. A key already
+    used for another scope, or whose object is gone, raises ``ValidationError`` (the form was sent
+    already). Costs two queries when the key is new (claim, record), two on a replay (claim, read).
+    """
+
+    def decorate(service: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(service)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            key = kwargs.get(FIELD)
+            if key is None:
+                return service(*args, **kwargs)
+            if not connection.in_atomic_block:
+                raise RuntimeError(f"@idempotent({scope!r}) must run inside the service's transaction.")
+            user_id = as_viewer(kwargs["actor"]).user_id  # type: ignore[arg-type]
+            if user_id is None:
+                return service(*args, **kwargs)  # the service refuses anonymous actors itself
+            key = key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+            claim_id = _claim(user_id=user_id, key=key, scope=scope)
+            if claim_id is None:
+                return _replay(user_id=user_id, key=key, scope=scope, replay=replay)
+            result = service(*args, **kwargs)
+            obj = created(result) if created else result
+            if not isinstance(obj, models.Model) or obj.pk is None:
+                raise TypeError(f"@idempotent({scope!r}): the service returned no saved object.")
+            IdempotencyKey.objects.filter(pk=claim_id).update(object_pk=str(obj.pk))
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def _replay(*, user_id: int, key: uuid.UUID, scope: str, replay: Callable[[str], R]) -> R:
+    row = IdempotencyKey.objects.filter(user_id=user_id, key=key).values_list("scope", "object_pk").first()
+    if row is None or row[0] != scope or not row[1]:
+        raise _already_sent()
+    try:
+        return replay(row[1])
+    except ObjectDoesNotExist:
+        raise _already_sent() from None
+
+
+def purge(*, older_than: timedelta = RETENTION, batch: int = 5000) -> int:
+    """Delete claims older than ``older_than`` in batches; returns how many."""
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    while True:
+        ids = list(IdempotencyKey.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:batch])
+        if not ids:
+            return deleted
+        IdempotencyKey.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+
+
+# Forms and views --------------------------------------------------------------------------------
+
+
+def new_key() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def key_field() -> forms.UUIDField:
+    """The hidden field: a fresh key on each rendered unbound form, the sent one on a bound form."""
+    return forms.UUIDField(
+        widget=forms.HiddenInput,
+        initial=new_key,
+        error_messages={"required": EXPIRED_MESSAGE, "invalid": EXPIRED_MESSAGE},
+    )
+
+
+class IdempotentFormMixin:
+    """Adds the hidden ``idempotency_key`` field to a creating form (list it before ``forms.Form``).
+
+    A missing or malformed key makes the form invalid with :data:`EXPIRED_MESSAGE` as a form-wide
+    error (a hidden field's own error would show nowhere). ``cleaned_data["idempotency_key"]`` goes
+    to the service.
+    """
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[FIELD] = key_field()
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        errors = getattr(self, "_errors", None)
+        if errors and FIELD in errors:
+            del errors[FIELD]
+            self.add_error(None, EXPIRED_MESSAGE)  # type: ignore[attr-defined]
+            # The form is shown again: with a usable key this time, so sending it again works.
+            data = self.data.copy()  # type: ignore[attr-defined]
+            data[FIELD] = str(new_key())
+            self.data = data
+
+
+def key_from_post(request: HttpRequest) -> uuid.UUID | None:
+    """The key of a hand-written form's POST, or ``None`` when it is missing or malformed (answer
+    :func:`expired_response` then)."""
+    try:
+        return uuid.UUID(str(request.POST.get(FIELD, "")))
+    except ValueError:
+        return None
+
+
+def expired_response(request: HttpRequest) -> HttpResponse:
+    """400 for a creating form sent without a valid key: say so, and that nothing was saved."""
+    return render(request, "core/form_expired.html", {"message": EXPIRED_MESSAGE}, status=400)
