@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any, ParamSpec, TypeVar
 
 from django import forms
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, SuspiciousOperation, ValidationError
 from django.db import connection, models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -70,8 +70,16 @@ def _claim(*, user_id: int, key: uuid.UUID, scope: str) -> int | None:
     return int(row[0]) if row else None
 
 
-def _already_sent() -> ValidationError:
-    return ValidationError(_("This form was already sent. Reload the page to write something new."), code="replayed")
+class FormAlreadySent(ValidationError, SuspiciousOperation):
+    """The key was used for another form, or its object is gone: nothing to answer with.
+
+    A ``ValidationError`` for views that show a service's refusals; a view that does not catch it
+    answers 400 (Django's handling of ``SuspiciousOperation``), never 500.
+    """
+
+
+def _already_sent() -> FormAlreadySent:
+    return FormAlreadySent(_("This form was already sent. Reload the page to write something new."), code="replayed")
 
 
 def idempotent(
@@ -79,15 +87,18 @@ def idempotent(
     *,
     replay: Callable[[str], R],
     created: Callable[[R], models.Model] | None = None,
+    actor_arg: str = "actor",
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Make a creating service idempotent by its keyword argument ``idempotency_key``.
 
     Apply it *below* ``@transaction.atomic`` so the claim shares the service's transaction. The
-    service takes ``actor`` (a viewer or user) and ``idempotency_key: uuid.UUID | None = None``.
+    service takes ``actor`` (a viewer or user; ``actor_arg`` names another keyword) and
+    ``idempotency_key: uuid.UUID | None = None``; without a key (an edit through a shared create-or-
+    update service, demo data, jobs) it runs as it is.
     ``created(result)`` is the model instance the service created (the result itself by default);
     ``replay(pk)`` rebuilds the service's result from that instance's primary key. A key already
-    used for another scope, or whose object is gone, raises ``ValidationError`` (the form was sent
-    already). Costs two queries when the key is new (claim, record), two on a replay (claim, read).
+    used for another scope, or whose object is gone, raises :class:`FormAlreadySent`. Costs two
+    queries when the key is new (claim, record), three on a replay (claim, its row, the object).
     """
 
     def decorate(service: Callable[P, R]) -> Callable[P, R]:
@@ -98,7 +109,7 @@ def idempotent(
                 return service(*args, **kwargs)
             if not connection.in_atomic_block:
                 raise RuntimeError(f"@idempotent({scope!r}) must run inside the service's transaction.")
-            user_id = as_viewer(kwargs["actor"]).user_id  # type: ignore[arg-type]
+            user_id = as_viewer(kwargs[actor_arg]).user_id  # type: ignore[arg-type]
             if user_id is None:
                 return service(*args, **kwargs)  # the service refuses anonymous actors itself
             key = key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
@@ -160,14 +171,15 @@ class IdempotentFormMixin:
 
     A missing or malformed key makes the form invalid with :data:`EXPIRED_MESSAGE` as a form-wide
     error (a hidden field's own error would show nowhere). ``cleaned_data["idempotency_key"]`` goes
-    to the service.
+    to the service. A form that both creates and edits passes ``idempotent=False`` when editing.
     """
 
     fields: dict[str, forms.Field]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, idempotent: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[FIELD] = key_field()
+        if idempotent:
+            self.fields[FIELD] = key_field()
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

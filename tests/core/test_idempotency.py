@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import transaction
 from django.template import Context, Template
 from django.utils import timezone
@@ -89,6 +89,8 @@ def test_a_key_of_another_scope_is_refused(user):
     with pytest.raises(ValidationError) as error:
         note_create(actor=user, text="x", idempotency_key=key)
     assert error.value.code == "replayed"
+    # Views that do not show a service's refusals answer 400 for it (Django's SuspiciousOperation).
+    assert isinstance(error.value, SuspiciousOperation)
     assert not AuditEntry.objects.filter(action="tests.note").exists()
 
 

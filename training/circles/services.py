@@ -7,6 +7,7 @@ cannot race; the database constraint on ``member_count`` backs the rule up.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer, as_viewer
 
@@ -71,6 +73,8 @@ def _start(circle: Circle, now: dt.datetime) -> None:
     circle.save(update_fields=["state", "started_at"])
 
 
+@transaction.atomic
+@idempotent("training.circle_create", replay=lambda pk: Circle.objects.get(pk=pk))
 def circle_create(
     *,
     actor: Viewer | User,
@@ -79,9 +83,11 @@ def circle_create(
     description: str = "",
     is_open: bool = True,
     join: bool = True,
+    idempotency_key: uuid.UUID | None = None,
 ) -> Circle:
     """Create a circle following ``plan``. Employees create open circles and join them at once;
-    coordinators may create closed ones (to assign people) and need not join."""
+    coordinators may create closed ones (to assign people) and need not join. With
+    ``idempotency_key`` (the form's), sending the same form again returns the circle it created."""
     viewer = as_viewer(actor)
     require(can_create_circle(viewer))
     if not is_open or not join:

@@ -8,6 +8,7 @@ transaction once every required step is done.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.markdown import render_markdown
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
@@ -32,8 +34,11 @@ def _programme_snapshot(programme: Programme) -> dict[str, Any]:
     return {name: getattr(programme, name) for name in PROGRAMME_FIELDS}
 
 
-def programme_create(*, actor: Viewer, data: dict[str, Any]) -> Programme:
-    """Create a programme (training coordinators); audited as ``training.programme_create``."""
+@transaction.atomic
+@idempotent("training.programme_create", replay=lambda pk: Programme.objects.get(pk=pk))
+def programme_create(*, actor: Viewer, data: dict[str, Any], idempotency_key: uuid.UUID | None = None) -> Programme:
+    """Create a programme (training coordinators); audited as ``training.programme_create``. With
+    ``idempotency_key`` (the form's), sending the same form again returns the programme it created."""
     require(perms.can_manage_programmes(actor))
     with transaction.atomic():
         programme = Programme(created_by_id=actor.user_id)
@@ -70,9 +75,19 @@ def programme_update(*, actor: Viewer, programme: Programme, data: dict[str, Any
     return programme
 
 
-def step_save(*, actor: Viewer, programme: Programme, data: dict[str, Any], step: Step | None = None) -> Step:
+@transaction.atomic
+@idempotent("training.step_create", replay=lambda pk: Step.objects.get(pk=pk))
+def step_save(
+    *,
+    actor: Viewer,
+    programme: Programme,
+    data: dict[str, Any],
+    step: Step | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Step:
     """Create (``step=None``) or edit a step of ``programme``; new steps go last unless a position
-    is given. Audited as ``training.step_save``."""
+    is given. Audited as ``training.step_save``. With ``idempotency_key`` (the create form's),
+    sending the same form again returns the step it created."""
     require(perms.can_edit_programme(actor, programme))
     if step is not None and step.programme_id != programme.pk:
         raise ValidationError(_("This step belongs to another programme."))

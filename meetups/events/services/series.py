@@ -5,6 +5,7 @@ outbox events of :mod:`meetups.events.events`."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
 
@@ -89,6 +91,8 @@ def _validate_series(series: MeetupSeries) -> None:
     series.description_html = render(series.description)
 
 
+@transaction.atomic
+@idempotent("meetups.series_create", replay=lambda pk: MeetupSeries.objects.get(pk=pk))
 def series_create(
     *,
     actor: Viewer,
@@ -98,10 +102,12 @@ def series_create(
     organisations: Sequence[Organisation] = (),
     organisers: Sequence[Any] = (),
     external_organisers: Sequence[ExternalPerson] = (),
+    idempotency_key: uuid.UUID | None = None,
     **fields: Any,
 ) -> MeetupSeries:
     """Create a series; the actor becomes one of its organisers. A recurring series gets its dates
-    for the next 90 days in the same transaction. Writes one audit row."""
+    for the next 90 days in the same transaction. Writes one audit row. With ``idempotency_key``
+    (the form's), sending the same form again returns the series it created."""
     require(perms.can_create_series(actor))
     unknown = set(fields) - set(SERIES_FIELDS)
     if unknown:
@@ -186,8 +192,19 @@ def _validate_event(event: MeetupEvent) -> None:
     event.notes_html = render(event.notes)
 
 
-def event_create(*, actor: Viewer, series: MeetupSeries, starts_at: dt.datetime, **fields: Any) -> MeetupEvent:
-    """Add a date to a series; defaults (place, link, seats, duration, zone) come from the series."""
+@transaction.atomic
+@idempotent("meetups.event_create", replay=lambda pk: MeetupEvent.objects.get(pk=pk))
+def event_create(
+    *,
+    actor: Viewer,
+    series: MeetupSeries,
+    starts_at: dt.datetime,
+    idempotency_key: uuid.UUID | None = None,
+    **fields: Any,
+) -> MeetupEvent:
+    """Add a date to a series; defaults (place, link, seats, duration, zone) come from the series.
+    With ``idempotency_key`` (the form's), sending the same form again returns the meetup it added
+    instead of refusing it as a second meetup at the same time."""
     require(perms.can_create_event(actor, series))
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:

@@ -7,12 +7,14 @@ script or an API can author banks and exams under the same rules.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
 from django.db import transaction
 
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
 
@@ -91,8 +93,17 @@ def _assign(obj: Any, fields: Sequence[str], data: Mapping[str, Any]) -> None:
             setattr(obj, name, data[name])
 
 
-def bank_save(*, viewer: Viewer, data: Mapping[str, Any], bank: QuestionBank | None = None) -> QuestionBank:
-    """Create (``bank=None``) or edit a question bank (exam administrators)."""
+@transaction.atomic
+@idempotent("exams.bank_create", replay=lambda pk: QuestionBank.objects.get(pk=pk), actor_arg="viewer")
+def bank_save(
+    *,
+    viewer: Viewer,
+    data: Mapping[str, Any],
+    bank: QuestionBank | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> QuestionBank:
+    """Create (``bank=None``) or edit a question bank (exam administrators). With
+    ``idempotency_key`` (the create form's), sending the same form again returns the bank it made."""
     require(can_author_banks(viewer))
     creating = bank is None
     with transaction.atomic():
@@ -113,8 +124,18 @@ def bank_save(*, viewer: Viewer, data: Mapping[str, Any], bank: QuestionBank | N
     return bank
 
 
-def topic_save(*, viewer: Viewer, bank: QuestionBank, name: str, topic: Topic | None = None) -> Topic:
-    """Create (``topic=None``) or rename a topic of ``bank`` (exam administrators)."""
+@transaction.atomic
+@idempotent("exams.topic_create", replay=lambda pk: Topic.objects.get(pk=pk), actor_arg="viewer")
+def topic_save(
+    *,
+    viewer: Viewer,
+    bank: QuestionBank,
+    name: str,
+    topic: Topic | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Topic:
+    """Create (``topic=None``) or rename a topic of ``bank`` (exam administrators). With
+    ``idempotency_key`` (the create form's), sending the same form again returns the topic it made."""
     require(can_author_banks(viewer))
     creating = topic is None
     with transaction.atomic():
@@ -151,6 +172,8 @@ def _choices_save(question: Question, choices: Sequence[ChoiceData]) -> None:
             Choice.objects.filter(pk=item["id"], question=question).update(**fields)
 
 
+@transaction.atomic
+@idempotent("exams.question_create", replay=lambda pk: Question.objects.get(pk=pk), actor_arg="viewer")
 def question_save(
     *,
     viewer: Viewer,
@@ -158,9 +181,11 @@ def question_save(
     data: Mapping[str, Any],
     choices: Sequence[ChoiceData],
     question: Question | None = None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> Question:
     """Create (``question=None``) or edit a question of ``topic`` and its answer choices (exam
-    administrators). A free-text question keeps no choices."""
+    administrators). A free-text question keeps no choices. With ``idempotency_key`` (the create
+    form's), sending the same form again returns the question it made."""
     require(can_author_banks(viewer))
     creating = question is None
     with transaction.atomic():
@@ -229,9 +254,19 @@ def _rules_save(exam: Exam, rules: Sequence[RuleData]) -> None:
             )
 
 
-def exam_save(*, viewer: Viewer, data: Mapping[str, Any], rules: Sequence[RuleData], exam: Exam | None = None) -> Exam:
+@transaction.atomic
+@idempotent("exams.exam_create", replay=lambda pk: Exam.objects.get(pk=pk), actor_arg="viewer")
+def exam_save(
+    *,
+    viewer: Viewer,
+    data: Mapping[str, Any],
+    rules: Sequence[RuleData],
+    exam: Exam | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Exam:
     """Create (``exam=None``) or edit an exam's settings and its per-topic draw rules: exam
-    administrators every exam, trainers the exams of programmes they train."""
+    administrators every exam, trainers the exams of programmes they train. With
+    ``idempotency_key`` (the create form's), sending the same form again returns the exam it made."""
     creating = exam is None
     if exam is None:
         require(can_create_exam(viewer))
