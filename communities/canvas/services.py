@@ -115,7 +115,6 @@ def canvas_save(*, actor: Viewer, community: Community, answers: Mapping[str, st
     return version
 
 
-@transaction.atomic
 @idempotent("canvas.comment_add", replay=lambda pk: CanvasComment.objects.get(pk=pk))
 def canvas_comment_add(
     *, actor: Viewer, community: Community, text: str, theme: str = "", idempotency_key: uuid.UUID | None = None
@@ -134,18 +133,17 @@ def canvas_comment_add(
         raise ValidationError({"text": _("Please keep the comment under 4000 characters.")})
     if theme and theme not in THEMES_BY_KEY:
         raise ValidationError({"theme": _("Please choose a theme of the canvas.")})
-    with transaction.atomic():
-        canvas = _lock_head(community)
-        comment = CanvasComment.objects.create(
-            canvas=canvas, theme=theme, text=text, version_number=canvas.version_number, author=user
-        )
-        audit_log(
-            actor=user,
-            action="community.canvas_comment",
-            target=comment,
-            scope=_scope(community),
-            after={"theme": theme, "version": canvas.version_number},
-        )
+    canvas = _lock_head(community)
+    comment = CanvasComment.objects.create(
+        canvas=canvas, theme=theme, text=text, version_number=canvas.version_number, author=user
+    )
+    audit_log(
+        actor=user,
+        action="community.canvas_comment",
+        target=comment,
+        scope=_scope(community),
+        after={"theme": theme, "version": canvas.version_number},
+    )
     return comment
 
 

@@ -256,7 +256,6 @@ def inbox_item_snooze(*, actor: Viewer | User, item: InboxItem, until: dt.dateti
 # Notes ------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 @idempotent("inbox.note_add", replay=lambda pk: InboxNote.objects.get(pk=pk))
 def inbox_note_add(
     *, actor: Viewer | User, item: InboxItem, body: str, idempotency_key: uuid.UUID | None = None
@@ -595,7 +594,6 @@ def _clean_reply(title: str, body_du: str, body_sie: str) -> tuple[str, str, str
     return cleaned[0], cleaned[1], cleaned[2]
 
 
-@transaction.atomic
 @idempotent("inbox.saved_reply_create", replay=lambda pk: SavedReply.objects.get(pk=pk))
 def saved_reply_create(
     *,

@@ -443,7 +443,6 @@ def community_restore(*, actor: Viewer | User, community: Community, reason: str
 # Coordinator notes --------------------------------------------------------------------------------
 
 
-@transaction.atomic
 @idempotent("lifecycle.coordinator_note_add", replay=lambda pk: CoordinatorNote.objects.get(pk=pk))
 def coordinator_note_add(
     *,

@@ -2,19 +2,22 @@
 
 Every form that creates something carries a hidden ``idempotency_key``, a fresh UUID on each
 rendered form (:class:`IdempotentFormMixin` for Django forms, ``{% idempotency_input %}`` from the
-``idempotency`` template library for hand-written ones). The view hands the key to the service; the
-service is decorated with :func:`idempotent`, which claims ``(user, key)`` in the service's own
-transaction before the service runs:
+``idempotency`` template library for hand-written ones). The view hands the key to the service,
+which is decorated with :func:`idempotent` (in place of ``@transaction.atomic``):
 
-- the first submission inserts the claim, runs the service and records the created object's key
-  on the claim, all in one transaction: if the service fails, the claim goes with it and the form
-  can be sent again;
-- a retry (double click, resend after a timeout, a second request racing the first) finds the claim
-  (PostgreSQL makes the racing insert wait for the first transaction) and gets the object the
-  first submission created, so the view answers exactly as it did the first time.
+- the service runs in one transaction that ends by claiming ``(user, key)`` for the object it
+  created (one ``INSERT ... ON CONFLICT DO NOTHING`` on a unique constraint). If the service fails,
+  nothing is claimed and the form can be sent again;
+- a retry (double click, resend after a timeout, a second request racing the first) finds the key
+  claimed (PostgreSQL makes a racing insert wait for the first transaction): its own work is rolled
+  back and it answers with the object the first submission created, so the view answers exactly as
+  it did the first time. When the service itself refuses the repeat first (a unique meetup time,
+  one application per level), the claim is looked up all the same.
 
-Claims are kept for :data:`RETENTION` (a beat job purges older ones). A service called without a
-key (demo data, jobs, tests) is not idempotent.
+A retry thus repeats the work before it is rolled back; that keeps a first submission at a single
+extra statement. Claims are kept for :data:`RETENTION` (a beat job purges older ones). A service
+called without a key (demo data, jobs, tests, the edit side of a create-or-edit service) is just
+atomic.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist, SuspiciousOperation, ValidationError
-from django.db import connection, models
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -54,20 +57,19 @@ R = TypeVar("R")
 # Claiming ---------------------------------------------------------------------------------------
 
 # ON CONFLICT DO NOTHING waits for a concurrent transaction holding the same (user, key) and then
-# reports the conflict (no row returned) if that transaction committed, so two racing requests
-# never both run the service. The table name is the model's fixed default.
+# reports the conflict (no row returned) if that transaction committed. The table name is the
+# model's fixed default.
 _CLAIM_SQL = (
     "INSERT INTO core_idempotencykey (user_id, key, scope, object_pk, created_at) "
-    "VALUES (%s, %s, %s, '', %s) ON CONFLICT (user_id, key) DO NOTHING RETURNING id"
+    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, key) DO NOTHING RETURNING id"
 )
 
 
-def _claim(*, user_id: int, key: uuid.UUID, scope: str) -> int | None:
-    """Insert the claim; its id, or ``None`` when this person already used ``key``."""
+def _claim(*, user_id: int, key: uuid.UUID, scope: str, object_pk: str) -> bool:
+    """Claim ``key`` for the object just created; ``False`` when this person already used it."""
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM_SQL, [user_id, key, scope, timezone.now()])
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
+        cursor.execute(_CLAIM_SQL, [user_id, key, scope, object_pk, timezone.now()])
+        return cursor.fetchone() is not None
 
 
 class FormAlreadySent(ValidationError, SuspiciousOperation):
@@ -82,6 +84,13 @@ def _already_sent() -> FormAlreadySent:
     return FormAlreadySent(_("This form was already sent. Reload the page to write something new."), code="replayed")
 
 
+class _Claimed(Exception):
+    """The key was claimed meanwhile: raised inside the transaction to roll this attempt back."""
+
+
+_NOT_CLAIMED = object()
+
+
 def idempotent(
     scope: str,
     *,
@@ -89,48 +98,58 @@ def idempotent(
     created: Callable[[R], models.Model] | None = None,
     actor_arg: str = "actor",
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Make a creating service idempotent by its keyword argument ``idempotency_key``.
+    """Make a creating service atomic, and idempotent by its keyword argument ``idempotency_key``.
 
-    Apply it *below* ``@transaction.atomic`` so the claim shares the service's transaction. The
-    service takes ``actor`` (a viewer or user; ``actor_arg`` names another keyword) and
-    ``idempotency_key: uuid.UUID | None = None``; without a key (an edit through a shared create-or-
-    update service, demo data, jobs) it runs as it is.
+    Use it instead of ``@transaction.atomic``. The service takes ``actor`` (a viewer or user;
+    ``actor_arg`` names another keyword) and ``idempotency_key: uuid.UUID | None = None``.
     ``created(result)`` is the model instance the service created (the result itself by default);
     ``replay(pk)`` rebuilds the service's result from that instance's primary key. A key already
-    used for another scope, or whose object is gone, raises :class:`FormAlreadySent`. Costs two
-    queries when the key is new (claim, record), three on a replay (claim, its row, the object).
+    used for another scope, or whose object is gone, raises :class:`FormAlreadySent`. Costs one
+    statement on a first submission; a failing one (or a retry) looks the claim up once more.
     """
 
     def decorate(service: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(service)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            key = kwargs.get(FIELD)
-            if key is None:
-                return service(*args, **kwargs)
-            if not connection.in_atomic_block:
-                raise RuntimeError(f"@idempotent({scope!r}) must run inside the service's transaction.")
-            user_id = as_viewer(kwargs[actor_arg]).user_id  # type: ignore[arg-type]
-            if user_id is None:
-                return service(*args, **kwargs)  # the service refuses anonymous actors itself
-            key = key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
-            claim_id = _claim(user_id=user_id, key=key, scope=scope)
-            if claim_id is None:
-                return _replay(user_id=user_id, key=key, scope=scope, replay=replay)
+        plain = transaction.atomic(service)
+
+        @transaction.atomic
+        def claimed(user_id: int, key: uuid.UUID, args: Any, kwargs: Any) -> R:
             result = service(*args, **kwargs)
             obj = created(result) if created else result
             if not isinstance(obj, models.Model) or obj.pk is None:
                 raise TypeError(f"@idempotent({scope!r}): the service returned no saved object.")
-            IdempotencyKey.objects.filter(pk=claim_id).update(object_pk=str(obj.pk))
+            if not _claim(user_id=user_id, key=key, scope=scope, object_pk=str(obj.pk)):
+                raise _Claimed
             return result
+
+        @functools.wraps(service)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            raw = kwargs.get(FIELD)
+            user_id = as_viewer(kwargs[actor_arg]).user_id if raw is not None else None  # type: ignore[arg-type]
+            if raw is None or user_id is None:  # no key, or an anonymous actor the service refuses
+                return plain(*args, **kwargs)
+            key = raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
+            try:
+                return claimed(user_id, key, args, kwargs)
+            except Exception as error:
+                if isinstance(error, DatabaseError) and not isinstance(error, IntegrityError):
+                    raise  # the database is unwell: no look-up on top
+                # Rolled back. A repeat of a submission that succeeded answers with its object,
+                # whether the claim or the service's own duplicate check noticed it first.
+                answer = _replay(user_id=user_id, key=key, scope=scope, replay=replay)
+                if answer is _NOT_CLAIMED:
+                    raise
+                return answer  # type: ignore[return-value]
 
         return wrapper
 
     return decorate
 
 
-def _replay(*, user_id: int, key: uuid.UUID, scope: str, replay: Callable[[str], R]) -> R:
+def _replay(*, user_id: int, key: uuid.UUID, scope: str, replay: Callable[[str], R]) -> R | object:
     row = IdempotencyKey.objects.filter(user_id=user_id, key=key).values_list("scope", "object_pk").first()
-    if row is None or row[0] != scope or not row[1]:
+    if row is None:
+        return _NOT_CLAIMED
+    if row[0] != scope:
         raise _already_sent()
     try:
         return replay(row[1])
@@ -175,6 +194,7 @@ class IdempotentFormMixin:
     """
 
     fields: dict[str, forms.Field]
+    data: Any
 
     def __init__(self, *args: Any, idempotent: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -188,7 +208,7 @@ class IdempotentFormMixin:
             del errors[FIELD]
             self.add_error(None, EXPIRED_MESSAGE)  # type: ignore[attr-defined]
             # The form is shown again: with a usable key this time, so sending it again works.
-            data = self.data.copy()  # type: ignore[attr-defined]
+            data = self.data.copy()
             data[FIELD] = str(new_key())
             self.data = data
 

@@ -122,7 +122,6 @@ def _replay_start(message_pk: str) -> tuple[Conversation, Message]:
     return message.conversation, message
 
 
-@transaction.atomic
 @idempotent("messaging.conversation_start", replay=_replay_start, created=lambda result: result[1])
 def conversation_start(
     *,
@@ -186,7 +185,6 @@ def conversation_start(
     return conversation, message
 
 
-@transaction.atomic
 @idempotent("messaging.message_send", replay=lambda pk: Message.objects.get(pk=pk))
 def message_send(
     *, actor: Viewer | User, conversation: Conversation, body: str, idempotency_key: uuid.UUID | None = None

@@ -44,7 +44,6 @@ def _save_organisation(org: Organisation, *, actor: Viewer, action: str, before:
         raise ValidationError({"name": _("An organisation with this name exists already.")}, code="duplicate") from exc
 
 
-@transaction.atomic
 @idempotent("organisations.organisation_create", replay=lambda pk: Organisation.objects.get(pk=pk))
 def organisation_create(
     *, actor: Viewer, name: str, idempotency_key: uuid.UUID | None = None, **fields: Any
@@ -78,7 +77,6 @@ def _clean_person(person: ExternalPerson) -> None:
     person.email = person.email.strip().lower()
 
 
-@transaction.atomic
 @idempotent("organisations.external_person_create", replay=lambda pk: ExternalPerson.objects.get(pk=pk))
 def external_person_create(
     *, actor: Viewer, name: str, idempotency_key: uuid.UUID | None = None, **fields: Any
@@ -88,9 +86,8 @@ def external_person_create(
     require(perms.can_curate_organisations(actor))
     person = ExternalPerson(name=name, **fields)
     _clean_person(person)
-    with transaction.atomic():
-        person.save()
-        audit_log(actor=actor.user, action="meetup_person.created", target=person, after={"name": person.name})
+    person.save()
+    audit_log(actor=actor.user, action="meetup_person.created", target=person, after={"name": person.name})
     return person
 
 

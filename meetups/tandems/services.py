@@ -95,7 +95,6 @@ def tandem_suggestions_refresh(community_ids: Sequence[int] | None = None) -> in
 # Partner communities ----------------------------------------------------------------------------
 
 
-@transaction.atomic
 @idempotent("tandems.partner_community_create", replay=lambda pk: PartnerCommunity.objects.get(pk=pk))
 def partner_community_create(
     *,
@@ -155,7 +154,6 @@ def _suggestion(community: Community, other: Community | None) -> TandemSuggesti
     return TandemSuggestion.objects.filter(community=community, other=other).first()
 
 
-@transaction.atomic
 @idempotent("tandems.tandem_propose", replay=lambda pk: Tandem.objects.get(pk=pk))
 def tandem_propose(
     *,
@@ -335,7 +333,6 @@ def tandem_close(*, actor: Viewer | User, tandem: Tandem, reason: str = "") -> T
     )
 
 
-@transaction.atomic
 @idempotent("tandems.meeting_log", replay=lambda pk: TandemMeeting.objects.get(pk=pk))
 def tandem_meeting_log(
     *, actor: Viewer | User, tandem: Tandem, date: dt.date, notes: str = "", idempotency_key: uuid.UUID | None = None

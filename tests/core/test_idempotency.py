@@ -23,15 +23,16 @@ class NoteForm(idempotency.IdempotentFormMixin, forms.Form):
     text = forms.CharField()
 
 
-@transaction.atomic
 @idempotency.idempotent("tests.note", replay=lambda pk: AuditEntry.objects.get(pk=pk))
 def note_create(*, actor, text: str, idempotency_key: uuid.UUID | None = None) -> AuditEntry:
     return AuditEntry.objects.create(actor=actor, action="tests.note", reason=text)
 
 
-@idempotency.idempotent("tests.note", replay=lambda pk: AuditEntry.objects.get(pk=pk))
-def note_create_outside_a_transaction(*, actor, idempotency_key: uuid.UUID | None = None) -> AuditEntry:
-    return AuditEntry.objects.create(actor=actor, action="tests.note")
+@idempotency.idempotent("tests.unique_note", replay=lambda pk: AuditEntry.objects.get(pk=pk))
+def unique_note_create(*, actor, text: str, idempotency_key: uuid.UUID | None = None) -> AuditEntry:
+    if AuditEntry.objects.filter(action="tests.unique_note", reason=text).exists():
+        raise ValidationError("There is such a note already.")
+    return AuditEntry.objects.create(actor=actor, action="tests.unique_note", reason=text)
 
 
 def test_unbound_forms_get_a_fresh_key_each():
@@ -71,7 +72,6 @@ def test_a_key_claims_once_and_replays_the_first_result(user, other_user):
 def test_a_failed_service_releases_its_key(user):
     key = uuid.uuid4()
 
-    @transaction.atomic
     @idempotency.idempotent("tests.failing", replay=lambda pk: AuditEntry.objects.get(pk=pk))
     def failing(*, actor, idempotency_key=None):
         raise ValidationError("no")
@@ -94,10 +94,20 @@ def test_a_key_of_another_scope_is_refused(user):
     assert not AuditEntry.objects.filter(action="tests.note").exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_claim_must_share_the_services_transaction(user):
-    with pytest.raises(RuntimeError, match="inside the service's transaction"):
-        note_create_outside_a_transaction(actor=user, idempotency_key=uuid.uuid4())
+def test_a_repeat_the_service_refuses_itself_still_answers_with_the_first_object(user):
+    key = uuid.uuid4()
+    first = unique_note_create(actor=user, text="once", idempotency_key=key)
+    assert unique_note_create(actor=user, text="once", idempotency_key=key) == first
+    with pytest.raises(ValidationError):  # another submission of the same text: the service's refusal
+        unique_note_create(actor=user, text="once", idempotency_key=uuid.uuid4())
+
+
+def test_a_first_submission_costs_one_statement(user, django_assert_num_queries):
+    note_create(actor=user, text="warm")  # the content type of the audit row, cached per process
+    with django_assert_num_queries(4):  # savepoint, the note, the claim, release
+        note_create(actor=user, text="x", idempotency_key=uuid.uuid4())
+    with django_assert_num_queries(3):  # savepoint, the note, release
+        note_create(actor=user, text="y")
 
 
 def test_purge_forgets_old_keys_only(user):

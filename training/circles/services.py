@@ -73,7 +73,6 @@ def _start(circle: Circle, now: dt.datetime) -> None:
     circle.save(update_fields=["state", "started_at"])
 
 
-@transaction.atomic
 @idempotent("training.circle_create", replay=lambda pk: Circle.objects.get(pk=pk))
 def circle_create(
     *,
@@ -98,18 +97,17 @@ def circle_create(
     weeks = plan.weeks.count()
     if weeks == 0:
         raise CircleError(_("This plan has no weeks yet."))
-    with transaction.atomic():
-        circle = Circle.objects.create(
-            name=name[:120],
-            plan=plan,
-            description=description.strip()[:2000],
-            is_open=is_open,
-            weeks_total=weeks,
-            created_by_id=viewer.user_id,
-        )
-        if join:
-            assert viewer.user_id is not None
-            _add(circle, viewer.user_id, viewer.user_id)
+    circle = Circle.objects.create(
+        name=name[:120],
+        plan=plan,
+        description=description.strip()[:2000],
+        is_open=is_open,
+        weeks_total=weeks,
+        created_by_id=viewer.user_id,
+    )
+    if join:
+        assert viewer.user_id is not None
+        _add(circle, viewer.user_id, viewer.user_id)
     forget_circles(viewer)
     return circle
 

@@ -246,7 +246,6 @@ def level_set(
         return _change(viewer=viewer, user_id=user.pk, level=level, reason=reason, action=action)
 
 
-@transaction.atomic
 @idempotent("levels.application_submit", replay=lambda pk: LevelApplication.objects.get(pk=pk))
 def level_application_submit(
     *,

@@ -82,7 +82,6 @@ def _snapshot(session: Session) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 @idempotent("training.session_create", replay=lambda pk: Session.objects.get(pk=pk))
 def session_create(
     *,
@@ -100,10 +99,9 @@ def session_create(
         if name in data:
             setattr(session, name, data[name])
     _validate_session(session)
-    with transaction.atomic():
-        session.save()
-        session.trainers.set(trainer_ids)
-        audit_log(actor=actor.user, action="training.session_create", target=session, after=_snapshot(session))
+    session.save()
+    session.trainers.set(trainer_ids)
+    audit_log(actor=actor.user, action="training.session_create", target=session, after=_snapshot(session))
     forget_trainer_map(actor)
     return session
 

@@ -159,7 +159,6 @@ def _set_tags(community: Community, names: list[str]) -> None:
     community.tag_names = ", ".join(names)
 
 
-@transaction.atomic
 @idempotent("communities.community_create", replay=lambda pk: Community.objects.get(pk=pk))
 def community_create(
     *,

@@ -39,7 +39,6 @@ def _lock_post(post: Post) -> Post:
     return Post.objects.select_for_update(of=("self",)).select_related("community").get(pk=post.pk)
 
 
-@transaction.atomic
 @idempotent("posts.comment_create", replay=lambda pk: Comment.objects.get(pk=pk))
 def comment_create(
     *,

@@ -174,7 +174,6 @@ def _audit_post(viewer: Viewer, action: str, post: Post, **extra: Any) -> AuditE
 # Services ---------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 @idempotent("posts.post_create", replay=lambda pk: Post.objects.select_related("community").get(pk=pk))
 def post_create(
     *,

@@ -19,5 +19,5 @@ def idempotency_input(element_id: str = "", *, oob: bool = False) -> SafeString:
     form the server answered (and that stays on the page) a fresh key for its next submission."""
     if not element_id:
         return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_key())
-    extra = format_html(' hx-swap-oob="true"') if oob else ""
+    extra = format_html(' hx-swap-oob="{}"', "true") if oob else ""
     return format_html('<input type="hidden" name="{}" value="{}" id="{}"{}>', FIELD, new_key(), element_id, extra)

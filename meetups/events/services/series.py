@@ -91,7 +91,6 @@ def _validate_series(series: MeetupSeries) -> None:
     series.description_html = render(series.description)
 
 
-@transaction.atomic
 @idempotent("meetups.series_create", replay=lambda pk: MeetupSeries.objects.get(pk=pk))
 def series_create(
     *,
@@ -115,19 +114,16 @@ def series_create(
     series = MeetupSeries(title=title, created_by_id=actor.user_id, **fields)
     _validate_series(series)
     names = clean_tags(tags)
-    with transaction.atomic():
-        series.slug = _unique_slug(series.title, slug)
-        series.tag_names = ", ".join(names)
-        series.save()
-        series.tags.set(names)
-        series.organisations.set(organisations)
-        series.organisers.set({*(u.pk for u in organisers), *([actor.user_id] if actor.user_id else [])})
-        series.external_organisers.set(external_organisers)
-        audit_log(
-            actor=actor.user, action="meetup_series.created", target=series, after=_snapshot(series, SERIES_FIELDS)
-        )
-        if series.is_recurring:
-            series_generate_events(series)
+    series.slug = _unique_slug(series.title, slug)
+    series.tag_names = ", ".join(names)
+    series.save()
+    series.tags.set(names)
+    series.organisations.set(organisations)
+    series.organisers.set({*(u.pk for u in organisers), *([actor.user_id] if actor.user_id else [])})
+    series.external_organisers.set(external_organisers)
+    audit_log(actor=actor.user, action="meetup_series.created", target=series, after=_snapshot(series, SERIES_FIELDS))
+    if series.is_recurring:
+        series_generate_events(series)
     perms.forget_organised(actor)
     return series
 
@@ -192,7 +188,6 @@ def _validate_event(event: MeetupEvent) -> None:
     event.notes_html = render(event.notes)
 
 
-@transaction.atomic
 @idempotent("meetups.event_create", replay=lambda pk: MeetupEvent.objects.get(pk=pk))
 def event_create(
     *,

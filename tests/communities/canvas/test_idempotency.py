@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db
 
 def test_canvas_comment_sent_twice_is_added_once():
     community = make_community()
+    coordinator = make_user("coordinator", community)
+    assert coordinator is not None
     client = Client()
-    client.force_login(make_user("coordinator", community))
+    client.force_login(coordinator)
     path = reverse("communities:canvas_comment_create", kwargs={"slug": community.slug})
     data = with_key(text="Please add rituals", theme="")
     answers = [client.post(path, data) for _ in range(2)]

@@ -93,7 +93,6 @@ def _assign(obj: Any, fields: Sequence[str], data: Mapping[str, Any]) -> None:
             setattr(obj, name, data[name])
 
 
-@transaction.atomic
 @idempotent("exams.bank_create", replay=lambda pk: QuestionBank.objects.get(pk=pk), actor_arg="viewer")
 def bank_save(
     *,
@@ -106,25 +105,23 @@ def bank_save(
     ``idempotency_key`` (the create form's), sending the same form again returns the bank it made."""
     require(can_author_banks(viewer))
     creating = bank is None
-    with transaction.atomic():
-        if bank is None:
-            bank = QuestionBank()
-            before = None
-        else:
-            before = _bank_state(QuestionBank.objects.get(pk=bank.pk))
-        _assign(bank, BANK_FIELDS, data)
-        bank.save()
-        audit_log(
-            actor=viewer.user,
-            action="training.bank_created" if creating else "training.bank_updated",
-            target=bank,
-            before=before,
-            after=_bank_state(bank),
-        )
+    if bank is None:
+        bank = QuestionBank()
+        before = None
+    else:
+        before = _bank_state(QuestionBank.objects.get(pk=bank.pk))
+    _assign(bank, BANK_FIELDS, data)
+    bank.save()
+    audit_log(
+        actor=viewer.user,
+        action="training.bank_created" if creating else "training.bank_updated",
+        target=bank,
+        before=before,
+        after=_bank_state(bank),
+    )
     return bank
 
 
-@transaction.atomic
 @idempotent("exams.topic_create", replay=lambda pk: Topic.objects.get(pk=pk), actor_arg="viewer")
 def topic_save(
     *,
@@ -138,23 +135,22 @@ def topic_save(
     ``idempotency_key`` (the create form's), sending the same form again returns the topic it made."""
     require(can_author_banks(viewer))
     creating = topic is None
-    with transaction.atomic():
-        if topic is None:
-            topic = Topic(bank=bank)
-            before = None
-        else:
-            before = {"name": Topic.objects.get(pk=topic.pk).name}
-        topic.bank = bank
-        topic.name = name
-        topic.save()
-        audit_log(
-            actor=viewer.user,
-            action="training.topic_created" if creating else "training.topic_updated",
-            target=topic,
-            before=before,
-            after={"name": topic.name, "bank": bank.pk},
-            scope=f"bank:{bank.pk}",
-        )
+    if topic is None:
+        topic = Topic(bank=bank)
+        before = None
+    else:
+        before = {"name": Topic.objects.get(pk=topic.pk).name}
+    topic.bank = bank
+    topic.name = name
+    topic.save()
+    audit_log(
+        actor=viewer.user,
+        action="training.topic_created" if creating else "training.topic_updated",
+        target=topic,
+        before=before,
+        after={"name": topic.name, "bank": bank.pk},
+        scope=f"bank:{bank.pk}",
+    )
     return topic
 
 
@@ -172,7 +168,6 @@ def _choices_save(question: Question, choices: Sequence[ChoiceData]) -> None:
             Choice.objects.filter(pk=item["id"], question=question).update(**fields)
 
 
-@transaction.atomic
 @idempotent("exams.question_create", replay=lambda pk: Question.objects.get(pk=pk), actor_arg="viewer")
 def question_save(
     *,
@@ -188,28 +183,27 @@ def question_save(
     form's), sending the same form again returns the question it made."""
     require(can_author_banks(viewer))
     creating = question is None
-    with transaction.atomic():
-        before = None
-        if question is None:
-            question = Question(topic=topic)
-        else:
-            before = _question_state(Question.objects.prefetch_related("choices").get(pk=question.pk))
-        _assign(question, QUESTION_FIELDS, data)
-        question.topic = topic
-        question.save()
-        if question.kind == Question.Kind.FREE_TEXT:
-            question.choices.all().delete()
-        else:
-            _choices_save(question, choices)
-        after = _question_state(Question.objects.prefetch_related("choices").get(pk=question.pk))
-        audit_log(
-            actor=viewer.user,
-            action="training.question_created" if creating else "training.question_updated",
-            target=question,
-            before=before,
-            after=after,
-            scope=f"bank:{topic.bank_id}",
-        )
+    before = None
+    if question is None:
+        question = Question(topic=topic)
+    else:
+        before = _question_state(Question.objects.prefetch_related("choices").get(pk=question.pk))
+    _assign(question, QUESTION_FIELDS, data)
+    question.topic = topic
+    question.save()
+    if question.kind == Question.Kind.FREE_TEXT:
+        question.choices.all().delete()
+    else:
+        _choices_save(question, choices)
+    after = _question_state(Question.objects.prefetch_related("choices").get(pk=question.pk))
+    audit_log(
+        actor=viewer.user,
+        action="training.question_created" if creating else "training.question_updated",
+        target=question,
+        before=before,
+        after=after,
+        scope=f"bank:{topic.bank_id}",
+    )
     return question
 
 
@@ -254,7 +248,6 @@ def _rules_save(exam: Exam, rules: Sequence[RuleData]) -> None:
             )
 
 
-@transaction.atomic
 @idempotent("exams.exam_create", replay=lambda pk: Exam.objects.get(pk=pk), actor_arg="viewer")
 def exam_save(
     *,
@@ -272,21 +265,20 @@ def exam_save(
         require(can_create_exam(viewer))
     else:
         require(can_edit_exam(viewer, Exam.objects.select_related("step").get(pk=exam.pk)))
-    with transaction.atomic():
-        if exam is None:
-            exam = Exam()
-            before = None
-        else:
-            before = _exam_state(Exam.objects.get(pk=exam.pk))
-        _assign(exam, EXAM_FIELDS, data)
-        exam.save()
-        _rules_save(exam, rules)
-        audit_log(
-            actor=viewer.user,
-            action="training.exam_created" if creating else "training.exam_updated",
-            target=exam,
-            before=before,
-            after=_exam_state(exam),
-            scope=f"exam:{exam.pk}",
-        )
+    if exam is None:
+        exam = Exam()
+        before = None
+    else:
+        before = _exam_state(Exam.objects.get(pk=exam.pk))
+    _assign(exam, EXAM_FIELDS, data)
+    exam.save()
+    _rules_save(exam, rules)
+    audit_log(
+        actor=viewer.user,
+        action="training.exam_created" if creating else "training.exam_updated",
+        target=exam,
+        before=before,
+        after=_exam_state(exam),
+        scope=f"exam:{exam.pk}",
+    )
     return exam
