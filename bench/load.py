@@ -45,7 +45,8 @@ ORDER = (
     "post_create",
 )
 WARM_UP_SECONDS = 1
-POST_BODY = "kind=discussion&title=Benchmark+post+{n}&body=Text+of+benchmark+post+{n}."
+# "{key}" becomes a fresh idempotency key per request (wrk.lua): each post is a new submission.
+POST_BODY = "kind=discussion&title=Benchmark+post+{n}&body=Text+of+benchmark+post+{n}.&idempotency_key={key}"
 
 
 def wrk_binary() -> str:

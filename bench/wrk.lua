@@ -4,9 +4,10 @@
 --   wrk -c 16 -t 2 -d 20s -s bench/wrk.lua http://127.0.0.1:8000 -- REQUESTS.tsv
 --
 -- REQUESTS.tsv holds one request per line: METHOD, path, Cookie header, X-CSRFToken header and
--- (for POST) a form body in which "{n}" is replaced by a number unique within the run. Every
--- connection draws a random line per request. Each thread counts the status codes and the SQL
--- queries the benchmark build reports in X-Bench-Queries; done() prints one JSON object.
+-- (for POST) a form body in which "{n}" is replaced by a number unique within the run and "{key}" by
+-- a fresh idempotency key. Every connection draws a random line per request. Each thread counts the
+-- status codes and the SQL queries the benchmark build reports in X-Bench-Queries; done() prints one
+-- JSON object.
 
 local threads = {}
 local requests = {}
@@ -41,6 +42,15 @@ function init(args)
   wrk.headers["Referer"] = "https://" .. host .. "/"
 end
 
+-- A UUID-shaped idempotency key: unique within the run by thread and counter, random across runs.
+function submission_key()
+  return string.format(
+    "%08x-%04x-4%03x-a%03x-%04x%08x",
+    math.random(0, 0x7fffffff), thread_id % 0x10000, math.random(0, 0xfff), math.random(0, 0xfff),
+    math.random(0, 0xffff), counter % 0x100000000
+  )
+end
+
 function request()
   local r = requests[math.random(#requests)]
   -- wrk.format uses wrk.headers only when no headers are given: copy them.
@@ -51,6 +61,7 @@ function request()
     headers["Content-Type"] = "application/x-www-form-urlencoded"
     headers["X-CSRFToken"] = r.csrf
     local body = r.body:gsub("{n}", thread_id .. "-" .. counter)
+    body = body:gsub("{key}", submission_key())
     return wrk.format("POST", r.path, headers, body)
   end
   return wrk.format("GET", r.path, headers)

@@ -8,6 +8,7 @@ import asyncio
 import json
 import time
 import urllib.parse
+import uuid
 from typing import Any
 
 import websockets
@@ -51,7 +52,14 @@ def _create_post(base: str, path: str, session: str, csrf: str, n: int) -> int:
 
     parts = urllib.parse.urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=60)
-    body = urllib.parse.urlencode({"kind": "discussion", "title": f"Live post {n}", "body": f"Delivered live {n}."})
+    body = urllib.parse.urlencode(
+        {
+            "kind": "discussion",
+            "title": f"Live post {n}",
+            "body": f"Delivered live {n}.",
+            "idempotency_key": str(uuid.uuid4()),  # each post is a new submission of the form
+        }
+    )
     host = f"{parts.hostname}:{parts.port}"
     conn.request(
         "POST",

@@ -8,6 +8,7 @@ outside it and leave no other trace of who did what.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from communities.canvas.themes import THEME_KEYS, THEMES_BY_KEY
 from communities.core.models import Community
 from communities.core.services._common import acting_user
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer, as_viewer
 
@@ -113,10 +115,14 @@ def canvas_save(*, actor: Viewer, community: Community, answers: Mapping[str, st
     return version
 
 
-def canvas_comment_add(*, actor: Viewer, community: Community, text: str, theme: str = "") -> CanvasComment:
+@idempotent("canvas.comment_add", replay=lambda pk: CanvasComment.objects.get(pk=pk))
+def canvas_comment_add(
+    *, actor: Viewer, community: Community, text: str, theme: str = "", idempotency_key: uuid.UUID | None = None
+) -> CanvasComment:
     """A coordinator's review comment on the canvas (about one theme, or the whole canvas with
     ``theme=""``). Works before the first save too (the empty canvas head is created). One audit row
-    ``community.canvas_comment``."""
+    ``community.canvas_comment``. With ``idempotency_key`` (the form's), sending the same form again
+    returns the comment it added."""
     viewer = as_viewer(actor)
     require(can_review_canvas(viewer, community))
     user = acting_user(viewer)
@@ -127,18 +133,17 @@ def canvas_comment_add(*, actor: Viewer, community: Community, text: str, theme:
         raise ValidationError({"text": _("Please keep the comment under 4000 characters.")})
     if theme and theme not in THEMES_BY_KEY:
         raise ValidationError({"theme": _("Please choose a theme of the canvas.")})
-    with transaction.atomic():
-        canvas = _lock_head(community)
-        comment = CanvasComment.objects.create(
-            canvas=canvas, theme=theme, text=text, version_number=canvas.version_number, author=user
-        )
-        audit_log(
-            actor=user,
-            action="community.canvas_comment",
-            target=comment,
-            scope=_scope(community),
-            after={"theme": theme, "version": canvas.version_number},
-        )
+    canvas = _lock_head(community)
+    comment = CanvasComment.objects.create(
+        canvas=canvas, theme=theme, text=text, version_number=canvas.version_number, author=user
+    )
+    audit_log(
+        actor=user,
+        action="community.canvas_comment",
+        target=comment,
+        scope=_scope(community),
+        after={"theme": theme, "version": canvas.version_number},
+    )
     return comment
 
 

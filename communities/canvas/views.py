@@ -48,6 +48,7 @@ from communities.canvas.services import (
 )
 from communities.canvas.themes import PARTS, THEMES, THEMES_BY_KEY, Part, Theme
 from communities.core.models import Community
+from intranet.core.idempotency import expired_response, key_from_post
 from intranet.core.markdown import render_markdown
 from intranet.core.web import apply_errors, error_message
 from intranet.core.web import viewer_of as _viewer
@@ -371,11 +372,18 @@ def canvas_comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     community, _canvas = canvas_community_get_for_viewer(viewer, slug)
     if not can_review_canvas(viewer, community):
         raise PermissionDenied
+    key = key_from_post(request)
+    if key is None:
+        return expired_response(request)
     form = CanvasCommentForm(request.POST)
     if form.is_valid():
         try:
             canvas_comment_add(
-                actor=viewer, community=community, text=form.cleaned_data["text"], theme=form.cleaned_data["theme"]
+                actor=viewer,
+                community=community,
+                text=form.cleaned_data["text"],
+                theme=form.cleaned_data["theme"],
+                idempotency_key=key,
             )
         except ValidationError as exc:
             error_message(request, exc)

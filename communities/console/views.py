@@ -37,6 +37,7 @@ from communities.lifecycle.permissions import (
     can_restore_community,
     can_start_campaign,
 )
+from intranet.core.idempotency import IdempotentFormMixin
 from intranet.core.web import apply_errors, error_message
 from intranet.core.web import viewer_of as _viewer
 
@@ -78,7 +79,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(IdempotentFormMixin, forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
     )

@@ -13,6 +13,7 @@ from taggit.utils import parse_tags
 from communities.core.models import Category, Community, Membership
 from communities.core.selectors import MAX_QUERY_LENGTH, DirectoryFilters, DirectorySort
 from intranet.accounts.forms import BootstrapMixin
+from intranet.core.idempotency import IdempotentFormMixin
 from intranet.core.images import ACCEPT as IMAGE_ACCEPT
 from intranet.core.images import reencode_upload
 from intranet.core.web import apply_errors
@@ -139,6 +140,10 @@ class CommunityForm(BootstrapMixin, forms.Form):
             self.add_error("slug", exc.messages)
             return
         apply_errors(self, exc)
+
+
+class CommunityCreateForm(IdempotentFormMixin, CommunityForm):
+    """The create form: a :class:`CommunityForm` sent once, however often it is submitted."""
 
 
 class CommunitySettingsForm(CommunityForm):

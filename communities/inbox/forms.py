@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.inbox.models import InboxItem
 from communities.inbox.selectors import SORTS, STATUS_FILTERS, InboxFilters
 from intranet.accounts.forms import BootstrapMixin
+from intranet.core.idempotency import IdempotentFormMixin
 from intranet.core.web import apply_errors
 
 WEEKDAYS = [
@@ -182,7 +183,7 @@ class InboxSettingsForm(BootstrapMixin, forms.Form):
         apply_errors(self, exc)
 
 
-class SavedReplyForm(BootstrapMixin, forms.Form):
+class SavedReplyForm(IdempotentFormMixin, BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     body_du = forms.CharField(
         label=_("Text, informal (du)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})

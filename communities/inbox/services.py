@@ -11,6 +11,7 @@ comments), which check their own permissions again.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from communities.moderation import services as moderation_services
 from communities.posts.models import ContentStatus, Post
 from communities.posts.services.comments import comment_create
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer, as_viewer
 
@@ -254,9 +256,12 @@ def inbox_item_snooze(*, actor: Viewer | User, item: InboxItem, until: dt.dateti
 # Notes ------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def inbox_note_add(*, actor: Viewer | User, item: InboxItem, body: str) -> InboxNote:
-    """Add an internal note (seen only by the people who may open the item); allowed on done items."""
+@idempotent("inbox.note_add", replay=lambda pk: InboxNote.objects.get(pk=pk))
+def inbox_note_add(
+    *, actor: Viewer | User, item: InboxItem, body: str, idempotency_key: uuid.UUID | None = None
+) -> InboxNote:
+    """Add an internal note (seen only by the people who may open the item); allowed on done items.
+    With ``idempotency_key`` (the form's), sending the same form again returns the note it added."""
     viewer = as_viewer(actor)
     require(can_view_inbox_item(viewer, item))
     text = _clean_text(body, max_length=NOTE_MAX, required=True, field_name="body")
@@ -589,7 +594,7 @@ def _clean_reply(title: str, body_du: str, body_sie: str) -> tuple[str, str, str
     return cleaned[0], cleaned[1], cleaned[2]
 
 
-@transaction.atomic
+@idempotent("inbox.saved_reply_create", replay=lambda pk: SavedReply.objects.get(pk=pk))
 def saved_reply_create(
     *,
     actor: Viewer | User,
@@ -597,8 +602,10 @@ def saved_reply_create(
     title: str,
     body_du: str = "",
     body_sie: str = "",
+    idempotency_key: uuid.UUID | None = None,
 ) -> SavedReply:
-    """A community's saved reply (``community`` given; managers, audited) or the actor's own."""
+    """A community's saved reply (``community`` given; managers, audited) or the actor's own. With
+    ``idempotency_key`` (the form's), sending the same form again returns the reply it saved."""
     viewer = as_viewer(actor)
     if community is not None:
         require(can_manage_community_replies(viewer, community))

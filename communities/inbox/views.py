@@ -49,6 +49,7 @@ from communities.moderation import services as mod
 from communities.moderation.permissions import can_view_message_reports
 from communities.posts.models import Post
 from communities.posts.selectors import post_get_for_action
+from intranet.core.idempotency import EXPIRED_MESSAGE, key_from_post
 from intranet.core.viewer import Viewer
 from intranet.core.web import error_message
 from intranet.core.web import is_htmx as _is_htmx
@@ -260,9 +261,12 @@ def inbox_item_escalate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inbox_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
+    key = key_from_post(request)
 
     def add(viewer: Viewer, item: InboxItem) -> None:
-        services.inbox_note_add(actor=viewer, item=item, body=form.data.get("body", ""))
+        if key is None:  # shown like the service's own refusals; nothing is saved
+            raise ValidationError(EXPIRED_MESSAGE)
+        services.inbox_note_add(actor=viewer, item=item, body=form.data.get("body", ""), idempotency_key=key)
 
     return _item_action(request, pk, add, _("Your note has been added."))
 
@@ -354,6 +358,7 @@ def saved_reply_list(request: HttpRequest) -> HttpResponse:
                     title=data["title"],
                     body_du=data["body_du"],
                     body_sie=data["body_sie"],
+                    idempotency_key=data["idempotency_key"],
                 )
             except ValidationError as exc:
                 form.add_service_errors(exc)
@@ -371,7 +376,7 @@ def saved_reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = _viewer(request)
     reply = selectors.saved_reply_get_for_viewer(viewer, pk)
     if request.method == "POST":
-        form = SavedReplyForm(request.POST)
+        form = SavedReplyForm(request.POST, idempotent=False)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -385,7 +390,9 @@ def saved_reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("communities:saved_reply_list")
         form.mark_invalid()
     else:
-        form = SavedReplyForm(initial={"title": reply.title, "body_du": reply.body_du, "body_sie": reply.body_sie})
+        form = SavedReplyForm(
+            initial={"title": reply.title, "body_du": reply.body_du, "body_sie": reply.body_sie}, idempotent=False
+        )
     del form.fields["community"]
     return render(request, "communities/inbox/saved_reply_edit.html", {"form": form, "reply": reply})
 

@@ -12,6 +12,7 @@ Every action writes one audit row in its transaction; notifications go out after
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ from communities.lifecycle.permissions import (
 )
 from communities.posts.models import ContentStatus, Post
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer, as_viewer
 
@@ -447,7 +449,7 @@ def community_restore(*, actor: Viewer | User, community: Community, reason: str
 # Coordinator notes --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@idempotent("lifecycle.coordinator_note_add", replay=lambda pk: CoordinatorNote.objects.get(pk=pk))
 def coordinator_note_add(
     *,
     actor: Viewer | User,
@@ -455,9 +457,11 @@ def coordinator_note_add(
     text: str,
     next_action: str = "",
     next_action_due: dt.date | None = None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> CoordinatorNote:
     """Write a private note on a community manager (coordinators; never on oneself). Audited
-    without the text (the note is the coordinators' own record)."""
+    without the text (the note is the coordinators' own record). With ``idempotency_key`` (the
+    form's), sending the same form again returns the note it wrote."""
     viewer = as_viewer(actor)
     require(can_write_coordinator_note(viewer, manager))
     text = (text or "").strip()

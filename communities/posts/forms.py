@@ -11,6 +11,8 @@ from communities.posts.models import Post
 from communities.posts.services.attachments import ACCEPT, MAX_ATTACHMENTS
 from communities.posts.services.comments import COMMENT_MAX
 from communities.posts.services.posts import BODY_MAX, TITLE_MAX
+from intranet.core.idempotency import FIELD as IDEMPOTENCY_FIELD
+from intranet.core.idempotency import IdempotentFormMixin
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -33,7 +35,7 @@ def split_tags(value: str) -> list[str]:
     return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
 
 
-class PostForm(forms.Form):
+class PostForm(IdempotentFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=Post.Kind.choices,
@@ -79,6 +81,7 @@ class PostForm(forms.Form):
         if editing:
             del self.fields["kind"]
             del self.fields["attachments"]
+            del self.fields[IDEMPOTENCY_FIELD]
         if not moderating:
             del self.fields["reason"]
 
@@ -86,7 +89,7 @@ class PostForm(forms.Form):
         return split_tags(self.cleaned_data.get("tags", ""))
 
 
-class CommentForm(forms.Form):
+class CommentForm(IdempotentFormMixin, forms.Form):
     body = forms.CharField(label=_("Your comment"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -1,10 +1,12 @@
-"""The append-only audit log shared by every app."""
+"""The kernel's tables: the append-only audit log, the event outbox and the idempotency keys of
+creating forms."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -93,3 +95,28 @@ class OutboxReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber}@{self.event_id}"
+
+
+class IdempotencyKey(models.Model):
+    """One submission of a creating form: the hidden token of the form, claimed by the person who
+    sent it in the same transaction as the object it created (:mod:`intranet.core.idempotency`).
+
+    A retry of the same submission (a double click, a resend after a timeout) finds the row and
+    answers with the object already created instead of creating a second one. Rows are purged after
+    a few days by the outbox's purge job.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    scope = models.CharField(max_length=100)
+    object_pk = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -1,10 +1,10 @@
-"""Celery interfaces of the kernel: the outbox's delivery, sweep and purge."""
+"""Celery interfaces of the kernel: the outbox's delivery, sweep and purge; the purge of idempotency keys."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from . import outbox
+from . import idempotency, outbox
 
 
 @shared_task(
@@ -29,3 +29,9 @@ def outbox_relay_task() -> int:
 def outbox_purge_task() -> int:
     """Delete relayed events past their retention."""
     return outbox.purge()
+
+
+@shared_task(name="core.idempotency_purge")
+def idempotency_purge_task() -> int:
+    """Forget the idempotency keys of creating forms past their retention."""
+    return idempotency.purge()

@@ -8,6 +8,7 @@ participant whose unread total changed.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intranet.core import realtime
+from intranet.core.idempotency import idempotent
 from intranet.core.markdown import plain_text, render_markdown
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer, as_viewer
@@ -115,9 +117,19 @@ def _check_recipients(user: User, recipients: Sequence[User]) -> list[User]:
     return people
 
 
-@transaction.atomic
+def _replay_start(message_pk: str) -> tuple[Conversation, Message]:
+    message = Message.objects.select_related("conversation").get(pk=message_pk)
+    return message.conversation, message
+
+
+@idempotent("messaging.conversation_start", replay=_replay_start, created=lambda result: result[1])
 def conversation_start(
-    *, actor: Viewer | User, recipients: Sequence[User], body: str, title: str = ""
+    *,
+    actor: Viewer | User,
+    recipients: Sequence[User],
+    body: str,
+    title: str = "",
+    idempotency_key: uuid.UUID | None = None,
 ) -> tuple[Conversation, Message]:
     """Start a conversation with ``recipients`` and send its first message.
 
@@ -125,7 +137,8 @@ def conversation_start(
     (its first message here is just the next message). Two or more make a new group of at most
     ``MAX_PARTICIPANTS`` people with an optional title. Refused with a ``ValidationError`` (nothing
     saved) for inactive recipients, too many people, and a block between the starter and anyone
-    invited. Publishes like :func:`message_send`.
+    invited. Publishes like :func:`message_send`. With ``idempotency_key`` (the form's), sending
+    the same form again returns the conversation and message it created.
     """
     viewer = as_viewer(actor)
     user = _user(viewer)
@@ -172,15 +185,18 @@ def conversation_start(
     return conversation, message
 
 
-@transaction.atomic
-def message_send(*, actor: Viewer | User, conversation: Conversation, body: str) -> Message:
+@idempotent("messaging.message_send", replay=lambda pk: Message.objects.get(pk=pk))
+def message_send(
+    *, actor: Viewer | User, conversation: Conversation, body: str, idempotency_key: uuid.UUID | None = None
+) -> Message:
     """Send ``body`` (Markdown, sanitised) to ``conversation``.
 
     Only current participants may send; in a one-to-one conversation a block either way refuses the
     message with a ``ValidationError`` and saves nothing. Locks the conversation row, so its "last
     message" is the last one sent. Sets every other participant's ``unread_count`` one higher (the
     author's to zero) and publishes, on commit, ``message.created`` to ``conversation.<id>`` and
-    ``messages.changed`` with the new unread total to each other participant.
+    ``messages.changed`` with the new unread total to each other participant. With
+    ``idempotency_key`` (the form's), sending the same form again returns the message it created.
     """
     viewer = as_viewer(actor)
     user = _user(viewer)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from intranet.accounts import selectors as people
+from intranet.core.idempotency import EXPIRED_MESSAGE, expired_response, key_from_post
 from intranet.core.web import is_htmx, viewer_of
 
 from . import selectors, services
@@ -89,8 +90,16 @@ def message_create(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_of(request)
     participant = selectors.participant_get_for_viewer(viewer=viewer, conversation_id=pk)
     conversation = participant.conversation
+    key = key_from_post(request)
+    if key is None:
+        if is_htmx(request):
+            response = render(request, "messaging/_compose_errors.html", {"errors": [EXPIRED_MESSAGE]}, status=400)
+            return reswap(retarget(response, "#compose-errors"), "innerHTML")
+        return expired_response(request)
     try:
-        message = services.message_send(actor=viewer, conversation=conversation, body=request.POST.get("body", ""))
+        message = services.message_send(
+            actor=viewer, conversation=conversation, body=request.POST.get("body", ""), idempotency_key=key
+        )
     except ValidationError as error:
         if is_htmx(request):
             response = render(request, "messaging/_compose_errors.html", {"errors": list(error.messages)})
@@ -99,9 +108,10 @@ def message_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, text)
         return HttpResponseRedirect(conversation.get_absolute_url())
     if is_htmx(request):
-        # Re-read with the author's profile for the avatar (one query, as the fragment view).
+        # Re-read with the author's profile for the avatar (one query, as the fragment view). The
+        # answer also gives the compose form a fresh key: the next message is a new submission.
         message = selectors.message_get_for_viewer(viewer=viewer, participant=participant, message_id=message.pk)
-        return render(request, "messaging/_message.html", {"message": message, "conversation": conversation})
+        return render(request, "messaging/_message_sent.html", {"message": message, "conversation": conversation})
     return HttpResponseRedirect(message.get_absolute_url())
 
 
@@ -129,12 +139,15 @@ def conversation_start(request: HttpRequest) -> HttpResponse:
     body = data.get("body", "")
     title = data.get("title", "")
     if request.method == "POST":
+        key = key_from_post(request)
+        if key is None:
+            return expired_response(request)
         if missing and not recipients:
             errors.append(_("Choose at least one person to write to."))
         else:
             try:
                 conversation, _message = services.conversation_start(
-                    actor=viewer, recipients=recipients, body=body, title=title
+                    actor=viewer, recipients=recipients, body=body, title=title, idempotency_key=key
                 )
             except ValidationError as error:
                 errors.extend(list(error.messages))

@@ -175,6 +175,8 @@ CELERY_BEAT_SCHEDULE = {
     # The event outbox (intranet.core.outbox): events whose relay after commit failed.
     "core-outbox-relay": {"task": "core.outbox_relay", "schedule": 60.0},
     "core-outbox-purge": {"task": "core.outbox_purge", "schedule": crontab(minute=45, hour=4)},
+    # Keys of creating forms (intranet.core.idempotency), kept two days.
+    "core-idempotency-purge": {"task": "core.idempotency_purge", "schedule": crontab(minute=50, hour=4)},
     "notifications-digest-daily": {
         "task": "notifications.digest_send",
         "schedule": crontab(minute=0, hour=7),

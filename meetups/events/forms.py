@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.utils import edit_string_for_tags, parse_tags
 
 from intranet.accounts.forms import BootstrapMixin
+from intranet.core.idempotency import IdempotentFormMixin
 from meetups.organisations.selectors import external_people_for_choice, organisations_for_choice
 
 from .models import Format, Language, MeetupEvent, MeetupSeries
@@ -254,3 +255,11 @@ class CancelForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._style_widgets()
+
+
+class SeriesCreateForm(IdempotentFormMixin, SeriesForm):
+    """Creating a series: a :class:`SeriesForm` sent once, however often it is submitted."""
+
+
+class EventCreateForm(IdempotentFormMixin, EventForm):
+    """Adding a meetup: an :class:`EventForm` sent once, however often it is submitted."""

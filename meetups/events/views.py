@@ -20,7 +20,7 @@ from meetups.organisations.permissions import can_curate_organisations
 
 from . import ical, selectors, services
 from . import permissions as perms
-from .forms import CancelForm, DirectoryForm, EventForm, SeriesForm
+from .forms import CancelForm, DirectoryForm, EventCreateForm, EventForm, SeriesCreateForm, SeriesForm
 from .models import RSVP, Format
 from .services import UNSET
 
@@ -117,12 +117,15 @@ def series_create(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     if not perms.can_create_series(viewer):
         raise PermissionDenied
-    form = SeriesForm(request.POST or None)
+    form = SeriesCreateForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             try:
                 series = services.series_create(
-                    actor=viewer, organisers=form.cleaned_data["organisers"], **_series_kwargs(form)
+                    actor=viewer,
+                    organisers=form.cleaned_data["organisers"],
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    **_series_kwargs(form),
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -186,11 +189,13 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not perms.can_create_event(viewer, series):
         raise PermissionDenied
     if request.method == "POST":
-        form = EventForm(request.POST)
+        form = EventCreateForm(request.POST)
         if form.is_valid():
             fields = form.service_fields()
             try:
-                event = services.event_create(actor=viewer, series=series, **fields)
+                event = services.event_create(
+                    actor=viewer, series=series, idempotency_key=form.cleaned_data["idempotency_key"], **fields
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -198,7 +203,7 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(event.get_absolute_url())
         form.mark_invalid()
     else:
-        form = EventForm(initial=EventForm.initial_for_series(series))
+        form = EventCreateForm(initial=EventForm.initial_for_series(series))
     return render(request, "meetups/events/event_form.html", {"form": form, "series": series, "event": None})
 
 

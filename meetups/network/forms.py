@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intranet.accounts.forms import BootstrapMixin
+from intranet.core.idempotency import IdempotentFormMixin
 
 from .models import MAX_ADVICE_TOPICS_LENGTH
 from .selectors import NetworkFilters
@@ -40,7 +41,7 @@ class NetworkFilterForm(forms.Form):
         return self.cleaned_data.get("cursor", "") if self.is_valid() else ""
 
 
-class AdviceForm(_Form):
+class AdviceForm(IdempotentFormMixin, _Form):
     body = forms.CharField(
         label=_("Your message"),
         max_length=5000,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,12 +47,22 @@ def network_profile_update(*, actor: Viewer | User, opted_out: bool, advice_topi
     return profile
 
 
-def advice_request(*, actor: Viewer | User, manager: User, profile: NetworkProfile | None, body: str) -> Conversation:
+def advice_request(
+    *,
+    actor: Viewer | User,
+    manager: User,
+    profile: NetworkProfile | None,
+    body: str,
+    idempotency_key: uuid.UUID | None = None,
+) -> Conversation:
     """Ask a listed manager for advice: their one-to-one conversation with the actor (started or
     reused) gets ``body`` as its next message. Refused for opted-out managers and oneself; blocks and
-    inactive people are refused by the messaging service (``ValidationError``)."""
+    inactive people are refused by the messaging service (``ValidationError``). ``idempotency_key``
+    (the form's) goes to the messaging service: the same form sent again sends no second message."""
     viewer = as_viewer(actor)
     if not can_ask_for_advice(viewer, manager.pk, profile):
         raise PermissionDenied
-    conversation, _message = conversation_start(actor=viewer, recipients=[manager], body=body)
+    conversation, _message = conversation_start(
+        actor=viewer, recipients=[manager], body=body, idempotency_key=idempotency_key
+    )
     return conversation

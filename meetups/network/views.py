@@ -62,6 +62,7 @@ def network_ask(request: HttpRequest, handle: str) -> HttpResponse:
                     manager=card.user,
                     profile=selectors.cached_network_profile(card.user),
                     body=form.cleaned_data["body"],
+                    idempotency_key=form.cleaned_data["idempotency_key"],
                 )
             except ValidationError as error:
                 apply_errors(form, error)

@@ -8,12 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intranet.accounts.forms import BootstrapMixin
+from intranet.core.idempotency import IdempotentFormMixin
 
 from .models import Organisation
 from .selectors import organisations_for_choice
 
 
-class OrganisationForm(BootstrapMixin, forms.Form):
+class OrganisationForm(IdempotentFormMixin, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=160)
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices, initial=Organisation.Kind.EXTERNAL)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
@@ -27,7 +28,7 @@ class OrganisationForm(BootstrapMixin, forms.Form):
         self._style_widgets()
 
 
-class ExternalPersonForm(BootstrapMixin, forms.Form):
+class ExternalPersonForm(IdempotentFormMixin, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=160)
     organisation = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=organisations_for_choice())
     role = forms.CharField(label=_("Role or title"), required=False, max_length=160)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
 
@@ -42,8 +44,12 @@ def _save_organisation(org: Organisation, *, actor: Viewer, action: str, before:
         raise ValidationError({"name": _("An organisation with this name exists already.")}, code="duplicate") from exc
 
 
-def organisation_create(*, actor: Viewer, name: str, **fields: Any) -> Organisation:
-    """Add an organisation (coordinators). Writes one audit row."""
+@idempotent("organisations.organisation_create", replay=lambda pk: Organisation.objects.get(pk=pk))
+def organisation_create(
+    *, actor: Viewer, name: str, idempotency_key: uuid.UUID | None = None, **fields: Any
+) -> Organisation:
+    """Add an organisation (coordinators). Writes one audit row. With ``idempotency_key`` (the
+    form's), sending the same form again returns the organisation it added."""
     require(perms.can_curate_organisations(actor))
     org = Organisation(name=name, **fields)
     _clean_organisation(org)
@@ -71,14 +77,17 @@ def _clean_person(person: ExternalPerson) -> None:
     person.email = person.email.strip().lower()
 
 
-def external_person_create(*, actor: Viewer, name: str, **fields: Any) -> ExternalPerson:
-    """Add a person from outside (coordinators). Writes one audit row (without the e-mail)."""
+@idempotent("organisations.external_person_create", replay=lambda pk: ExternalPerson.objects.get(pk=pk))
+def external_person_create(
+    *, actor: Viewer, name: str, idempotency_key: uuid.UUID | None = None, **fields: Any
+) -> ExternalPerson:
+    """Add a person from outside (coordinators). Writes one audit row (without the e-mail). With
+    ``idempotency_key`` (the form's), sending the same form again returns the person it added."""
     require(perms.can_curate_organisations(actor))
     person = ExternalPerson(name=name, **fields)
     _clean_person(person)
-    with transaction.atomic():
-        person.save()
-        audit_log(actor=actor.user, action="meetup_person.created", target=person, after={"name": person.name})
+    person.save()
+    audit_log(actor=actor.user, action="meetup_person.created", target=person, after={"name": person.name})
     return person
 
 

@@ -41,7 +41,7 @@ def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
     if not perms.can_curate_organisations(viewer):
         raise PermissionDenied
     if request.method == "POST":
-        form = OrganisationForm(request.POST)
+        form = OrganisationForm(request.POST, idempotent=org is None)
         if form.is_valid():
             try:
                 if org is None:
@@ -56,7 +56,7 @@ def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
         form.mark_invalid()
     else:
         initial = {f: getattr(org, f) for f in ("name", "kind", "website", "city", "description")} if org else None
-        form = OrganisationForm(initial=initial)
+        form = OrganisationForm(initial=initial, idempotent=org is None)
     return render(
         request, "meetups/organisations/organisation_form.html", {"form": form, "object": org, "kind": "organisation"}
     )
@@ -70,7 +70,7 @@ def person_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not perms.can_curate_organisations(viewer):
         raise PermissionDenied
     if request.method == "POST":
-        form = ExternalPersonForm(request.POST)
+        form = ExternalPersonForm(request.POST, idempotent=person is None)
         if form.is_valid():
             try:
                 if person is None:
@@ -89,7 +89,7 @@ def person_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             if person
             else None
         )
-        form = ExternalPersonForm(initial=initial)
+        form = ExternalPersonForm(initial=initial, idempotent=person is None)
     return render(
         request, "meetups/organisations/organisation_form.html", {"form": form, "object": person, "kind": "person"}
     )

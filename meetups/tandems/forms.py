@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intranet.accounts.forms import BootstrapMixin
+from intranet.core.idempotency import IdempotentFormMixin
 from meetups.organisations.selectors import external_organisations_for_choice
 
 from .models import MAX_LEARNINGS_LENGTH, MAX_NOTES_LENGTH, PartnerCommunity
@@ -22,7 +23,7 @@ class _Form(BootstrapMixin, forms.Form):
         self._style_widgets()
 
 
-class MeetingForm(_Form):
+class MeetingForm(IdempotentFormMixin, _Form):
     date = forms.DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(
         label=_("Notes"),
@@ -63,7 +64,7 @@ class ProposalForm(_Form):
     )
 
 
-class PartnerProposalForm(ProposalForm):
+class PartnerProposalForm(IdempotentFormMixin, ProposalForm):
     partner = forms.ModelChoiceField(label=_("Partner community"), queryset=PartnerCommunity.objects.none())
 
     def __init__(self, *args: Any, partners: list[PartnerCommunity], **kwargs: Any) -> None:
@@ -73,7 +74,7 @@ class PartnerProposalForm(ProposalForm):
         field.choices = [("", "---------")] + [(p.pk, f"{p.name} ({p.organisation.name})") for p in partners]  # type: ignore[attr-defined]
 
 
-class PartnerCommunityForm(_Form):
+class PartnerCommunityForm(IdempotentFormMixin, _Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=external_organisations_for_choice())
     name = forms.CharField(label=_("Name of the community"), max_length=160)
     description = forms.CharField(

@@ -8,6 +8,7 @@ the notifications follow from there.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from communities.api import Community
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.markdown import render_markdown
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer, as_viewer
@@ -93,7 +95,7 @@ def tandem_suggestions_refresh(community_ids: Sequence[int] | None = None) -> in
 # Partner communities ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@idempotent("tandems.partner_community_create", replay=lambda pk: PartnerCommunity.objects.get(pk=pk))
 def partner_community_create(
     *,
     actor: Viewer | User,
@@ -104,8 +106,10 @@ def partner_community_create(
     topics: str = "",
     language: str = PartnerCommunity.Language.GERMAN,
     approx_members: int | None = None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> PartnerCommunity:
-    """Enter a community of a partner organisation by hand (coordinators and community managers)."""
+    """Enter a community of a partner organisation by hand (coordinators and community managers).
+    With ``idempotency_key`` (the form's), sending the same form again returns the one entered."""
     viewer = as_viewer(actor)
     require(can_enter_partner_community(viewer))
     name = " ".join((name or "").split())[:160]
@@ -150,7 +154,7 @@ def _suggestion(community: Community, other: Community | None) -> TandemSuggesti
     return TandemSuggestion.objects.filter(community=community, other=other).first()
 
 
-@transaction.atomic
+@idempotent("tandems.tandem_propose", replay=lambda pk: Tandem.objects.get(pk=pk))
 def tandem_propose(
     *,
     actor: Viewer | User,
@@ -158,12 +162,15 @@ def tandem_propose(
     other: Community | None = None,
     partner: PartnerCommunity | None = None,
     message: str = "",
+    idempotency_key: uuid.UUID | None = None,
 ) -> Tandem:
     """Propose a tandem of ``community`` with ``other`` or with a ``partner`` community.
 
     A proposer who manages a side has accepted for it already; a partner community's contact agreed
     when the tandem was entered, so that side counts as accepted. The pair's suggestion (if any)
-    gives score and reasons. ``ValidationError`` when the pair already has an open tandem.
+    gives score and reasons. ``ValidationError`` when the pair already has an open tandem. With
+    ``idempotency_key`` (the form's), sending the same form again returns the tandem it proposed
+    instead of that error.
     """
     viewer = as_viewer(actor)
     require((other is None) != (partner is None))
@@ -326,9 +333,12 @@ def tandem_close(*, actor: Viewer | User, tandem: Tandem, reason: str = "") -> T
     )
 
 
-@transaction.atomic
-def tandem_meeting_log(*, actor: Viewer | User, tandem: Tandem, date: dt.date, notes: str = "") -> TandemMeeting:
-    """Log a meeting of an active tandem (Markdown notes, sanitized)."""
+@idempotent("tandems.meeting_log", replay=lambda pk: TandemMeeting.objects.get(pk=pk))
+def tandem_meeting_log(
+    *, actor: Viewer | User, tandem: Tandem, date: dt.date, notes: str = "", idempotency_key: uuid.UUID | None = None
+) -> TandemMeeting:
+    """Log a meeting of an active tandem (Markdown notes, sanitized). With ``idempotency_key`` (the
+    form's), sending the same form again returns the meeting it logged."""
     viewer = as_viewer(actor)
     locked = _lock(tandem)
     require(can_log_tandem_meeting(viewer, locked))

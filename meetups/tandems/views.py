@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.api import Community, community_get_for_viewer
+from intranet.core.idempotency import expired_response, key_from_post
 from intranet.core.web import apply_errors, error_message, is_htmx, viewer_of
 
 from . import selectors, services
@@ -80,10 +81,15 @@ def tandem_propose(request: HttpRequest, slug: str) -> HttpResponse:
     except Http404:
         messages.error(request, _("That community is not available for a tandem."))
         return redirect("meetups:tandem_suggestions", slug=community.slug)
+    key = key_from_post(request)
+    if key is None:
+        return expired_response(request)
     form = ProposalForm(request.POST)
     message = form.cleaned_data["message"] if form.is_valid() else ""
     try:
-        tandem = services.tandem_propose(actor=viewer, community=community, other=other, message=message)
+        tandem = services.tandem_propose(
+            actor=viewer, community=community, other=other, message=message, idempotency_key=key
+        )
     except ValidationError as error:
         error_message(request, error)
         return redirect("meetups:tandem_suggestions", slug=community.slug)
@@ -108,6 +114,7 @@ def tandem_propose_partner(request: HttpRequest, slug: str) -> HttpResponse:
                 community=community,
                 partner=form.cleaned_data["partner"],
                 message=form.cleaned_data["message"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -274,7 +281,11 @@ def tandem_meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.tandem_meeting_log(
-                actor=viewer, tandem=tandem, date=form.cleaned_data["date"], notes=form.cleaned_data["notes"]
+                actor=viewer,
+                tandem=tandem,
+                date=form.cleaned_data["date"],
+                notes=form.cleaned_data["notes"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -64,12 +64,18 @@ def test_write_from_profile_pick_people_send_and_search(browser: Any, live_serve
     page.locator("#compose-body").press("Enter")
     expect(page.locator("#message-list .message")).to_have_count(2)
     expect(page.locator("#compose-body")).to_have_value("")
+    # The next message from the same open page is a new submission: the answer renewed the form's key.
+    first_key = page.locator("#compose-key").input_value()
+    page.locator("#compose-body").fill("Oder Montag?")
+    page.locator("#compose-body").press("Enter")
+    expect(page.locator("#message-list .message")).to_have_count(3)
+    assert page.locator("#compose-key").input_value() != first_key
     _shot(page, screenshots_dir, "2-conversation")
 
     # The inbox lists it; search within my conversations finds a part of a compound word.
     page.goto(f"{live_server.url}/messages/")
     expect(page.locator(".conversation-row")).to_have_count(1)
-    expect(page.locator(".conversation-row")).to_contain_text("You: Oder lieber am Freitag?")
+    expect(page.locator(".conversation-row")).to_contain_text("You: Oder Montag?")
     page.locator("#message-search-q").fill("besprechung")
     page.locator("#message-search button[type=submit]").click()
     expect(page.locator("#search-results li")).to_have_count(1)
@@ -77,17 +83,17 @@ def test_write_from_profile_pick_people_send_and_search(browser: Any, live_serve
 
     conversation = Conversation.objects.get()
     assert conversation.kind == Conversation.Kind.DIRECT
-    assert Message.objects.filter(conversation=conversation).count() == 2
+    assert Message.objects.filter(conversation=conversation).count() == 3
 
     # Jürgen sees the unread badge in the header and the unread mark in his inbox.
     page.context.close()
     other = signed_in_page(browser, live_server.url, jurgen)
     other.goto(f"{live_server.url}/messages/")
-    expect(other.locator("#messages-badge .badge")).to_have_text(re.compile(r"^2"))
+    expect(other.locator("#messages-badge .badge")).to_have_text(re.compile(r"^3"))
     expect(other.locator(".conversation-unread")).to_have_count(1)
     _shot(other, screenshots_dir, "4-inbox-unread")
     other.locator(".conversation-row a").click()
-    expect(other.locator("#message-list .message")).to_have_count(2)
+    expect(other.locator("#message-list .message")).to_have_count(3)
     expect(other.locator("#messages-badge .badge")).to_have_count(0)
     other.context.close()
 

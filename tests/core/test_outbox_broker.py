@@ -24,6 +24,7 @@ from intranet.core import outbox
 from intranet.core.models import OutboxEvent
 from intranet.notifications.models import Notification
 from tests.communities.factories import CommunityFactory, add_person
+from tests.support.forms import with_key
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis]
 
@@ -163,7 +164,7 @@ def test_posts_made_while_the_broker_is_down_notify_everyone_exactly_once(
     started = time.monotonic()
     for n in range(POSTS):
         data = {"kind": "announcement", "title": f"Outage news {n}", "body": "The broker is down.", "tags": ""}
-        response = client.post(url, data)
+        response = client.post(url, with_key(data))
         # The author sees success: the post and its event are committed.
         assert response.status_code == 302, response.content.decode()[:2000]
     request_seconds = (time.monotonic() - started) / POSTS

@@ -8,6 +8,7 @@ from django.urls import reverse
 from intranet.messaging import services
 from intranet.messaging.models import Block, Conversation, Message, Participant
 from tests.messaging.conftest import make_user, send, start
+from tests.support.forms import with_key
 from tests.support.queries import assert_constant_queries, pin_queries
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +180,7 @@ def test_blocked_conversation_has_no_compose_form(anna_client, anna, ben):
 def test_send_with_htmx_returns_the_message(anna_client, anna, ben):
     conversation = start(anna, [ben])
     url = reverse("messaging:message_create", kwargs={"pk": conversation.pk})
-    response = anna_client.post(url, {"body": "_quick_ note"}, **HTMX)
+    response = anna_client.post(url, with_key(body="_quick_ note"), **HTMX)
     assert response.status_code == 200
     message = Message.objects.latest("id")
     assert f'id="message-{message.pk}"' in response.content.decode()
@@ -188,7 +189,9 @@ def test_send_with_htmx_returns_the_message(anna_client, anna, ben):
 
 def test_send_without_htmx_redirects_to_the_message(anna_client, anna, ben):
     conversation = start(anna, [ben])
-    response = anna_client.post(reverse("messaging:message_create", kwargs={"pk": conversation.pk}), {"body": "hi"})
+    response = anna_client.post(
+        reverse("messaging:message_create", kwargs={"pk": conversation.pk}), with_key(body="hi")
+    )
     assert response.status_code == 302
     assert response["Location"].endswith(f"#message-{Message.objects.latest('id').pk}")
 
@@ -198,13 +201,13 @@ def test_send_refused_by_a_block_explains_and_saves_nothing(client, anna, ben):
     services.block_create(actor=anna, blocked=ben)
     client.force_login(ben)
     url = reverse("messaging:message_create", kwargs={"pk": conversation.pk})
-    response = client.post(url, {"body": "hello?"}, **HTMX)
+    response = client.post(url, with_key(body="hello?"), **HTMX)
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#compose-errors"
     assert response["HX-Reswap"] == "innerHTML"
     assert "You cannot send messages to this person." in response.content.decode()
     assert Message.objects.count() == 1
-    response = client.post(url, {"body": "hello?"}, follow=True)
+    response = client.post(url, with_key(body="hello?"), follow=True)
     assert "You cannot send messages to this person." in response.content.decode()
     assert Message.objects.count() == 1
 
@@ -218,11 +221,11 @@ def test_send_query_count_is_pinned(anna_client, anna, ben):
             send(ben, group, "more")
 
     def action():
-        assert anna_client.post(url, {"body": "hi"}, **HTMX).status_code == 200
+        assert anna_client.post(url, with_key(body="hi"), **HTMX).status_code == 200
 
     # The signed-in user, the viewer's row; the send (savepoint, lock, insert, two updates, unread
-    # sums, release); the message with its author's profile.
-    assert_constant_queries(add_rows=add_rows, action=action, small=1, large=6, expected=10)
+    # sums, the idempotency claim, release); the message with its author's profile.
+    assert_constant_queries(add_rows=add_rows, action=action, small=1, large=6, expected=11)
 
 
 def test_message_fragment_renders_one_message_and_marks_read(anna_client, anna, ben):
@@ -253,7 +256,7 @@ def test_start_page_preselects_people_from_to(anna_client, ben, carla):
 
 
 def test_start_creates_a_conversation_and_redirects(anna_client, anna, ben):
-    response = anna_client.post(reverse("messaging:conversation_start"), {"to": ["ben"], "body": "Hallo Ben"})
+    response = anna_client.post(reverse("messaging:conversation_start"), with_key(to=["ben"], body="Hallo Ben"))
     conversation = Conversation.objects.get()
     assert response.status_code == 302 and response["Location"] == conversation.get_absolute_url()
     assert Message.objects.get().body_source == "Hallo Ben"
@@ -261,7 +264,7 @@ def test_start_creates_a_conversation_and_redirects(anna_client, anna, ben):
 
 def test_start_creates_a_group_with_title(anna_client, anna, ben, carla):
     anna_client.post(
-        reverse("messaging:conversation_start"), {"to": ["ben", "carla"], "body": "Hi", "title": "Project X"}
+        reverse("messaging:conversation_start"), with_key(to=["ben", "carla"], body="Hi", title="Project X")
     )
     conversation = Conversation.objects.get()
     assert conversation.is_group and conversation.title == "Project X" and conversation.participant_count == 3
@@ -269,11 +272,11 @@ def test_start_creates_a_group_with_title(anna_client, anna, ben, carla):
 
 def test_start_shows_errors_and_keeps_the_text(anna_client, anna, ben):
     services.block_create(actor=ben, blocked=anna)
-    response = anna_client.post(reverse("messaging:conversation_start"), {"to": ["ben"], "body": "kept text"})
+    response = anna_client.post(reverse("messaging:conversation_start"), with_key(to=["ben"], body="kept text"))
     html = response.content.decode()
     assert response.status_code == 200 and "You cannot send messages to Ben Schmidt." in html
     assert "kept text" in html and Conversation.objects.count() == 0
-    html = anna_client.post(reverse("messaging:conversation_start"), {"body": "x"}).content.decode()
+    html = anna_client.post(reverse("messaging:conversation_start"), with_key(body="x")).content.decode()
     assert "Choose at least one person to write to." in html
 
 
@@ -370,12 +373,12 @@ def test_start_post_query_count_does_not_grow_with_group_size(anna_client):
             handles.append(make_user().handle)
 
     def action():
-        response = anna_client.post(reverse("messaging:conversation_start"), {"to": handles, "body": "hi"})
+        response = anna_client.post(reverse("messaging:conversation_start"), with_key(to=handles, body="hi"))
         assert response.status_code == 302
 
     # User, people; the start (savepoint, blocks, conversation, participants in one insert, the send:
-    # lock, insert, two updates, unread sums; refresh, release).
-    assert_constant_queries(add_rows=add_rows, action=action, small=2, large=6, expected=13)
+    # lock, insert, two updates, unread sums; refresh, the idempotency claim, release).
+    assert_constant_queries(add_rows=add_rows, action=action, small=2, large=6, expected=14)
 
 
 def test_message_button_query_count(anna_client, ben):

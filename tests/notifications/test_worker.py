@@ -17,6 +17,7 @@ from intranet.accounts.text import search_name_for
 from intranet.notifications.models import Notification
 from tests.factories import UserFactory
 from tests.notifications.conftest import wait_for
+from tests.support.forms import with_key
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis]
 
@@ -67,7 +68,7 @@ def test_post_in_a_4000_member_community_is_fanned_out_off_the_request(celery_wo
         url = reverse("communities:post_create", kwargs={"slug": community.slug})
         data = {"kind": "discussion", "title": f"News for {community.name}", "body": "Text", "tags": ""}
         with CaptureQueriesContext(connection) as ctx:
-            response = client.post(url, data)
+            response = client.post(url, with_key(data))
         assert response.status_code == 302, response.content.decode()[:2000]
         return len(ctx.captured_queries)
 

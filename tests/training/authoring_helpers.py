@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.support.forms import with_key
 from training.models import Exam, Question
 
 
@@ -41,7 +42,7 @@ def question_data(
             data[f"choices-{i}-text"] = old[i].text
             data[f"choices-{i}-position"] = str(i + 1)
             data[f"choices-{i}-DELETE"] = "on"
-    return data
+    return with_key(data)  # a fresh submission of the form (its key is ignored when editing)
 
 
 def exam_data(
@@ -79,4 +80,4 @@ def exam_data(
             data[f"rules-{i}-topic"] = str(old[i].topic_id)
             data[f"rules-{i}-count"] = str(old[i].count)
             data[f"rules-{i}-DELETE"] = "on"
-    return data
+    return with_key(data)  # a fresh submission of the form (its key is ignored when editing)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from intranet.core.models import AuditEntry
 from tests.factories import UserFactory
+from tests.support.forms import with_key
 from tests.training.conftest import ROLES, make_user, snapshot, viewer_of
 from tests.training.factories import ProgrammeFactory, SessionFactory, StepFactory
 from training.certificates import permissions as cert_perms
@@ -128,7 +129,7 @@ ACTIONS = [
         "post",
         lambda w: reverse("training:programme_create"),
         MANAGERS,
-        lambda w: {"title": "New", "level": "basic"},
+        lambda w: with_key(title="New", level="basic"),
     ),
     Action(
         "programme_edit",
@@ -142,14 +143,14 @@ ACTIONS = [
         "post",
         lambda w: reverse("training:step_create", args=[w.programme.pk]),
         MANAGERS,
-        lambda w: {"title": "More", "kind": "reading", "body": "Text"},
+        lambda w: with_key(title="More", kind="reading", body="Text"),
     ),
     Action(
         "session_create",
         "post",
         lambda w: reverse("training:session_create", args=[w.programme.pk]),
         MANAGERS,
-        lambda w: SESSION_DATA,
+        lambda w: with_key(SESSION_DATA),
     ),
     Action(
         "session_edit",

@@ -7,6 +7,7 @@ cannot race; the database constraint on ``member_count`` backs the rule up.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer, as_viewer
 
@@ -71,6 +73,7 @@ def _start(circle: Circle, now: dt.datetime) -> None:
     circle.save(update_fields=["state", "started_at"])
 
 
+@idempotent("training.circle_create", replay=lambda pk: Circle.objects.get(pk=pk))
 def circle_create(
     *,
     actor: Viewer | User,
@@ -79,9 +82,11 @@ def circle_create(
     description: str = "",
     is_open: bool = True,
     join: bool = True,
+    idempotency_key: uuid.UUID | None = None,
 ) -> Circle:
     """Create a circle following ``plan``. Employees create open circles and join them at once;
-    coordinators may create closed ones (to assign people) and need not join."""
+    coordinators may create closed ones (to assign people) and need not join. With
+    ``idempotency_key`` (the form's), sending the same form again returns the circle it created."""
     viewer = as_viewer(actor)
     require(can_create_circle(viewer))
     if not is_open or not join:
@@ -92,18 +97,17 @@ def circle_create(
     weeks = plan.weeks.count()
     if weeks == 0:
         raise CircleError(_("This plan has no weeks yet."))
-    with transaction.atomic():
-        circle = Circle.objects.create(
-            name=name[:120],
-            plan=plan,
-            description=description.strip()[:2000],
-            is_open=is_open,
-            weeks_total=weeks,
-            created_by_id=viewer.user_id,
-        )
-        if join:
-            assert viewer.user_id is not None
-            _add(circle, viewer.user_id, viewer.user_id)
+    circle = Circle.objects.create(
+        name=name[:120],
+        plan=plan,
+        description=description.strip()[:2000],
+        is_open=is_open,
+        weeks_total=weeks,
+        created_by_id=viewer.user_id,
+    )
+    if join:
+        assert viewer.user_id is not None
+        _add(circle, viewer.user_id, viewer.user_id)
     forget_circles(viewer)
     return circle
 

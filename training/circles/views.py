@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from intranet.core.idempotency import expired_response, key_from_post
 from intranet.core.web import viewer_of as _viewer
 
 from . import selectors as sel
@@ -64,6 +65,9 @@ def circle_create_view(request: HttpRequest) -> HttpResponse:
     error = ""
     data = {"name": request.POST.get("name", ""), "description": request.POST.get("description", "")}
     if request.method == "POST":
+        key = key_from_post(request)
+        if key is None:
+            return expired_response(request)
         plan = next((p for p in plans if str(p.pk) == request.POST.get("plan")), None)
         closed = can_form_circles(viewer) and request.POST.get("assign") == "1"
         if plan is None:
@@ -77,9 +81,12 @@ def circle_create_view(request: HttpRequest) -> HttpResponse:
                     description=data["description"],
                     is_open=not closed,
                     join=not closed,
+                    idempotency_key=key,
                 )
             except CircleError as exc:
                 error = str(exc)
+            except ValidationError as exc:  # the form was sent already (its key used elsewhere)
+                error = " ".join(exc.messages)
             else:
                 messages.success(request, _("The circle was created."))
                 return redirect("training:circle_detail", circle_id=circle.pk)

@@ -11,26 +11,27 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from intranet.core.forms import BootstrapMixin
+from intranet.core.idempotency import IdempotentFormMixin
 from training.programmes.models import Step
 
 from .models import Choice, Exam, ExamTopicRule, Question, QuestionBank, Topic
 from .services import ChoiceData, RuleData
 
 
-class BankForm(BootstrapMixin, forms.ModelForm):
+class BankForm(IdempotentFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = QuestionBank
         fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class TopicForm(BootstrapMixin, forms.ModelForm):
+class TopicForm(IdempotentFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Topic
         fields = ["name"]
 
 
-class QuestionForm(BootstrapMixin, forms.ModelForm):
+class QuestionForm(IdempotentFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Question
         fields = ["kind", "text", "points", "model_answer", "is_active"]
@@ -114,7 +115,7 @@ class StepChoiceField(forms.ModelChoiceField):
         return f"{obj.programme.title}: {obj.title}"
 
 
-class ExamForm(BootstrapMixin, forms.ModelForm):
+class ExamForm(IdempotentFormMixin, BootstrapMixin, forms.ModelForm):
     step = StepChoiceField(queryset=Step.objects.none(), required=False, label=_("Programme step"))
 
     class Meta:

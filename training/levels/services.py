@@ -9,6 +9,7 @@ model permissions) honours them without importing this app.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from communities.api import (
     manager_since_for_users,
 )
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer, as_viewer
 from training.certificates.selectors import certificates_for_users
@@ -244,10 +246,18 @@ def level_set(
         return _change(viewer=viewer, user_id=user.pk, level=level, reason=reason, action=action)
 
 
+@idempotent("levels.application_submit", replay=lambda pk: LevelApplication.objects.get(pk=pk))
 def level_application_submit(
-    *, actor: Viewer | User, level: Level, evidence_text: str, evidence_links: str = ""
+    *,
+    actor: Viewer | User,
+    level: Level,
+    evidence_text: str,
+    evidence_links: str = "",
+    idempotency_key: uuid.UUID | None = None,
 ) -> LevelApplication:
-    """Apply for a level above one's current one, with evidence text and links."""
+    """Apply for a level above one's current one, with evidence text and links. With
+    ``idempotency_key`` (the form's), sending the same form again returns the application instead of
+    "already applied"."""
     viewer = as_viewer(actor)
     require(can_apply_for_level(viewer))
     user_id = viewer.user_id

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.accounts.selectors import user_get_for_viewer
+from intranet.core.idempotency import expired_response, key_from_post
 from intranet.core.web import viewer_of as _viewer
 
 from . import selectors as sel
@@ -65,12 +66,21 @@ def level_apply(request: HttpRequest, level_id: int) -> HttpResponse:
     evidence_text = request.POST.get("evidence_text", "")
     evidence_links = request.POST.get("evidence_links", "")
     if request.method == "POST":
+        key = key_from_post(request)
+        if key is None:
+            return expired_response(request)
         try:
             level_application_submit(
-                actor=viewer, level=level, evidence_text=evidence_text, evidence_links=evidence_links
+                actor=viewer,
+                level=level,
+                evidence_text=evidence_text,
+                evidence_links=evidence_links,
+                idempotency_key=key,
             )
         except LevelError as exc:
             error = str(exc)
+        except ValidationError as exc:  # the form was sent already (its key used elsewhere)
+            error = " ".join(exc.messages)
         else:
             messages.success(request, _("Your application was sent to the coordinators."))
             return redirect("training:level_list")

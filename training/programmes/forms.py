@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
 from intranet.core.forms import BootstrapMixin
+from intranet.core.idempotency import IdempotentFormMixin
 
 from .models import Programme, Step
 
@@ -27,7 +28,11 @@ class ProgrammeForm(BootstrapMixin, forms.ModelForm):
         return value
 
 
-class StepForm(BootstrapMixin, forms.ModelForm):
+class ProgrammeCreateForm(IdempotentFormMixin, ProgrammeForm):
+    """Creating a programme: a :class:`ProgrammeForm` sent once, however often it is submitted."""
+
+
+class StepForm(IdempotentFormMixin, BootstrapMixin, forms.ModelForm):
     position = forms.IntegerField(
         label=gettext_lazy("Position"),
         required=False,

@@ -8,6 +8,7 @@ transaction once every required step is done.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.markdown import render_markdown
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
@@ -32,20 +34,21 @@ def _programme_snapshot(programme: Programme) -> dict[str, Any]:
     return {name: getattr(programme, name) for name in PROGRAMME_FIELDS}
 
 
-def programme_create(*, actor: Viewer, data: dict[str, Any]) -> Programme:
-    """Create a programme (training coordinators); audited as ``training.programme_create``."""
+@idempotent("training.programme_create", replay=lambda pk: Programme.objects.get(pk=pk))
+def programme_create(*, actor: Viewer, data: dict[str, Any], idempotency_key: uuid.UUID | None = None) -> Programme:
+    """Create a programme (training coordinators); audited as ``training.programme_create``. With
+    ``idempotency_key`` (the form's), sending the same form again returns the programme it created."""
     require(perms.can_manage_programmes(actor))
-    with transaction.atomic():
-        programme = Programme(created_by_id=actor.user_id)
-        for name in PROGRAMME_FIELDS:
-            if name in data:
-                setattr(programme, name, data[name])
-        programme.description_html = render_markdown(programme.description).html
-        programme.full_clean()
-        programme.save()
-        audit_log(
-            actor=actor.user, action="training.programme_create", target=programme, after=_programme_snapshot(programme)
-        )
+    programme = Programme(created_by_id=actor.user_id)
+    for name in PROGRAMME_FIELDS:
+        if name in data:
+            setattr(programme, name, data[name])
+    programme.description_html = render_markdown(programme.description).html
+    programme.full_clean()
+    programme.save()
+    audit_log(
+        actor=actor.user, action="training.programme_create", target=programme, after=_programme_snapshot(programme)
+    )
     return programme
 
 
@@ -70,32 +73,40 @@ def programme_update(*, actor: Viewer, programme: Programme, data: dict[str, Any
     return programme
 
 
-def step_save(*, actor: Viewer, programme: Programme, data: dict[str, Any], step: Step | None = None) -> Step:
+@idempotent("training.step_create", replay=lambda pk: Step.objects.get(pk=pk))
+def step_save(
+    *,
+    actor: Viewer,
+    programme: Programme,
+    data: dict[str, Any],
+    step: Step | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Step:
     """Create (``step=None``) or edit a step of ``programme``; new steps go last unless a position
-    is given. Audited as ``training.step_save``."""
+    is given. Audited as ``training.step_save``. With ``idempotency_key`` (the create form's),
+    sending the same form again returns the step it created."""
     require(perms.can_edit_programme(actor, programme))
     if step is not None and step.programme_id != programme.pk:
         raise ValidationError(_("This step belongs to another programme."))
-    with transaction.atomic():
-        Programme.objects.select_for_update().filter(pk=programme.pk).first()
-        creating = step is None
-        if step is None:
-            last = programme.steps.order_by("-position").values_list("position", flat=True).first()
-            step = Step(programme=programme, position=(last or 0) + 1)
-        for name in STEP_FIELDS:
-            if name in data and not (name == "position" and data[name] is None):
-                setattr(step, name, data[name])
-        if step.kind == Step.Kind.READING and not step.body.strip() and step.page_id is None:
-            raise ValidationError({"body": _("A reading needs a text or a training material page.")})
-        step.body_html = render_markdown(step.body).html
-        step.full_clean()
-        step.save()
-        audit_log(
-            actor=actor.user,
-            action="training.step_create" if creating else "training.step_update",
-            target=step,
-            after={"title": step.title, "kind": step.kind, "position": step.position, "required": step.required},
-        )
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    creating = step is None
+    if step is None:
+        last = programme.steps.order_by("-position").values_list("position", flat=True).first()
+        step = Step(programme=programme, position=(last or 0) + 1)
+    for name in STEP_FIELDS:
+        if name in data and not (name == "position" and data[name] is None):
+            setattr(step, name, data[name])
+    if step.kind == Step.Kind.READING and not step.body.strip() and step.page_id is None:
+        raise ValidationError({"body": _("A reading needs a text or a training material page.")})
+    step.body_html = render_markdown(step.body).html
+    step.full_clean()
+    step.save()
+    audit_log(
+        actor=actor.user,
+        action="training.step_create" if creating else "training.step_update",
+        target=step,
+        after={"title": step.title, "kind": step.kind, "position": step.position, "required": step.required},
+    )
     return step
 
 

@@ -19,7 +19,7 @@ from training.web import guard
 
 from . import permissions as perms
 from . import selectors as sel
-from .forms import ExerciseAnswerForm, ProgrammeForm, StepForm
+from .forms import ExerciseAnswerForm, ProgrammeCreateForm, ProgrammeForm, StepForm
 from .models import Step
 from .services import (
     enrolment_create,
@@ -114,10 +114,12 @@ def step_submit(request: HttpRequest, programme_id: int, step_id: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def programme_create_view(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    form = ProgrammeForm(request.POST or None)
+    form = ProgrammeCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = programme_create(actor=viewer, data=form.cleaned_data)
+            programme = programme_create(
+                actor=viewer, data=form.cleaned_data, idempotency_key=form.cleaned_data["idempotency_key"]
+            )
         except ValidationError as error:
             _apply(form, error)
         else:
@@ -159,10 +161,16 @@ def step_edit_view(request: HttpRequest, programme_id: int, step_id: int | None 
     viewer = _viewer(request)
     programme = sel.programme_get_for_viewer(viewer, programme_id)
     step = sel.step_get_for_edit(programme, step_id) if step_id is not None else None
-    form = StepForm(request.POST or None, instance=step)
+    form = StepForm(request.POST or None, instance=step, idempotent=step is None)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = step_save(actor=viewer, programme=programme, data=form.cleaned_data, step=step)
+            saved = step_save(
+                actor=viewer,
+                programme=programme,
+                data=form.cleaned_data,
+                step=step,
+                idempotency_key=form.cleaned_data.get("idempotency_key"),
+            )
         except ValidationError as error:
             _apply(form, error)
         else:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from intranet.core.forms import BootstrapMixin
+from intranet.core.idempotency import IdempotentFormMixin
 from training.programmes.models import Programme, Step
 
 from .models import Session
@@ -92,6 +93,10 @@ class SessionForm(BootstrapMixin, forms.ModelForm):
                     "trainers_text", _("Nobody has these e-mail addresses: %(list)s") % {"list": ", ".join(missing)}
                 )
         return data
+
+
+class SessionCreateForm(IdempotentFormMixin, SessionForm):
+    """Creating a session: a :class:`SessionForm` sent once, however often it is submitted."""
 
 
 class CancelSessionForm(BootstrapMixin, forms.Form):

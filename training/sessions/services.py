@@ -11,6 +11,7 @@ Side effects (promotion, cancellation, reminder notices) are outbox events of
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
 from training.programmes.models import Programme, Step
@@ -80,18 +82,26 @@ def _snapshot(session: Session) -> dict[str, Any]:
     }
 
 
-def session_create(*, actor: Viewer, programme: Programme, data: dict[str, Any], trainer_ids: list[int]) -> Session:
-    """Create a session of ``programme`` (training coordinators); audited."""
+@idempotent("training.session_create", replay=lambda pk: Session.objects.get(pk=pk))
+def session_create(
+    *,
+    actor: Viewer,
+    programme: Programme,
+    data: dict[str, Any],
+    trainer_ids: list[int],
+    idempotency_key: uuid.UUID | None = None,
+) -> Session:
+    """Create a session of ``programme`` (training coordinators); audited. With ``idempotency_key``
+    (the form's), sending the same form again returns the session it created."""
     require(perms.can_create_session(actor, programme))
     session = Session(programme=programme, created_by_id=actor.user_id)
     for name in SESSION_FIELDS:
         if name in data:
             setattr(session, name, data[name])
     _validate_session(session)
-    with transaction.atomic():
-        session.save()
-        session.trainers.set(trainer_ids)
-        audit_log(actor=actor.user, action="training.session_create", target=session, after=_snapshot(session))
+    session.save()
+    session.trainers.set(trainer_ids)
+    audit_log(actor=actor.user, action="training.session_create", target=session, after=_snapshot(session))
     forget_trainer_map(actor)
     return session
 

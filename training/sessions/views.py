@@ -26,7 +26,7 @@ from training.web import base_url, csv_response, guard
 from . import permissions as perms
 from . import selectors as sel
 from .calendar import feed_ics, session_ics
-from .forms import CancelSessionForm, SessionForm
+from .forms import CancelSessionForm, SessionCreateForm, SessionForm
 from .models import SessionBooking
 from .services import (
     attendance_mark_many,
@@ -136,11 +136,15 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def session_create_view(request: HttpRequest, programme_id: int) -> HttpResponse:
     viewer = _viewer(request)
     programme = programme_get_for_viewer(viewer, programme_id)
-    form = SessionForm(request.POST or None, programme=programme)
+    form = SessionCreateForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
             session = session_create(
-                actor=viewer, programme=programme, data=form.cleaned_data, trainer_ids=form.trainer_ids
+                actor=viewer,
+                programme=programme,
+                data=form.cleaned_data,
+                trainer_ids=form.trainer_ids,
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except ValidationError as error:
             _apply(form, error)

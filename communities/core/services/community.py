@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from communities.core.permissions import (
 )
 from communities.core.realtime import community_access_changed
 from communities.core.services._common import UNSET, acting_user, audit, is_set, lock_community
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer, as_viewer
 
@@ -158,7 +160,7 @@ def _set_tags(community: Community, names: list[str]) -> None:
     community.tag_names = ", ".join(names)
 
 
-@transaction.atomic
+@idempotent("communities.community_create", replay=lambda pk: Community.objects.get(pk=pk))
 def community_create(
     *,
     actor: Viewer | User,
@@ -172,11 +174,13 @@ def community_create(
     visibility: str = Community.Visibility.PUBLIC,
     join_policy: str = Community.JoinPolicy.OPEN,
     cover_image: File[Any] | None = None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> Community:
     """Create a community; the actor becomes its first owner.
 
     Without ``slug`` one is made from the name (``name-2`` on collision); an explicit ``slug`` that
-    is taken raises ``ValidationError``. Writes one audit row.
+    is taken raises ``ValidationError``. Writes one audit row. With ``idempotency_key`` (the
+    form's), sending the same form again returns the community it created.
     """
     viewer = as_viewer(actor)
     require(can_create_community(viewer))

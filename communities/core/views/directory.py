@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from communities.core import selectors, services
-from communities.core.forms import CommunityForm, DirectoryForm
+from communities.core.forms import CommunityCreateForm, DirectoryForm
 from communities.core.models import Community
 from communities.core.permissions import can_create_community
 
@@ -61,7 +61,7 @@ def community_create(request: HttpRequest) -> HttpResponse:
     if not can_create_community(viewer):
         raise PermissionDenied
     if request.method == "POST":
-        form = CommunityForm(request.POST, request.FILES)
+        form = CommunityCreateForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -77,6 +77,7 @@ def community_create(request: HttpRequest) -> HttpResponse:
                     visibility=data["visibility"],
                     join_policy=data["join_policy"],
                     cover_image=data["cover_image"],
+                    idempotency_key=data["idempotency_key"],
                 )
             except ValidationError as exc:
                 form.add_service_errors(exc)
@@ -85,7 +86,7 @@ def community_create(request: HttpRequest) -> HttpResponse:
                 return redirect("communities:community_detail", slug=community.slug)
         form.mark_invalid()
     else:
-        form = CommunityForm(
+        form = CommunityCreateForm(
             initial={
                 "language": getattr(request.user, "language", "") or Community.Language.GERMAN,
                 "visibility": Community.Visibility.PUBLIC,

@@ -6,6 +6,7 @@ Comments nest one level: a reply to a reply attaches to the top-level comment. C
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from communities.posts.permissions import can_accept_answer, can_comment_on_post
 from communities.posts.screening import screen_comment, screen_edit, screening_opened
 from communities.posts.services.posts import clean_body, render_for_community, sync_mentions
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer, as_viewer
 
@@ -37,13 +39,21 @@ def _lock_post(post: Post) -> Post:
     return Post.objects.select_for_update(of=("self",)).select_related("community").get(pk=post.pk)
 
 
-@transaction.atomic
-def comment_create(*, actor: Viewer | User, post: Post, body: str, parent: Comment | None = None) -> Comment:
+@idempotent("posts.comment_create", replay=lambda pk: Comment.objects.get(pk=pk))
+def comment_create(
+    *,
+    actor: Viewer | User,
+    post: Post,
+    body: str,
+    parent: Comment | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Comment:
     """Comment on ``post``, or reply to ``parent`` (a reply to a reply joins the top-level comment).
 
     Refused on locked posts except for moderators. Bumps ``post.comment_count`` and the activity
     times of post and community; publishes ``comment.created`` to ``community.<id>`` and
-    ``post.<id>``, and ``post.counters`` to both, on commit.
+    ``post.<id>``, and ``post.counters`` to both, on commit. With ``idempotency_key`` (the form's),
+    sending the same form again returns the comment it created.
     """
     viewer = as_viewer(actor)
     require(can_comment_on_post(viewer, post))

@@ -7,6 +7,7 @@ never lose an update.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ from communities.posts.permissions import (
 from communities.posts.screening import screen_edit, screen_post, screening_opened
 from communities.posts.services.attachments import attachment_save, validate_uploads
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.markdown import MentionTarget, Rendered, plain_text, render_markdown
 from intranet.core.models import AuditEntry
 from intranet.core.permissions import require
@@ -172,7 +174,7 @@ def _audit_post(viewer: Viewer, action: str, post: Post, **extra: Any) -> AuditE
 # Services ---------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@idempotent("posts.post_create", replay=lambda pk: Post.objects.select_related("community").get(pk=pk))
 def post_create(
     *,
     actor: Viewer | User,
@@ -182,13 +184,15 @@ def post_create(
     body: str,
     tags: Iterable[str] = (),
     attachments: Sequence[UploadedFile] = (),
+    idempotency_key: uuid.UUID | None = None,
 ) -> Post:
     """Start a post in ``community`` (active members; announcements managers+).
 
     Renders the Markdown, writes Mention rows for the people linked (only readers of the community),
     stores attachments (all validated before anything is written), bumps the community's
     ``post_count`` and ``last_activity_at`` and publishes ``post.created`` to ``community.<id>`` on
-    commit. Raises ``ValidationError`` with field keys for bad input; nothing is saved then.
+    commit. Raises ``ValidationError`` with field keys for bad input; nothing is saved then. With
+    ``idempotency_key`` (the form's), sending the same form again returns the post it created.
     """
     viewer = as_viewer(actor)
     if kind in Post.Kind.values:

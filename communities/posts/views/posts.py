@@ -34,6 +34,7 @@ from communities.posts.permissions import (
     can_start_post_kind,
 )
 from communities.posts.views.live import community_live_bar
+from intranet.core.idempotency import expired_response
 from intranet.core.markdown import render_markdown
 from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
@@ -135,6 +136,7 @@ def post_create(request: HttpRequest, slug: str) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 tags=form.tag_list(),
                 attachments=form.cleaned_data["attachments"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -314,13 +316,21 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors_posts.post_get_for_action(viewer, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
+        if form.non_field_errors():  # no usable idempotency key: nothing can be saved safely
+            return expired_response(request)
         messages.error(request, _("Write a comment of at most 10,000 characters."))
         return HttpResponseRedirect(post.get_absolute_url())
     parent = None
     if form.cleaned_data.get("parent"):
         parent = selectors_posts.comment_of_post_get(post, form.cleaned_data["parent"])
     try:
-        comment = post_services.comment_create(actor=viewer, post=post, body=form.cleaned_data["body"], parent=parent)
+        comment = post_services.comment_create(
+            actor=viewer,
+            post=post,
+            body=form.cleaned_data["body"],
+            parent=parent,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
     except ValidationError as error:
         error_message(request, error)
         return HttpResponseRedirect(post.get_absolute_url())

@@ -5,6 +5,7 @@ outbox events of :mod:`meetups.events.events`."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
 
@@ -89,6 +91,7 @@ def _validate_series(series: MeetupSeries) -> None:
     series.description_html = render(series.description)
 
 
+@idempotent("meetups.series_create", replay=lambda pk: MeetupSeries.objects.get(pk=pk))
 def series_create(
     *,
     actor: Viewer,
@@ -98,10 +101,12 @@ def series_create(
     organisations: Sequence[Organisation] = (),
     organisers: Sequence[Any] = (),
     external_organisers: Sequence[ExternalPerson] = (),
+    idempotency_key: uuid.UUID | None = None,
     **fields: Any,
 ) -> MeetupSeries:
     """Create a series; the actor becomes one of its organisers. A recurring series gets its dates
-    for the next 90 days in the same transaction. Writes one audit row."""
+    for the next 90 days in the same transaction. Writes one audit row. With ``idempotency_key``
+    (the form's), sending the same form again returns the series it created."""
     require(perms.can_create_series(actor))
     unknown = set(fields) - set(SERIES_FIELDS)
     if unknown:
@@ -109,19 +114,16 @@ def series_create(
     series = MeetupSeries(title=title, created_by_id=actor.user_id, **fields)
     _validate_series(series)
     names = clean_tags(tags)
-    with transaction.atomic():
-        series.slug = _unique_slug(series.title, slug)
-        series.tag_names = ", ".join(names)
-        series.save()
-        series.tags.set(names)
-        series.organisations.set(organisations)
-        series.organisers.set({*(u.pk for u in organisers), *([actor.user_id] if actor.user_id else [])})
-        series.external_organisers.set(external_organisers)
-        audit_log(
-            actor=actor.user, action="meetup_series.created", target=series, after=_snapshot(series, SERIES_FIELDS)
-        )
-        if series.is_recurring:
-            series_generate_events(series)
+    series.slug = _unique_slug(series.title, slug)
+    series.tag_names = ", ".join(names)
+    series.save()
+    series.tags.set(names)
+    series.organisations.set(organisations)
+    series.organisers.set({*(u.pk for u in organisers), *([actor.user_id] if actor.user_id else [])})
+    series.external_organisers.set(external_organisers)
+    audit_log(actor=actor.user, action="meetup_series.created", target=series, after=_snapshot(series, SERIES_FIELDS))
+    if series.is_recurring:
+        series_generate_events(series)
     perms.forget_organised(actor)
     return series
 
@@ -186,8 +188,18 @@ def _validate_event(event: MeetupEvent) -> None:
     event.notes_html = render(event.notes)
 
 
-def event_create(*, actor: Viewer, series: MeetupSeries, starts_at: dt.datetime, **fields: Any) -> MeetupEvent:
-    """Add a date to a series; defaults (place, link, seats, duration, zone) come from the series."""
+@idempotent("meetups.event_create", replay=lambda pk: MeetupEvent.objects.get(pk=pk))
+def event_create(
+    *,
+    actor: Viewer,
+    series: MeetupSeries,
+    starts_at: dt.datetime,
+    idempotency_key: uuid.UUID | None = None,
+    **fields: Any,
+) -> MeetupEvent:
+    """Add a date to a series; defaults (place, link, seats, duration, zone) come from the series.
+    With ``idempotency_key`` (the form's), sending the same form again returns the meetup it added
+    instead of refusing it as a second meetup at the same time."""
     require(perms.can_create_event(actor, series))
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:

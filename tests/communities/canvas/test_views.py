@@ -18,6 +18,7 @@ from intranet.core.models import AuditEntry
 from intranet.core.viewer import Viewer
 from tests.communities.canvas.helpers import KINDS, full_answers, make_community, make_manager, make_user, save
 from tests.communities.conftest import snapshot
+from tests.support.forms import with_key
 from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_http_matrix(kind, visibility):
 
     response = client.post(url(community, "canvas_edit"), form_data(1, purpose="Changed by " + kind))
     assert response.status_code == (302 if kind in EDITORS else expected(kind, EDITORS))
-    response = client.post(url(community, "canvas_comment_create"), {"text": "Review by " + kind})
+    response = client.post(url(community, "canvas_comment_create"), with_key(text="Review by " + kind))
     assert response.status_code == (302 if kind in REVIEWERS else expected(kind, REVIEWERS))
     response = client.post(url(community, "canvas_comment_resolve", pk=comment.pk))
     # Coordinators see the comment but it is not theirs (403); members do not even see comments (404).

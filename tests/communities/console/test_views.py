@@ -17,6 +17,7 @@ from tests.communities.conftest import snapshot
 from tests.communities.console.conftest import add_member, community_with, coordinator, figures
 from tests.communities.factories import CategoryFactory
 from tests.factories import UserFactory
+from tests.support.forms import with_key
 from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -213,10 +214,10 @@ def test_coordinator_notes_stay_private(staff) -> None:
     owner = Membership.objects.get(community=community, role=Role.OWNER).user
     url = reverse("communities:console_manager", args=[owner.pk])
     client = client_for(staff)
-    bad = client.post(url, {"text": "", "next_action_due": "2026-12-01"})
+    bad = client.post(url, with_key(text="", next_action_due="2026-12-01"))
     assert bad.status_code == 400
     response = client.post(
-        url, {"text": "Call about the relaunch", "next_action": "Call", "next_action_due": "2026-12-01"}
+        url, with_key(text="Call about the relaunch", next_action="Call", next_action_due="2026-12-01")
     )
     assert response.status_code == 302
     note = CoordinatorNote.objects.get()

@@ -19,6 +19,7 @@ from communities.inbox.services import (
 from communities.models import CommunityRules, SavedReply
 from intranet.core.models import AuditEntry
 from tests.communities.inbox.conftest import open_for_post, write_post
+from tests.support.forms import with_key
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +138,7 @@ def test_saved_reply_pages(client, community, manager) -> None:
     client.force_login(manager)
     page = reverse("communities:saved_reply_list")
     assert client.get(page).status_code == 200
-    response = client.post(page, {"title": "Hello", "body_du": "Hallo {member_name}", "community": community.pk})
+    response = client.post(page, with_key(title="Hello", body_du="Hallo {member_name}", community=community.pk))
     assert response.status_code == 302
     reply = SavedReply.objects.get()
     assert reply.community_id == community.pk
@@ -145,5 +146,5 @@ def test_saved_reply_pages(client, community, manager) -> None:
     client.post(edit, {"title": "Hello!", "body_du": "Hallo", "body_sie": "Guten Tag"})
     reply.refresh_from_db()
     assert (reply.title, reply.body_sie) == ("Hello!", "Guten Tag")
-    bad = client.post(page, {"title": "", "body_du": ""})
+    bad = client.post(page, with_key(title="", body_du=""))
     assert bad.status_code == 200 and "is-invalid" in bad.content.decode()

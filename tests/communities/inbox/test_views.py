@@ -17,6 +17,7 @@ from communities.models import Community, CommunityRules, ContentStatus, InboxIt
 from intranet.core.models import AuditEntry
 from tests.communities.inbox.conftest import add_person, open_for_post, write_post
 from tests.factories import UserFactory
+from tests.support.forms import with_key
 from tests.support.queries import assert_constant_queries, count_queries
 
 Kind = InboxItem.Kind
@@ -147,7 +148,7 @@ def test_claim_resolve_and_note_through_http(client, moderator, member, communit
     assert response.status_code == 302 and response["Location"] == INBOX + "?status=claimed"
     evil = client.post(url("inbox_item_claim", pk=item.pk), {"next": "https://evil.example/"})
     assert evil["Location"] == item.get_absolute_url()
-    client.post(url("inbox_note_add", pk=item.pk), {"body": "Checked"})
+    client.post(url("inbox_note_add", pk=item.pk), with_key(body="Checked"))
     response = client.post(url("inbox_item_resolve", pk=item.pk), {"action": "hidden", "reason": ""})
     assert response.status_code == 302  # back to the item with an error: a reason is needed
     response = client.post(url("inbox_item_resolve", pk=item.pk), {"action": "hidden", "reason": "Rude"})

@@ -18,6 +18,7 @@ from communities.moderation.forms import TEST_TEXT_MAX
 from communities.posts import services as post_services
 from tests.communities.moderation.conftest import Role, add_person, scoped_coordinator, write_post
 from tests.factories import UserFactory
+from tests.support.forms import with_key
 from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_hidden_post_is_404_for_others_and_explained_to_its_author(client, post,
 def test_held_post_is_marked_pending_for_its_author(client, community, owner, member):
     mod.community_rules_update(actor=owner, community=community, premoderation=CommunityRules.Premoderation.ALL)
     client.force_login(member)
-    response = client.post(url("post_create", slug=community.slug), {"kind": "discussion", "title": "T", "body": "B"})
+    response = client.post(url("post_create", slug=community.slug), with_key(kind="discussion", title="T", body="B"))
     held = Post.objects.get()
     assert response.status_code == 302 and held.status == ContentStatus.PENDING
     assert "Pending review" in client.get(held.get_absolute_url()).content.decode()
@@ -139,7 +140,7 @@ def test_blocked_word_refused_in_the_form(client, community, owner, member):
     mod.watched_word_add(actor=owner, community=community, pattern="forbidden", action="block")
     client.force_login(member)
     response = client.post(
-        url("post_create", slug=community.slug), {"kind": "discussion", "title": "T", "body": "a forbidden thing"}
+        url("post_create", slug=community.slug), with_key(kind="discussion", title="T", body="a forbidden thing")
     )
     assert response.status_code == 400
     assert "“forbidden”" in response.content.decode()

@@ -18,6 +18,7 @@ from tests.communities.conftest import make_viewer
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.communities.posts.test_post_permissions import EXPECTED, KINDS, _parse
 from tests.factories import UserFactory
+from tests.support.forms import with_key
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ WRITES: dict[str, tuple[str, Any]] = {
     "delete": ("post_delete", lambda post, answer: {}),
     "pin": ("post_pin", lambda post, answer: {}),
     "lock": ("post_lock", lambda post, answer: {}),
-    "comment": ("comment_create", lambda post, answer: {"body": "Hello"}),
+    "comment": ("comment_create", lambda post, answer: with_key(body="Hello")),
     "react": ("reaction_toggle", lambda post, answer: {"target": "post", "pk": post.pk, "kind": "like"}),
     "accept": ("answer_accept", lambda post, answer: {"comment": answer.pk}),
 }

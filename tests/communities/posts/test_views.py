@@ -12,6 +12,7 @@ from communities.models import Comment, Community, Post, PostRevision, Reaction
 from communities.posts import services as post_services
 from tests.communities.posts.conftest import Role, add_person, file_upload, image_upload, write_post
 from tests.factories import UserFactory
+from tests.support.forms import with_key
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +33,15 @@ def test_create_page_and_publish(client, member, community):
     assert b'value="announcement"' not in response.content  # members start no announcements
     response = client.post(
         url("post_create", slug=community.slug),
-        {
-            "kind": "question",
-            "title": "Where?",
-            "body": "Where is **it**?",
-            "tags": "a, b",
-            "attachments": [image_upload()],
-        },
+        with_key(
+            {
+                "kind": "question",
+                "title": "Where?",
+                "body": "Where is **it**?",
+                "tags": "a, b",
+                "attachments": [image_upload()],
+            }
+        ),
     )
     post = Post.objects.get()
     assert response.status_code == 302 and response["Location"] == post.get_absolute_url()
@@ -49,11 +52,11 @@ def test_create_shows_errors_and_saves_nothing(client, member, community):
     client.force_login(member)
     response = client.post(
         url("post_create", slug=community.slug),
-        {"kind": "discussion", "title": "Ok", "body": "text", "attachments": [file_upload("x.exe", b"MZ")]},
+        with_key(kind="discussion", title="Ok", body="text", attachments=[file_upload("x.exe", b"MZ")]),
     )
     assert response.status_code == 400
     assert "cannot be attached" in response.content.decode()
-    response = client.post(url("post_create", slug=community.slug), {"kind": "discussion", "title": "", "body": ""})
+    response = client.post(url("post_create", slug=community.slug), with_key(kind="discussion", title="", body=""))
     assert response.status_code == 400
     assert not Post.objects.exists()
 
@@ -147,12 +150,12 @@ def test_delete_pin_lock(client, moderator, community, post):
 
 def test_comments_replies_edit_delete(client, member, community, post):
     client.force_login(member)
-    response = client.post(url("comment_create", pk=post.pk), {"body": "first"})
+    response = client.post(url("comment_create", pk=post.pk), with_key(body="first"))
     top = Comment.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"#comment-{top.pk}")
-    client.post(url("comment_create", pk=post.pk), {"body": "reply", "parent": top.pk})
+    client.post(url("comment_create", pk=post.pk), with_key(body="reply", parent=top.pk))
     assert Comment.objects.filter(parent=top).count() == 1
-    assert client.post(url("comment_create", pk=post.pk), {"body": ""}).status_code == 302
+    assert client.post(url("comment_create", pk=post.pk), with_key(body="")).status_code == 302
     assert Comment.objects.count() == 2
     assert client.get(url("comment_edit", pk=top.pk)).status_code == 200
     client.post(url("comment_edit", pk=top.pk), {"body": "edited"})

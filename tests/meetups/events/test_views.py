@@ -12,6 +12,7 @@ from intranet.core.models import AuditEntry
 from meetups.models import RSVP, MeetupEvent, MeetupSeries, Organisation
 from tests.factories import UserFactory
 from tests.meetups.factories import SeriesFactory, coordinator, make_event
+from tests.support.forms import with_key
 
 
 @pytest.mark.django_db
@@ -22,21 +23,23 @@ def test_coordinator_creates_a_recurring_series_and_its_dates_appear(client) -> 
     client.force_login(boss)
     response = client.post(
         reverse("meetups:series_create"),
-        {
-            "title": "Frontend Friday",
-            "tags": "JavaScript, CSS",
-            "description": "Show **and** tell <script>alert(1)</script>",
-            "format": "hybrid",
-            "city": "Köln",
-            "language": "en",
-            "organisations": [org.pk],
-            "organisers": "@ines.co",
-            "recurrence_rule": "FREQ=WEEKLY;BYDAY=FR",
-            "default_start_time": "16:00",
-            "time_zone": "Europe/Berlin",
-            "duration_minutes": "60",
-            "default_capacity": "15",
-        },
+        with_key(
+            {
+                "title": "Frontend Friday",
+                "tags": "JavaScript, CSS",
+                "description": "Show **and** tell <script>alert(1)</script>",
+                "format": "hybrid",
+                "city": "Köln",
+                "language": "en",
+                "organisations": [org.pk],
+                "organisers": "@ines.co",
+                "recurrence_rule": "FREQ=WEEKLY;BYDAY=FR",
+                "default_start_time": "16:00",
+                "time_zone": "Europe/Berlin",
+                "duration_minutes": "60",
+                "default_capacity": "15",
+            }
+        ),
     )
     series = MeetupSeries.objects.get()
     assert response.status_code == 302 and response["Location"] == series.get_absolute_url()
@@ -54,16 +57,18 @@ def test_series_form_shows_errors_for_a_bad_rule_and_unknown_people(client) -> N
     client.force_login(coordinator())
     response = client.post(
         reverse("meetups:series_create"),
-        {
-            "title": "Broken",
-            "format": "online",
-            "language": "de",
-            "organisers": "nobody.here",
-            "recurrence_rule": "FREQ=SOMETIMES",
-            "default_start_time": "18:00",
-            "time_zone": "Europe/Berlin",
-            "duration_minutes": "60",
-        },
+        with_key(
+            {
+                "title": "Broken",
+                "format": "online",
+                "language": "de",
+                "organisers": "nobody.here",
+                "recurrence_rule": "FREQ=SOMETIMES",
+                "default_start_time": "18:00",
+                "time_zone": "Europe/Berlin",
+                "duration_minutes": "60",
+            }
+        ),
     )
     assert response.status_code == 200
     assert "Nobody found for: nobody.here" in response.content.decode()
@@ -85,7 +90,7 @@ def test_organiser_adds_edits_and_cancels_a_date(client) -> None:
         "capacity": "3",
         "agenda": "1. Hello",
     }
-    response = client.post(reverse("meetups:event_create", kwargs={"slug": series.slug}), data)
+    response = client.post(reverse("meetups:event_create", kwargs={"slug": series.slug}), with_key(data))
     event = MeetupEvent.objects.get()
     assert response.status_code == 302
     local = event.local_start
@@ -93,7 +98,7 @@ def test_organiser_adds_edits_and_cancels_a_date(client) -> None:
     assert "<ol>" in event.agenda_html
 
     # Same series, same start: refused with a form error, not a 500.
-    again = client.post(reverse("meetups:event_create", kwargs={"slug": series.slug}), data)
+    again = client.post(reverse("meetups:event_create", kwargs={"slug": series.slug}), with_key(data))
     assert again.status_code == 200 and "already has a meetup at that time" in again.content.decode()
 
     edit = client.post(

@@ -16,6 +16,7 @@ from meetups.network.services import network_profile_update
 from tests.communities.factories import CategoryFactory, MembershipFactory
 from tests.factories import UserFactory
 from tests.meetups.tandem_helpers import add_manager, make_community, owner_of
+from tests.support.forms import with_key
 from training.models import Certificate, Level, Programme, UserLevel
 
 pytestmark = pytest.mark.django_db
@@ -120,15 +121,16 @@ def test_ask_for_advice_opens_a_prefilled_direct_message(world, client):
     assert response.status_code == 200
     body = response.context["form"].initial["body"]
     assert "Anna" in body and "Energy" in body
-    response = client.post(url, {"body": "How do you run Q&A sessions?"})
+    response = client.post(url, with_key(body="How do you run Q&A sessions?"))
     conversation = Conversation.objects.get()
     assert response.status_code == 302 and response.url == reverse(
         "messaging:conversation_detail", kwargs={"pk": conversation.pk}
     )
     assert conversation.kind == Conversation.Kind.DIRECT
     assert Message.objects.get().body_source == "How do you run Q&A sessions?"
-    # Asking again continues the same one-to-one conversation.
-    client.post(url, {"body": "And one more thing."})
+    # Asking again continues the same one-to-one conversation; the same form sent twice sends once.
+    again = with_key(body="And one more thing.")
+    assert client.post(url, again).url == client.post(url, again).url == response.url
     assert Conversation.objects.count() == 1 and Message.objects.count() == 2
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from meetups.models import ExternalPerson, Organisation
 from tests.factories import UserFactory
 from tests.meetups.factories import coordinator
+from tests.support.forms import with_key
 
 
 @pytest.mark.django_db
@@ -16,17 +17,17 @@ def test_coordinators_curate_organisations_and_guests(client) -> None:
     assert (
         client.post(
             reverse("meetups:organisation_create"),
-            {"name": "Hochschule Süd", "kind": "external", "website": "https://hs-sued.example", "city": "Ulm"},
+            with_key(name="Hochschule Süd", kind="external", website="https://hs-sued.example", city="Ulm"),
         ).status_code
         == 302
     )
     org = Organisation.objects.get()
-    duplicate = client.post(reverse("meetups:organisation_create"), {"name": "hochschule süd", "kind": "external"})
+    duplicate = client.post(reverse("meetups:organisation_create"), with_key(name="hochschule süd", kind="external"))
     assert duplicate.status_code == 200 and "exists already" in duplicate.content.decode()
     assert (
         client.post(
             reverse("meetups:person_create"),
-            {"name": "Dr. Gast", "organisation": org.pk, "role": "Dean", "email": "Gast@HS-Sued.example"},
+            with_key(name="Dr. Gast", organisation=org.pk, role="Dean", email="Gast@HS-Sued.example"),
         ).status_code
         == 302
     )

@@ -14,6 +14,7 @@ from meetups.tandems import services
 from tests.communities.factories import MembershipFactory
 from tests.factories import UserFactory
 from tests.meetups.tandem_helpers import make_community, owner_of
+from tests.support.forms import with_key
 from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +114,7 @@ def test_propose_accept_log_and_share_through_the_views(home, client):
     other = make_community("Solar twin", tags=("solar", "energy"), description="Solar panels on roofs")
     services.tandem_suggestions_refresh()
     client.force_login(owner_of(home))
-    response = client.post(reverse("meetups:tandem_propose", kwargs={"slug": home.slug}), {"other": other.slug})
+    response = client.post(reverse("meetups:tandem_propose", kwargs={"slug": home.slug}), with_key(other=other.slug))
     tandem = Tandem.objects.get()
     assert response.status_code == 302 and response.url == tandem.get_absolute_url()
     assert tandem.reasons and tandem.score > 0
@@ -127,9 +128,9 @@ def test_propose_accept_log_and_share_through_the_views(home, client):
 
     meeting_url = reverse("meetups:tandem_meeting_create", kwargs={"pk": tandem.pk})
     future = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
-    response = client.post(meeting_url, {"date": future, "notes": "x"})
+    response = client.post(meeting_url, with_key(date=future, notes="x"))
     assert response.status_code == 400 and "Log meetings that have taken place" in response.content.decode()
-    response = client.post(meeting_url, {"date": timezone.localdate().isoformat(), "notes": "We met."})
+    response = client.post(meeting_url, with_key(date=timezone.localdate().isoformat(), notes="We met."))
     assert response.status_code == 302 and TandemMeeting.objects.count() == 1
 
     learnings_url = reverse("meetups:tandem_learnings", kwargs={"pk": tandem.pk})

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from intranet.core.models import AuditEntry
 from tests.factories import UserFactory
+from tests.support.forms import with_key
 from tests.training.qualification_helpers import make_plan
 from training.circles.services import (
     CircleError,
@@ -151,9 +152,9 @@ def test_create_a_circle_through_the_form(client):
     plan = make_plan()
     person = UserFactory.create()
     client.force_login(person)
-    response = client.post(reverse("training:circle_create"), {"name": "", "plan": plan.pk})
+    response = client.post(reverse("training:circle_create"), with_key(name="", plan=plan.pk))
     assert "Give the circle a name." in response.content.decode()
-    response = client.post(reverse("training:circle_create"), {"name": "Night owls", "plan": plan.pk})
+    response = client.post(reverse("training:circle_create"), with_key(name="Night owls", plan=plan.pk))
     circle = Circle.objects.get(name="Night owls")
     assert response["Location"] == reverse("training:circle_detail", args=[circle.pk])
     assert CircleMember.objects.filter(circle=circle, user=person).exists()

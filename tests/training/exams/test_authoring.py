@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from intranet.core.models import AuditEntry
+from tests.support.forms import with_key
 from tests.training.authoring_helpers import exam_data, question_data
 from tests.training.conftest import ROLES, make_user, viewer_of
 from tests.training.qualification_helpers import make_exam
@@ -56,9 +57,9 @@ def _action(name: str, w: dict[str, Any]) -> tuple[str, str, dict[str, Any] | No
     return {
         "bank_list": ("get", reverse("training:authoring_bank_list"), None),
         "bank_detail": ("get", reverse("training:authoring_bank", args=[bank.pk]), None),
-        "bank_create": ("post", reverse("training:authoring_bank_create"), {"title": "New bank", "description": ""}),
+        "bank_create": ("post", reverse("training:authoring_bank_create"), with_key(title="New bank", description="")),
         "bank_edit": ("post", reverse("training:authoring_bank_edit", args=[bank.pk]), {"title": "Renamed"}),
-        "topic_create": ("post", reverse("training:authoring_topic_create", args=[bank.pk]), {"name": "Health"}),
+        "topic_create": ("post", reverse("training:authoring_topic_create", args=[bank.pk]), with_key(name="Health")),
         "question_create": (
             "post",
             reverse("training:authoring_question_create", args=[topic.pk]),
@@ -150,7 +151,7 @@ def test_trainer_cannot_unlink_or_move_an_exam_out_of_their_programme(client, wo
 
 def test_bank_create_and_edit_audit_before_and_after(client, coordinator):
     client.force_login(coordinator)
-    response = client.post(reverse("training:authoring_bank_create"), {"title": "Basics", "description": "d"})
+    response = client.post(reverse("training:authoring_bank_create"), with_key(title="Basics", description="d"))
     bank = QuestionBank.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("training:authoring_bank", args=[bank.pk])
     entry = AuditEntry.objects.get()

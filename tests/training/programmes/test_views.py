@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from intranet.core.models import AuditEntry
 from tests.factories import UserFactory
+from tests.support.forms import with_key
 from tests.training.conftest import viewer_of
 from training.models import Enrolment, Programme, Session, SessionBooking, Step, StepProgress
 
@@ -63,27 +64,27 @@ def test_exam_step_page_explains_the_exam(client, programme, steps, learner):
 
 def test_coordinator_creates_programme_steps_and_session(client, coordinator):
     client.force_login(coordinator)
-    bad = client.post(reverse("training:programme_create"), {"title": "", "level": "basic", "validity_months": 500})
+    bad = client.post(reverse("training:programme_create"), with_key(title="", level="basic", validity_months=500))
     assert bad.status_code == 400
     assert 'id="form-errors"' in bad.content.decode()
     response = client.post(
         reverse("training:programme_create"),
-        {"title": "Moderation", "description": "<script>x</script> **Bold**", "level": "advanced", "published": "on"},
+        with_key(title="Moderation", description="<script>x</script> **Bold**", level="advanced", published="on"),
     )
     programme = Programme.objects.get(title="Moderation")
     assert response["Location"] == reverse("training:manage_programme", args=[programme.pk])
     assert "<script>" not in programme.description_html and "<strong>Bold</strong>" in programme.description_html
 
     empty_reading = client.post(
-        reverse("training:step_create", args=[programme.pk]), {"title": "Read", "kind": "reading", "body": ""}
+        reverse("training:step_create", args=[programme.pk]), with_key(title="Read", kind="reading", body="")
     )
     assert empty_reading.status_code == 400
     client.post(
         reverse("training:step_create", args=[programme.pk]),
-        {"title": "Read", "kind": "reading", "body": "Text", "required": "on"},
+        with_key(title="Read", kind="reading", body="Text", required="on"),
     )
     client.post(
-        reverse("training:step_create", args=[programme.pk]), {"title": "Workshop", "kind": "session", "required": "on"}
+        reverse("training:step_create", args=[programme.pk]), with_key(title="Workshop", kind="session", required="on")
     )
     assert list(programme.steps.values_list("title", "position")) == [("Read", 1), ("Workshop", 2)]
     session_step = programme.steps.get(kind=Step.Kind.SESSION)
@@ -92,14 +93,16 @@ def test_coordinator_creates_programme_steps_and_session(client, coordinator):
     url = reverse("training:session_create", args=[programme.pk])
     bad = client.post(
         url,
-        {
-            "title": "S",
-            "starts_at": "2020-01-01T10:00",
-            "time_zone": "Europe/Berlin",
-            "duration_minutes": 60,
-            "capacity": 5,
-            "trainers_text": "ghost@example.com",
-        },
+        with_key(
+            {
+                "title": "S",
+                "starts_at": "2020-01-01T10:00",
+                "time_zone": "Europe/Berlin",
+                "duration_minutes": 60,
+                "capacity": 5,
+                "trainers_text": "ghost@example.com",
+            }
+        ),
     )
     assert bad.status_code == 400
     body = bad.content.decode()
@@ -108,16 +111,18 @@ def test_coordinator_creates_programme_steps_and_session(client, coordinator):
     )
     ok = client.post(
         url,
-        {
-            "title": "Kick-off",
-            "starts_at": "2031-01-15T10:00",
-            "time_zone": "Europe/Berlin",
-            "duration_minutes": 90,
-            "place": "Room 7",
-            "capacity": 12,
-            "step": session_step.pk,
-            "trainers_text": "trainer@example.com",
-        },
+        with_key(
+            {
+                "title": "Kick-off",
+                "starts_at": "2031-01-15T10:00",
+                "time_zone": "Europe/Berlin",
+                "duration_minutes": 90,
+                "place": "Room 7",
+                "capacity": 12,
+                "step": session_step.pk,
+                "trainers_text": "trainer@example.com",
+            }
+        ),
     )
     assert ok.status_code == 302
     session = Session.objects.get(title="Kick-off")

@@ -7,12 +7,14 @@ script or an API can author banks and exams under the same rules.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
 from django.db import transaction
 
 from intranet.core.audit import audit_log
+from intranet.core.idempotency import idempotent
 from intranet.core.permissions import require
 from intranet.core.viewer import Viewer
 
@@ -91,49 +93,64 @@ def _assign(obj: Any, fields: Sequence[str], data: Mapping[str, Any]) -> None:
             setattr(obj, name, data[name])
 
 
-def bank_save(*, viewer: Viewer, data: Mapping[str, Any], bank: QuestionBank | None = None) -> QuestionBank:
-    """Create (``bank=None``) or edit a question bank (exam administrators)."""
+@idempotent("exams.bank_create", replay=lambda pk: QuestionBank.objects.get(pk=pk), actor_arg="viewer")
+def bank_save(
+    *,
+    viewer: Viewer,
+    data: Mapping[str, Any],
+    bank: QuestionBank | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> QuestionBank:
+    """Create (``bank=None``) or edit a question bank (exam administrators). With
+    ``idempotency_key`` (the create form's), sending the same form again returns the bank it made."""
     require(can_author_banks(viewer))
     creating = bank is None
-    with transaction.atomic():
-        if bank is None:
-            bank = QuestionBank()
-            before = None
-        else:
-            before = _bank_state(QuestionBank.objects.get(pk=bank.pk))
-        _assign(bank, BANK_FIELDS, data)
-        bank.save()
-        audit_log(
-            actor=viewer.user,
-            action="training.bank_created" if creating else "training.bank_updated",
-            target=bank,
-            before=before,
-            after=_bank_state(bank),
-        )
+    if bank is None:
+        bank = QuestionBank()
+        before = None
+    else:
+        before = _bank_state(QuestionBank.objects.get(pk=bank.pk))
+    _assign(bank, BANK_FIELDS, data)
+    bank.save()
+    audit_log(
+        actor=viewer.user,
+        action="training.bank_created" if creating else "training.bank_updated",
+        target=bank,
+        before=before,
+        after=_bank_state(bank),
+    )
     return bank
 
 
-def topic_save(*, viewer: Viewer, bank: QuestionBank, name: str, topic: Topic | None = None) -> Topic:
-    """Create (``topic=None``) or rename a topic of ``bank`` (exam administrators)."""
+@idempotent("exams.topic_create", replay=lambda pk: Topic.objects.get(pk=pk), actor_arg="viewer")
+def topic_save(
+    *,
+    viewer: Viewer,
+    bank: QuestionBank,
+    name: str,
+    topic: Topic | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Topic:
+    """Create (``topic=None``) or rename a topic of ``bank`` (exam administrators). With
+    ``idempotency_key`` (the create form's), sending the same form again returns the topic it made."""
     require(can_author_banks(viewer))
     creating = topic is None
-    with transaction.atomic():
-        if topic is None:
-            topic = Topic(bank=bank)
-            before = None
-        else:
-            before = {"name": Topic.objects.get(pk=topic.pk).name}
-        topic.bank = bank
-        topic.name = name
-        topic.save()
-        audit_log(
-            actor=viewer.user,
-            action="training.topic_created" if creating else "training.topic_updated",
-            target=topic,
-            before=before,
-            after={"name": topic.name, "bank": bank.pk},
-            scope=f"bank:{bank.pk}",
-        )
+    if topic is None:
+        topic = Topic(bank=bank)
+        before = None
+    else:
+        before = {"name": Topic.objects.get(pk=topic.pk).name}
+    topic.bank = bank
+    topic.name = name
+    topic.save()
+    audit_log(
+        actor=viewer.user,
+        action="training.topic_created" if creating else "training.topic_updated",
+        target=topic,
+        before=before,
+        after={"name": topic.name, "bank": bank.pk},
+        scope=f"bank:{bank.pk}",
+    )
     return topic
 
 
@@ -151,6 +168,7 @@ def _choices_save(question: Question, choices: Sequence[ChoiceData]) -> None:
             Choice.objects.filter(pk=item["id"], question=question).update(**fields)
 
 
+@idempotent("exams.question_create", replay=lambda pk: Question.objects.get(pk=pk), actor_arg="viewer")
 def question_save(
     *,
     viewer: Viewer,
@@ -158,33 +176,34 @@ def question_save(
     data: Mapping[str, Any],
     choices: Sequence[ChoiceData],
     question: Question | None = None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> Question:
     """Create (``question=None``) or edit a question of ``topic`` and its answer choices (exam
-    administrators). A free-text question keeps no choices."""
+    administrators). A free-text question keeps no choices. With ``idempotency_key`` (the create
+    form's), sending the same form again returns the question it made."""
     require(can_author_banks(viewer))
     creating = question is None
-    with transaction.atomic():
-        before = None
-        if question is None:
-            question = Question(topic=topic)
-        else:
-            before = _question_state(Question.objects.prefetch_related("choices").get(pk=question.pk))
-        _assign(question, QUESTION_FIELDS, data)
-        question.topic = topic
-        question.save()
-        if question.kind == Question.Kind.FREE_TEXT:
-            question.choices.all().delete()
-        else:
-            _choices_save(question, choices)
-        after = _question_state(Question.objects.prefetch_related("choices").get(pk=question.pk))
-        audit_log(
-            actor=viewer.user,
-            action="training.question_created" if creating else "training.question_updated",
-            target=question,
-            before=before,
-            after=after,
-            scope=f"bank:{topic.bank_id}",
-        )
+    before = None
+    if question is None:
+        question = Question(topic=topic)
+    else:
+        before = _question_state(Question.objects.prefetch_related("choices").get(pk=question.pk))
+    _assign(question, QUESTION_FIELDS, data)
+    question.topic = topic
+    question.save()
+    if question.kind == Question.Kind.FREE_TEXT:
+        question.choices.all().delete()
+    else:
+        _choices_save(question, choices)
+    after = _question_state(Question.objects.prefetch_related("choices").get(pk=question.pk))
+    audit_log(
+        actor=viewer.user,
+        action="training.question_created" if creating else "training.question_updated",
+        target=question,
+        before=before,
+        after=after,
+        scope=f"bank:{topic.bank_id}",
+    )
     return question
 
 
@@ -229,29 +248,37 @@ def _rules_save(exam: Exam, rules: Sequence[RuleData]) -> None:
             )
 
 
-def exam_save(*, viewer: Viewer, data: Mapping[str, Any], rules: Sequence[RuleData], exam: Exam | None = None) -> Exam:
+@idempotent("exams.exam_create", replay=lambda pk: Exam.objects.get(pk=pk), actor_arg="viewer")
+def exam_save(
+    *,
+    viewer: Viewer,
+    data: Mapping[str, Any],
+    rules: Sequence[RuleData],
+    exam: Exam | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Exam:
     """Create (``exam=None``) or edit an exam's settings and its per-topic draw rules: exam
-    administrators every exam, trainers the exams of programmes they train."""
+    administrators every exam, trainers the exams of programmes they train. With
+    ``idempotency_key`` (the create form's), sending the same form again returns the exam it made."""
     creating = exam is None
     if exam is None:
         require(can_create_exam(viewer))
     else:
         require(can_edit_exam(viewer, Exam.objects.select_related("step").get(pk=exam.pk)))
-    with transaction.atomic():
-        if exam is None:
-            exam = Exam()
-            before = None
-        else:
-            before = _exam_state(Exam.objects.get(pk=exam.pk))
-        _assign(exam, EXAM_FIELDS, data)
-        exam.save()
-        _rules_save(exam, rules)
-        audit_log(
-            actor=viewer.user,
-            action="training.exam_created" if creating else "training.exam_updated",
-            target=exam,
-            before=before,
-            after=_exam_state(exam),
-            scope=f"exam:{exam.pk}",
-        )
+    if exam is None:
+        exam = Exam()
+        before = None
+    else:
+        before = _exam_state(Exam.objects.get(pk=exam.pk))
+    _assign(exam, EXAM_FIELDS, data)
+    exam.save()
+    _rules_save(exam, rules)
+    audit_log(
+        actor=viewer.user,
+        action="training.exam_created" if creating else "training.exam_updated",
+        target=exam,
+        before=before,
+        after=_exam_state(exam),
+        scope=f"exam:{exam.pk}",
+    )
     return exam

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from intranet.core.idempotency import FIELD
 from intranet.core.viewer import Viewer
 from intranet.core.web import viewer_of as _viewer
 
@@ -57,9 +58,11 @@ def bank_edit(request: HttpRequest, bank_id: int | None = None) -> HttpResponse:
     _require_bank_author(viewer)
     existing = sel.bank_get(bank_id) if bank_id is not None else None
     bank = existing or QuestionBank()
-    form = BankForm(request.POST or None, instance=bank)
+    form = BankForm(request.POST or None, instance=bank, idempotent=existing is None)
     if request.method == "POST" and form.is_valid():
-        saved = bank_save(viewer=viewer, bank=existing, data=form.cleaned_data)
+        saved = bank_save(
+            viewer=viewer, bank=existing, data=form.cleaned_data, idempotency_key=form.cleaned_data.get(FIELD)
+        )
         messages.success(request, _("The question bank was saved."))
         return redirect("training:authoring_bank", bank_id=saved.pk)
     return render(request, "training/exams/authoring_bank_form.html", {"form": form, "bank": bank})
@@ -86,9 +89,15 @@ def topic_edit(request: HttpRequest, bank_id: int, topic_id: int | None = None) 
     bank = sel.bank_get(bank_id)
     existing = sel.topic_get(topic_id, bank=bank) if topic_id is not None else None
     topic = existing or Topic(bank=bank)
-    form = TopicForm(request.POST or None, instance=topic)
+    form = TopicForm(request.POST or None, instance=topic, idempotent=existing is None)
     if request.method == "POST" and form.is_valid():
-        topic_save(viewer=viewer, bank=bank, topic=existing, name=form.cleaned_data["name"])
+        topic_save(
+            viewer=viewer,
+            bank=bank,
+            topic=existing,
+            name=form.cleaned_data["name"],
+            idempotency_key=form.cleaned_data.get(FIELD),
+        )
         messages.success(request, _("The topic was saved."))
         return redirect("training:authoring_bank", bank_id=bank.pk)
     return render(request, "training/exams/authoring_topic_form.html", {"form": form, "bank": bank, "topic": topic})
@@ -106,7 +115,7 @@ def question_edit(request: HttpRequest, topic_id: int, question_id: int | None =
     existing = sel.question_get(question_id, topic=topic) if question_id is not None else None
     question = existing or Question(topic=topic)
     data = request.POST or None
-    form = QuestionForm(data, instance=question)
+    form = QuestionForm(data, instance=question, idempotent=existing is None)
     choices = ChoiceFormSet(
         data, instance=question, prefix="choices", queryset=Choice.objects.order_by("position", "id")
     )
@@ -117,7 +126,12 @@ def question_edit(request: HttpRequest, topic_id: int, question_id: int | None =
         choices_ok = choices.is_valid()
         if form_ok and choices_ok:
             question_save(
-                viewer=viewer, topic=topic, question=existing, data=form.cleaned_data, choices=choices.choice_data()
+                viewer=viewer,
+                topic=topic,
+                question=existing,
+                data=form.cleaned_data,
+                choices=choices.choice_data(),
+                idempotency_key=form.cleaned_data.get(FIELD),
             )
             messages.success(request, _("The question was saved."))
             return redirect("training:authoring_bank", bank_id=topic.bank_id)
@@ -171,11 +185,23 @@ def exam_edit(request: HttpRequest, exam_id: int | None = None) -> HttpResponse:
         existing = sel.exam_get_for_authoring(viewer, exam_id)
     exam = existing or Exam()
     data = request.POST or None
-    form = ExamForm(data, instance=exam, steps=linkable_steps(viewer, exam), require_step=not is_exam_admin(viewer))
+    form = ExamForm(
+        data,
+        instance=exam,
+        steps=linkable_steps(viewer, exam),
+        require_step=not is_exam_admin(viewer),
+        idempotent=existing is None,
+    )
     rules = RuleFormSet(data, instance=exam, prefix="rules", queryset=ExamTopicRule.objects.order_by("id"))
     assert isinstance(rules, BaseRuleFormSet)
     if request.method == "POST" and all([form.is_valid(), rules.is_valid()]):
-        saved = exam_save(viewer=viewer, exam=existing, data=form.cleaned_data, rules=rules.rule_data())
+        saved = exam_save(
+            viewer=viewer,
+            exam=existing,
+            data=form.cleaned_data,
+            rules=rules.rule_data(),
+            idempotency_key=form.cleaned_data.get(FIELD),
+        )
         messages.success(request, _("The exam was saved."))
         return redirect("training:authoring_exam_edit", exam_id=saved.pk)
     return render(request, "training/exams/authoring_exam_form.html", {"form": form, "rules": rules, "exam": exam})

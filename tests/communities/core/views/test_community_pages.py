@@ -17,6 +17,7 @@ from intranet.core.models import AuditEntry
 from tests.communities.conftest import assert_counters_exact, snapshot
 from tests.communities.core.views.helpers import add_member, make_community, make_user
 from tests.communities.factories import CategoryFactory, CommunityFactory, MembershipFactory
+from tests.support.forms import with_key
 from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def form_data(**overrides) -> dict:
         "join_policy": "open",
     }
     data.update(overrides)
-    return data
+    return with_key(data)
 
 
 # The page ------------------------------------------------------------------------------------------
