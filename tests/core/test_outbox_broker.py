@@ -24,6 +24,7 @@ from intranet.core import outbox
 from intranet.core.models import OutboxEvent
 from intranet.notifications.models import Notification
 from tests.communities.factories import CommunityFactory, add_person
+from tests.support.databases import database_url
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis]
 
@@ -80,19 +81,6 @@ def _wait(condition: Callable[[], bool], *, what: str, timeout: float = 90, log:
         time.sleep(0.1)
 
 
-def _database_url() -> str:
-    from urllib.parse import quote
-
-    from django.db import connection
-
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    host = quote(db.get("HOST") or "127.0.0.1", safe="")  # a socket directory is percent-encoded
-    return f"postgres://{auth}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
 def _forget_producers(app: Any) -> None:
     """Drop kombu's process-wide producer pools: a producer an earlier (eager) test acquired would
     otherwise publish to the broker it was made for, and a dead broker would look alive."""
@@ -135,7 +123,7 @@ def _start_worker(broker: Broker, log: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "intranet.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "DATABASE_POOL": "false",
         "REDIS_URL": broker.url,
         "CELERY_ALWAYS_EAGER": "false",
