@@ -9,6 +9,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from communities.posts.views import feed as feed_views
 from intranet.accounts.language_views import set_language
 
+# A database outage raised outside a view still answers the 503 page (intranet/core/unavailable.py).
+handler500 = "intranet.core.unavailable.server_error"
+
 urlpatterns = [
     # The home page is the personal feed (with the latest news beside it).
     path("", feed_views.feed, name="home"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from .database import database_settings
 from .env import load_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Probes answer before host validation, the HTTPS redirect and sessions (see core/health.py).
     "intranet.core.health.HealthCheckMiddleware",
+    # A database outage answers a translated 503 with Retry-After (core/unavailable.py).
+    "intranet.core.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -118,15 +120,9 @@ TEMPLATES = [
 
 # Database -------------------------------------------------------------------------------------
 # ``DATABASE_URL`` is required; ``make run`` and ``make test`` export the URL of an embedded
-# PostgreSQL when it is unset. Under ASGI persistent connections are replaced by psycopg's pool.
-if ENV.database_url:
-    _db = dj_database_url.parse(ENV.database_url, conn_max_age=0)
-else:
-    _db = {"ENGINE": "django.db.backends.postgresql", "NAME": "intranet_unconfigured"}
-_db.setdefault("OPTIONS", {})
-if ENV.database_pool:
-    _db["OPTIONS"]["pool"] = {"min_size": ENV.database_pool_min, "max_size": ENV.database_pool_max}
-DATABASES = {"default": _db}
+# PostgreSQL when it is unset. Persistent connections are replaced by psycopg's pool, with short
+# timeouts and a check on checkout (settings/database.py).
+DATABASES = {"default": database_settings(ENV)}
 DATABASE_CONFIGURED = bool(ENV.database_url)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
