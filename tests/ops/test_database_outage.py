@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
-import pytest
 from django.db import connection
 from django.test import Client
 
