@@ -156,6 +156,18 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tasks are acknowledged after they ran (acks_late), so Redis hands a task whose worker died to
+# another worker once it stayed unacknowledged for the visibility timeout. That timeout must outlast
+# the longest task (the hard time limit below) and the longest retry countdown (up to 600 s: the
+# outbox delivery's backoff), or a task still running or waiting for its countdown runs twice. It
+# is also how long a killed worker's task waits; kombu looks for such tasks every 10 s.
+CELERY_TASK_TIME_LIMIT = ENV.celery_task_time_limit
+_LONGEST_RETRY_COUNTDOWN = 600  # tests/ops/test_celery_redelivery.py checks every task against it
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": ENV.celery_visibility_timeout or max(CELERY_TASK_TIME_LIMIT, _LONGEST_RETRY_COUNTDOWN) + 300,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = ENV.time_zone

@@ -35,6 +35,10 @@ class Env(BaseSettings):
     redis_url: str | None = None
     celery_broker_url: str | None = None
     celery_always_eager: bool | None = None
+    # Hard limit of every task, and how long Redis waits before a task whose worker died unacked is
+    # delivered to another worker (unset: derived from the limit; see intranet/settings/base.py).
+    celery_task_time_limit: int = Field(default=600, ge=1)
+    celery_visibility_timeout: int | None = Field(default=None, ge=1)
 
     email_host: str | None = None
     email_port: int = 587
