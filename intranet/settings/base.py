@@ -72,8 +72,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Probes answer before host validation, the HTTPS redirect and sessions (see core/health.py).
     "intranet.core.health.HealthCheckMiddleware",
-    # A database outage answers a translated 503 with Retry-After (core/unavailable.py).
-    "intranet.core.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -90,6 +88,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A database outage answers a translated 503 with Retry-After (core/unavailable.py). Last, so
+    # its process_exception runs first and the request is logged as the 503 it is.
+    "intranet.core.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 # ``make bench`` only (never in a deployment): /bench/limit/ and the X-Bench-Queries header.
