@@ -78,7 +78,7 @@ def check_migrations() -> None:
 
 
 #: Seconds the broker check waits for a connection: a probe must answer well within its own timeout.
-BROKER_CONNECT_TIMEOUT = 2.0
+BROKER_CONNECT_TIMEOUT = 2
 
 
 def check_broker() -> str:
