@@ -113,7 +113,8 @@ def test_a_killed_workers_task_runs_on_another_worker_within_a_minute(
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     journal = tmp_path / "journal.txt"
     workers = Workers(broker, tmp_path)
-    sender = Celery("redelivery-test", broker=broker.url)
+    # Not the current app: the project's app stays the one every other test sends through.
+    sender = Celery("redelivery-test", broker=broker.url, set_as_current=False)
     try:
         first = workers.start("first")
         sender.send_task("tests.ops.record_and_sleep", args=(str(journal), 600), queue=workers.queue)
