@@ -2,7 +2,10 @@
 
 from django.urls import include, path
 
+from intranet.urls import handler500 as platform_handler500
 from intranet.urls import urlpatterns as platform_urlpatterns
+
+handler500 = platform_handler500
 
 urlpatterns = [
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),

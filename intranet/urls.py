@@ -10,6 +10,9 @@ from communities.posts.views import feed as feed_views
 from intranet.accounts import login_doors
 from intranet.accounts.language_views import set_language
 
+# A database outage raised outside a view still answers the 503 page (intranet/core/unavailable.py).
+handler500 = "intranet.core.unavailable.server_error"
+
 urlpatterns = [
     # The home page is the personal feed (with the latest news beside it).
     path("", feed_views.feed, name="home"),

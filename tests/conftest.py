@@ -8,6 +8,7 @@ import pytest
 
 from tests.factories import UserFactory
 from tests.redis_fixtures import redis_url  # noqa: F401  (shared fixture)
+from tests.support.error_logs import ErrorLogGuard
 
 
 @pytest.fixture
@@ -37,6 +38,18 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_unexpected_error_logs(request):
+    """A test fails when project code logs at ERROR or above and the test did not mark it expected
+    (``@pytest.mark.expect_error_logs``; see tests/support/error_logs.py)."""
+    with ErrorLogGuard() as guard:
+        yield
+    marker = request.node.get_closest_marker("expect_error_logs")
+    unexpected = guard.unexpected(expected=marker is not None, texts=marker.args if marker else ())
+    if unexpected:
+        pytest.fail(guard.report(unexpected), pytrace=False)
 
 
 def pytest_configure(config):

@@ -5,6 +5,12 @@ database never gets a healthy web process restarted. ``/healthz/ready`` answers 
 process can serve real traffic: the database answers, the cache round-trips a value and every
 migration is applied. Otherwise it answers 503 and names the failing checks.
 
+The Celery broker is reported (``"broker": "ok"``, ``"down"``, or ``"inline"`` when tasks run in
+the calling process) but never makes the probe fail: the processes that answer it (web and
+realtime) keep working without a broker, because every side effect waits in the event outbox until
+the broker is back (``intranet.core.outbox``). Taking them out of the load balancer would turn a
+delay of notifications into an outage. Workers serve no HTTP; ``celery inspect ping`` checks them.
+
 ``HealthCheckMiddleware`` (first in ``MIDDLEWARE``) answers both paths before host validation, the
 HTTPS redirect, sessions and login, because probes come from the orchestrator over plain HTTP with
 the pod's address as ``Host``. The URL patterns in ``intranet.core.urls`` exist for ``reverse()`` and
@@ -17,6 +23,7 @@ import logging
 import secrets
 from collections.abc import Callable
 
+from celery import current_app
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -70,6 +77,22 @@ def check_migrations() -> None:
     _migrations_applied = True
 
 
+#: Seconds the broker check waits for a connection: a probe must answer well within its own timeout.
+BROKER_CONNECT_TIMEOUT = 2
+
+
+def check_broker() -> str:
+    """``"ok"`` when the broker accepts a connection, ``"inline"`` when tasks run eagerly (no broker
+    configured); raises when the broker cannot be reached."""
+    if current_app.conf.task_always_eager:
+        return "inline"
+    # A fresh connection (not the producer pool): the probe must see the broker as it is now.
+    with current_app.connection_for_write(connect_timeout=BROKER_CONNECT_TIMEOUT) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_CONNECT_TIMEOUT)
+    return "ok"
+
+
+#: Checks that make the process unready when they fail.
 READY_CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "cache": check_cache,
@@ -103,6 +126,12 @@ def ready(request: HttpRequest) -> HttpResponse:
             failing.append(name)
         else:
             checks[name] = "ok"
+    try:
+        checks["broker"] = check_broker()
+    except Exception as exc:
+        # Reported, never failing: the outbox holds every side effect until the broker is back.
+        logger.warning("readiness: the Celery broker is unreachable: %s", exc, exc_info=True)
+        checks["broker"] = "down"
     if failing:
         return JsonResponse({"status": "unavailable", "failing": failing, "checks": checks}, status=503)
     return JsonResponse({"status": "ok", "checks": checks})

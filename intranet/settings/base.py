@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from .database import database_settings
 from .env import load_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A database outage answers a translated 503 with Retry-After (core/unavailable.py). Last, so
+    # its process_exception runs first and the request is logged as the 503 it is.
+    "intranet.core.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 # ``make bench`` only (never in a deployment): /bench/limit/ and the X-Bench-Queries header.
@@ -122,15 +125,9 @@ TEMPLATES = [
 
 # Database -------------------------------------------------------------------------------------
 # ``DATABASE_URL`` is required; ``make run`` and ``make test`` export the URL of an embedded
-# PostgreSQL when it is unset. Under ASGI persistent connections are replaced by psycopg's pool.
-if ENV.database_url:
-    _db = dj_database_url.parse(ENV.database_url, conn_max_age=0)
-else:
-    _db = {"ENGINE": "django.db.backends.postgresql", "NAME": "intranet_unconfigured"}
-_db.setdefault("OPTIONS", {})
-if ENV.database_pool:
-    _db["OPTIONS"]["pool"] = {"min_size": ENV.database_pool_min, "max_size": ENV.database_pool_max}
-DATABASES = {"default": _db}
+# PostgreSQL when it is unset. Persistent connections are replaced by psycopg's pool, with short
+# timeouts and a check on checkout (settings/database.py).
+DATABASES = {"default": database_settings(ENV)}
 DATABASE_CONFIGURED = bool(ENV.database_url)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -164,6 +161,18 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tasks are acknowledged after they ran (acks_late), so Redis hands a task whose worker died to
+# another worker once it stayed unacknowledged for the visibility timeout. That timeout must outlast
+# the longest task (the hard time limit below) and the longest retry countdown (up to 600 s: the
+# outbox delivery's backoff), or a task still running or waiting for its countdown runs twice. It
+# is also how long a killed worker's task waits; kombu looks for such tasks every 10 s.
+CELERY_TASK_TIME_LIMIT = ENV.celery_task_time_limit
+_LONGEST_RETRY_COUNTDOWN = 600  # tests/ops/test_celery_redelivery.py checks every task against it
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": ENV.celery_visibility_timeout or max(CELERY_TASK_TIME_LIMIT, _LONGEST_RETRY_COUNTDOWN) + 300,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = ENV.time_zone

@@ -27,10 +27,18 @@ class Env(BaseSettings):
     database_pool_min: int = Field(default=2, ge=0)
     database_pool_max: int = Field(default=10, ge=1)
     database_pool: bool = True
+    # Seconds a request waits for a pooled connection, and a new connection for PostgreSQL: a
+    # database outage answers a 503 after this long instead of hanging (settings/database.py).
+    database_pool_timeout: float = Field(default=5.0, gt=0)
+    database_connect_timeout: int = Field(default=5, ge=2)
 
     redis_url: str | None = None
     celery_broker_url: str | None = None
     celery_always_eager: bool | None = None
+    # Hard limit of every task, and how long Redis waits before a task whose worker died unacked is
+    # delivered to another worker (unset: derived from the limit; see intranet/settings/base.py).
+    celery_task_time_limit: int = Field(default=600, ge=1)
+    celery_visibility_timeout: int | None = Field(default=None, ge=1)
 
     email_host: str | None = None
     email_port: int = 587

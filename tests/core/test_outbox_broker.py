@@ -4,13 +4,11 @@ every notification arrives exactly once after the broker is back (real Redis, re
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,9 @@ from intranet.core import outbox
 from intranet.core.models import OutboxEvent
 from intranet.notifications.models import Notification
 from tests.communities.factories import CommunityFactory, add_person
+from tests.support.broker import Broker
+from tests.support.broker import wait as _wait
+from tests.support.databases import database_url
 from tests.support.forms import with_key
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis]
@@ -31,67 +32,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.redis]
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = 5
 POSTS = 3
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Broker:
-    """A private ``redis-server`` that the test can stop and start again on the same port."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.port = _free_port()
-        self.dir = tmp
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        server = shutil.which("redis-server")
-        if server is None:
-            pytest.fail("this test needs redis-server on PATH (CI installs it)")
-        command = [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(command, cwd=self.dir, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        _wait(lambda: _answers(self.port), what="the broker to start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
-        _wait(lambda: not _answers(self.port), what="the broker to stop")
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
-
-
-def _wait(condition: Callable[[], bool], *, what: str, timeout: float = 90, log: Path | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            tail = log.read_text(errors="replace")[-4000:] if log and log.exists() else ""
-            pytest.fail(f"timed out waiting for {what}\n{tail}")
-        time.sleep(0.1)
-
-
-def _database_url() -> str:
-    from urllib.parse import quote
-
-    from django.db import connection
-
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    host = quote(db.get("HOST") or "127.0.0.1", safe="")  # a socket directory is percent-encoded
-    return f"postgres://{auth}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
 def _forget_producers(app: Any) -> None:
@@ -136,7 +76,7 @@ def _start_worker(broker: Broker, log: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "intranet.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "DATABASE_POOL": "false",
         "REDIS_URL": broker.url,
         "CELERY_ALWAYS_EAGER": "false",

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import connection
 
 from communities.core import services
 from communities.models import Community, Membership
@@ -24,6 +23,7 @@ from intranet.accounts.models import User
 from intranet.core.realtime import user_group
 from tests.communities.factories import MembershipFactory, add_person, write_post  # noqa: F401  (the tests import them from here)
 from tests.factories import UserFactory
+from tests.support.databases import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 Role = Membership.Role
@@ -89,16 +89,6 @@ def events() -> Callable[[int], EventSink]:
 # A real Celery worker -----------------------------------------------------------------------------
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] or ""
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
-
-
 class Worker:
     def __init__(self, queue: str, hostname: str, process: subprocess.Popen[bytes], log: Path) -> None:
         self.queue, self.hostname, self.process, self.log = queue, hostname, process, log
@@ -121,7 +111,7 @@ def celery_worker(transactional_db, redis_url, tmp_path) -> Iterator[Worker]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "intranet.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "DATABASE_POOL": "false",
         "REDIS_URL": redis_url,
         "CELERY_ALWAYS_EAGER": "false",

@@ -40,7 +40,7 @@ def test_ready_reports_every_check(client):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "cache": "ok", "migrations": "ok"},
+        "checks": {"database": "ok", "cache": "ok", "migrations": "ok", "broker": "inline"},
     }
 
 
@@ -99,7 +99,12 @@ def test_ready_is_503_when_the_database_is_unreachable(client, django_db_blocker
     body = response.json()
     assert body["status"] == "unavailable"
     assert body["failing"] == ["database", "migrations"]
-    assert body["checks"] == {"database": "error: OperationalError", "cache": "ok", "migrations": "skipped"}
+    assert body["checks"] == {
+        "database": "error: OperationalError",
+        "cache": "ok",
+        "migrations": "skipped",
+        "broker": "inline",
+    }
 
 
 def test_probes_bypass_host_validation_https_redirect_and_login(client, settings):
@@ -111,3 +116,41 @@ def test_probes_bypass_host_validation_https_redirect_and_login(client, settings
     # Any other path is still protected by both.
     assert client.get("/", HTTP_HOST="10.1.2.3:8000").status_code == 400
     assert client.get("/", HTTP_HOST="intranet.example.com").status_code == 301
+
+
+@pytest.fixture
+def celery_broker(monkeypatch):
+    """Point this process's Celery app at a broker URL for the test (tasks no longer inline)."""
+    from intranet.celery import app
+
+    # Celery prefers this variable to its configuration (CI sets it).
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    saved = {key: app.conf.get(key) for key in ("task_always_eager", "broker_url")}
+
+    def use(url: str) -> None:
+        app.conf.update(task_always_eager=False, broker_url=url)
+
+    yield use
+    app.conf.update(saved)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_ready_reports_a_reachable_broker(client, celery_broker, redis_url):
+    celery_broker(redis_url)
+    response = client.get("/healthz/ready")
+    assert response.status_code == 200
+    assert response.json()["checks"]["broker"] == "ok"
+
+
+@pytest.mark.django_db
+def test_ready_reports_a_broker_outage_but_stays_ready(client, celery_broker):
+    """Web processes keep serving without a broker (the outbox holds the side effects): the probe
+    says the broker is down and still answers 200, so the load balancer keeps the pod."""
+    celery_broker(f"redis://127.0.0.1:{_closed_port()}/0")
+    response = client.get("/healthz/ready")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "migrations": "ok", "broker": "down"},
+    }
