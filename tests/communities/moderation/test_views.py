@@ -306,6 +306,20 @@ def test_csv_export(client, community, manager):
     assert client.get(url("moderation_log_export", slug=community.slug)).status_code == 404
 
 
+def test_platform_csv_export_neutralises_formulas_everywhere(client, community, owner):
+    """Actor names and fullwidth signs are neutralised too, in the platform log (issue 17, item 16)."""
+    owner.display_name = "@SUM(1+1)"
+    owner.save(update_fields=["display_name"])
+    post = write_post(add_person(community), community)
+    mod.post_hide(actor=owner, post=post, reason="\uff1dcmd|' /C calc'!A0")
+    client.force_login(UserFactory.create(is_staff=True))
+    response = client.get(url("platform_log_export"))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    hidden = [r for r in csv.reader(io.StringIO(text)) if r[2] == "post.hidden"]
+    assert len(hidden) == 1
+    assert hidden[0][1] == "'@SUM(1+1)" and hidden[0][5] == "'\uff1dcmd|' /C calc'!A0"
+
+
 def test_platform_log_respects_scope(client, community, other, owner):
     _hide_posts(community, owner, 1)
     other_owner = other.memberships.get(role=Role.OWNER).user
