@@ -59,11 +59,11 @@ def test_report_without_javascript_and_own_content(client, post, member, communi
 
 def test_report_dialog_query_count(client, post, community):
     client.force_login(add_person(community))
-    # user, post with community, role map with mutes
+    # user, permission map, role map with mutes, visibility-filtered post with community
     assert_constant_queries(
         add_rows=lambda n: [mod.report_create(actor=add_person(community), post=post, reason="spam") for _ in range(n)],
         action=lambda: client.get(url("post_report", pk=post.pk), **HTMX),
-        expected=3,
+        expected=4,
     )
 
 
@@ -213,8 +213,8 @@ def test_settings_page(client, community, manager, moderator):
             WatchedWord.objects.create(community=community, pattern=f"w{i}{timezone.now().timestamp()}")
             WatchedWord.objects.create(community=None, pattern=f"p{i}{timezone.now().timestamp()}")
 
-    # user, community, role map, words, rules
-    assert_constant_queries(add_rows=add_words, action=lambda: client.get(page), expected=5)
+    # user, permission and role maps, community, words, rules
+    assert_constant_queries(add_rows=add_words, action=lambda: client.get(page), expected=6)
     response = client.post(
         page,
         {
@@ -275,9 +275,9 @@ def test_community_log_search_pages_and_permissions(client, community, manager, 
     client.force_login(moderator)
     assert client.get(page).status_code == 404
     client.force_login(manager)
-    # user, community, role map, one page of entries with their actors
+    # user, permission and role maps, community, one page of entries with their actors
     assert_constant_queries(
-        add_rows=lambda n: _hide_posts(community, manager, n), action=lambda: client.get(page), expected=4
+        add_rows=lambda n: _hide_posts(community, manager, n), action=lambda: client.get(page), expected=5
     )
     html = client.get(page, {"q": "reason 3"}).content.decode()
     assert "reason 3" in html and "reason 4" not in html
