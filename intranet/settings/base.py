@@ -325,6 +325,13 @@ STATIC_ROOT = BASE_DIR / ENV.static_root
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / ENV.media_root
+# Uploads below these folders of MEDIA_ROOT have random names and may be served to anyone with the
+# URL (avatars, community covers, the CMS's images); everything else there (post attachments, CMS
+# documents) only through permission-checked views (intranet/core/media.py, deploy/README.md).
+PUBLIC_MEDIA_PREFIXES = ["avatars/", "communities/covers/", "images/", "original_images/"]
+# Set behind nginx (e.g. "/protected-media/"): private files are then sent by the proxy from that
+# internal location after the view's permission check; empty: the view streams them itself.
+ATTACHMENTS_ACCEL_REDIRECT_PREFIX = ENV.attachments_accel_redirect_prefix
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
