@@ -166,8 +166,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         user_id, kinds = read_unsubscribe_token(token)
     except signing.SignatureExpired:
-        context = {"max_age_days": UNSUBSCRIBE_MAX_AGE.days}
-        return render(request, "notifications/unsubscribe_expired.html", context, status=410)
+        expired = {"max_age_days": UNSUBSCRIBE_MAX_AGE.days}
+        return render(request, "notifications/unsubscribe_expired.html", expired, status=410)
     except signing.BadSignature:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()

@@ -68,7 +68,7 @@ def test_lines_escape_header_and_rows_and_start_with_a_bom():
 
 def test_response_is_a_private_download():
     response = csv_response("x.csv", ["a"], [["@x"]])
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    body = "".join(chunk.decode() for chunk in response).removeprefix("\ufeff")
     assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
     assert response["Cache-Control"] == "private, no-store" and body.splitlines() == ["a", "'@x"]
 
@@ -77,7 +77,7 @@ def _direct_csv_writers(path: Path) -> list[int]:
     """Lines of ``path`` that build a CSV writer themselves (``csv.writer``, ``csv.DictWriter``, or
     those names imported from ``csv``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    lines = []
+    lines: list[int] = []
     for node in ast.walk(tree):
         direct = (
             isinstance(node, ast.Attribute)
@@ -90,7 +90,7 @@ def _direct_csv_writers(path: Path) -> list[int]:
             and node.module == "csv"
             and any(alias.name in WRITERS for alias in node.names)
         )
-        if direct or imported:
+        if (direct or imported) and isinstance(node, ast.expr | ast.stmt):
             lines.append(node.lineno)
     return lines
 

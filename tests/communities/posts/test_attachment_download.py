@@ -64,6 +64,6 @@ def test_without_the_setting_the_view_streams_the_file(settings, owner, secret_f
     document = secret_files[Attachment.Kind.FILE]
     response = _client(owner).get(reverse("communities:attachment_download", args=[document.pk]))
     assert "X-Accel-Redirect" not in response
-    assert b"".join(response.streaming_content) == b"%PDF-1.7 minutes"
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 minutes"  # type: ignore[attr-defined]
     document.file.delete(save=False)
     assert _client(owner).get(reverse("communities:attachment_download", args=[document.pk])).status_code == 404
