@@ -15,16 +15,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from communities.core import services
-from communities.models import Attachment, Comment, Community, Post
+from communities.models import Attachment, Comment, Community, CoordinatorScope, Post
 from communities.posts import services as post_services
 from intranet.accounts.models import User
-from tests.communities.factories import add_person, write_post
+from tests.communities.factories import CategoryFactory, add_person, write_post
 from tests.communities.posts.conftest import file_upload
 from tests.factories import UserFactory
 
@@ -174,3 +175,22 @@ def test_normalised_strips_literals_but_keeps_the_shape():
         "SELECT ? FROM t WHERE a = ? AND b IN (...) AND c = ?"
     )
     assert normalised("WHERE t.slug = 'a'") != normalised("WHERE t.pk = 1 AND t.slug = 'a'")
+
+
+def test_same_cost_for_a_coordinator_outside_their_scope(world):
+    """A scoped coordinator's maps (permissions, scope, memberships) load before the lookup too."""
+    outside = CategoryFactory.create()
+    coordinator = UserFactory.create()
+    coordinator.user_permissions.add(
+        Permission.objects.get(codename="coordinate", content_type__app_label="communities")
+    )
+    CoordinatorScope.objects.create(user=coordinator).categories.set([outside])
+    client = Client()
+    client.force_login(coordinator)
+    for name, hidden, missing in (
+        ("community_detail", {"slug": world["secret"].slug}, {"slug": "no-such-community"}),
+        ("post_detail", {"pk": world["post"].pk}, {"pk": _missing_id(Post)}),
+        ("attachment_download", {"pk": world["attachment"].pk}, {"pk": _missing_id(Attachment)}),
+    ):
+        missing_url = reverse(f"communities:{name}", kwargs=missing)
+        assert_same_cost(client, "GET", missing_url, reverse(f"communities:{name}", kwargs=hidden))
