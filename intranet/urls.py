@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from communities.posts.views import feed as feed_views
 from intranet.accounts import login_doors
 from intranet.accounts.language_views import set_language
+from intranet.core.media import media_urlpatterns
 
 # A database outage raised outside a view still answers the 503 page (intranet/core/unavailable.py).
 handler500 = "intranet.core.unavailable.server_error"
@@ -43,10 +44,9 @@ if settings.BENCHMARK:
     # ``make bench`` only: the benchmark's hooks are referenced from the composition root alone.
     urlpatterns.insert(0, path("bench/limit/", import_string("bench.hooks.limit"), name="bench_limit"))
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Development only: public uploads (avatars, covers, CMS images) from MEDIA_ROOT; attachments and
+# other private files are never served here, only by their permission-checked views.
+urlpatterns += media_urlpatterns()
 
 # Wagtail serves the news and guide pages below /pages/; the employees' home is the platform's own.
 urlpatterns += [path("pages/", include(wagtail_urls))]

@@ -1,15 +1,14 @@
-"""View helpers shared by the training screens: guards, keyset pages, CSV exports."""
+"""View helpers shared by the training screens: guards, keyset pages."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest
 
 from intranet.core.viewer import Viewer
 from intranet.core.web import viewer_of
@@ -39,30 +38,3 @@ def cursor_page(request: HttpRequest, loader: Callable[[str | None], Any]) -> An
 
 def base_url(request: HttpRequest) -> str:
     return f"{request.scheme}://{request.get_host()}"
-
-
-def csv_response(filename: str, header: list[str], rows: Iterable[list[Any]]) -> StreamingHttpResponse:
-    """Stream ``rows`` as a UTF-8 CSV download (with a BOM, formula cells neutralised)."""
-
-    class Echo:
-        def write(self, value: str) -> str:
-            return value
-
-    writer = csv.writer(Echo())
-
-    def stream() -> Iterable[str]:
-        yield "\ufeff"  # a BOM so spreadsheet programs read UTF-8 names correctly
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([_safe_cell(v) for v in row])
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _safe_cell(value: Any) -> Any:
-    # Cells starting with = + - @ are formulas in spreadsheet programs: neutralise them.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value

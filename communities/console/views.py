@@ -8,7 +8,6 @@ but nothing in it is theirs). Writes go through ``services.handover`` / ``servic
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django import forms
@@ -37,6 +36,7 @@ from communities.lifecycle.permissions import (
     can_restore_community,
     can_start_campaign,
 )
+from intranet.core.csvexport import csv_response
 from intranet.core.idempotency import IdempotentFormMixin
 from intranet.core.web import apply_errors, error_message
 from intranet.core.web import viewer_of as _viewer
@@ -176,11 +176,6 @@ def console_community_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 EXPORT_HEADER = [
     "id",
     "name",
@@ -205,17 +200,8 @@ def console_export(request: HttpRequest) -> StreamingHttpResponse:
     viewer = _viewer(request)
     selectors.require_console(viewer)
     filters = selectors.ConsoleFilters.from_query(request.GET)
-    writer = csv.writer(_Echo())
-
-    def rows() -> Any:
-        yield writer.writerow(EXPORT_HEADER)
-        for row in selectors.console_export_rows(viewer, filters):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="communities-{stamp}.csv"'
-    return response
+    return csv_response(f"communities-{stamp}.csv", EXPORT_HEADER, selectors.console_export_rows(viewer, filters))
 
 
 # Community detail and actions -------------------------------------------------------------------

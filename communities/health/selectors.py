@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from communities.core.models import Community, Membership
+from communities.core.permissions import visible_communities
 from communities.health.models import CommunityDayFigures, CommunityHealth
 from communities.health.permissions import can_view_community_health, can_view_health_measures
 from communities.health.score import SIZE_CLASSES
@@ -298,7 +299,8 @@ def _chart(health: CommunityHealth | None, last_day: dt.date) -> dict[str, Any]:
 def community_health_get_for_viewer(viewer: Viewer, slug: str) -> HealthPage:
     """The managers' health page of ``slug``: 404 for missing communities and for everyone but
     owners, managers and coordinators in scope. Query count independent of the number of days."""
-    community = Community.objects.select_related("category").filter(slug=slug).first()
+    # Visibility-filtered lookup first: a secret community's slug costs what a missing one does.
+    community = visible_communities(viewer, Community.objects.select_related("category")).filter(slug=slug).first()
     if community is None:
         raise Http404
     require_visible(can_view_community_health(viewer, community))
@@ -327,7 +329,7 @@ def health_measures_get_for_viewer(viewer: Viewer, slug: str | None) -> Measures
     """The "What is measured" page, general (``slug=None``) or for one community (who sees it)."""
     if slug is None:
         return MeasuresPage(community=None, managers=[], can_view_figures=False)
-    community = Community.objects.filter(slug=slug).first()
+    community = visible_communities(viewer).filter(slug=slug).first()
     if community is None:
         raise Http404
     require_visible(can_view_health_measures(viewer, community))

@@ -4,7 +4,6 @@ moderation logs with CSV export, and a report's page."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -52,6 +51,7 @@ from communities.moderation.screening import compile_word, matching_words, rule_
 from communities.posts import selectors as selectors_posts
 from communities.posts.models import ContentStatus, Post
 from communities.posts.permissions import can_report_comment, can_report_post
+from intranet.core.csvexport import csv_response
 from intranet.core.models import AuditEntry
 from intranet.core.pagination import Page
 from intranet.core.viewer import Viewer
@@ -482,43 +482,23 @@ def platform_log(request: HttpRequest) -> HttpResponse:
     return render(request, "communities/moderation/log.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheet formula injection: a cell starting with these would be run as a formula.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv_rows(entries: Iterator[AuditEntry]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(
-        [_("When"), _("Actor"), _("Action"), _("Target"), _("Scope"), _("Reason"), _("Before"), _("After")]
-    )
+def _export_rows(entries: Iterator[AuditEntry]) -> Iterator[list[Any]]:
     for entry in entries:
-        actor = entry.actor.display_name if entry.actor else _("System")
-        yield writer.writerow(
-            [
-                _cell(timezone.localtime(entry.created_at).isoformat(timespec="seconds")),
-                _cell(actor),
-                _cell(entry.action),
-                _cell(entry.target_repr),
-                _cell(entry.scope),
-                _cell(entry.reason),
-                _cell(json.dumps(entry.before, ensure_ascii=False) if entry.before is not None else ""),
-                _cell(json.dumps(entry.after, ensure_ascii=False) if entry.after is not None else ""),
-            ]
-        )
+        yield [
+            timezone.localtime(entry.created_at).isoformat(timespec="seconds"),
+            entry.actor.display_name if entry.actor else _("System"),
+            entry.action,
+            entry.target_repr,
+            entry.scope,
+            entry.reason,
+            json.dumps(entry.before, ensure_ascii=False) if entry.before is not None else "",
+            json.dumps(entry.after, ensure_ascii=False) if entry.after is not None else "",
+        ]
 
 
 def _csv_response(rows: Iterator[AuditEntry], name: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_rows(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    header = [_("When"), _("Actor"), _("Action"), _("Target"), _("Scope"), _("Reason"), _("Before"), _("After")]
+    return csv_response(f"{name}-{timezone.localdate():%Y-%m-%d}.csv", header, _export_rows(rows))
 
 
 @login_required

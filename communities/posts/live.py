@@ -23,7 +23,13 @@ from communities.core.models import Community
 from communities.core.permissions import can_read_community_content
 from communities.posts.feed import FEED_KINDS, feed_query, post_cursor, post_cursor_values
 from communities.posts.models import Comment, ContentStatus, Post
-from communities.posts.permissions import can_accept_answer, can_comment_on_post, can_react, can_view_post
+from communities.posts.permissions import (
+    can_accept_answer,
+    can_comment_on_post,
+    can_react,
+    can_view_post,
+    visible_posts,
+)
 from communities.posts.selectors import (
     _comment_visibility,
     _decorate_comment,
@@ -178,12 +184,12 @@ def post_card_for_viewer(viewer: Viewer, pk: int) -> Post:
     (post, tags, the viewer's reactions). ``Http404`` for missing and invisible alike, so a reader
     who may no longer see a hidden post learns nothing but "gone"."""
     post = (
-        Post.objects.select_related("community", "author__profile")
+        visible_posts(viewer, Post.objects.select_related("community", "author__profile"))
         .defer("search_vector", "body_source", "body_html", "community__search_vector")
-        .filter(pk=pk)
+        .filter(pk=pk, deleted_at__isnull=True)
         .first()
     )
-    if post is None or post.deleted_at is not None or not can_view_post(viewer, post):
+    if post is None:
         raise Http404
     attach_tag_names([post])
     mine = _own_reactions(viewer, [post], [])

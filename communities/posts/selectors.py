@@ -43,6 +43,7 @@ from communities.posts.permissions import (
     can_report_comment,
     can_report_post,
     can_view_post,
+    visible_posts,
 )
 from intranet.accounts.models import User
 from intranet.accounts.text import normalise_query
@@ -132,27 +133,33 @@ def post_get_for_viewer(viewer: Viewer, pk: int) -> Post:
     """The post ``pk`` if the viewer may see it; ``Http404`` for missing and forbidden alike.
 
     Three queries (the post with community, author, profile, editor and accepted answer; tags;
-    attachments) plus the viewer's role map if not cached yet.
+    attachments) plus the viewer's cached maps. The lookup is filtered by :func:`visible_posts`, so
+    a forbidden post costs exactly the queries of a missing one (no timing difference).
     """
-    post = _post_queryset().filter(pk=pk).first()
+    post = visible_posts(viewer, _post_queryset()).filter(pk=pk).first()
     if post is None:
         raise Http404
-    require_visible(can_view_post(viewer, post))
     return post
 
 
 def post_get_for_action(viewer: Viewer, pk: int) -> Post:
-    """The post with its community only (for writes); ``Http404`` when the viewer may not see it."""
-    post = Post.objects.select_related("community").defer("search_vector").filter(pk=pk).first()
-    if post is None or not can_view_post(viewer, post):
+    """The post with its community only (for writes); ``Http404`` when the viewer may not see it
+    (one lookup filtered by :func:`visible_posts`: forbidden and missing cost the same)."""
+    post = visible_posts(viewer, Post.objects.select_related("community").defer("search_vector")).filter(pk=pk).first()
+    if post is None:
         raise Http404
     return post
 
 
 def comment_get_for_action(viewer: Viewer, pk: int) -> Comment:
     """A comment with its post and community; ``Http404`` unless the viewer may see its post."""
-    comment = Comment.objects.select_related("post__community").defer("post__search_vector").filter(pk=pk).first()
-    if comment is None or not can_view_post(viewer, comment.post):
+    comment = (
+        Comment.objects.select_related("post__community")
+        .defer("post__search_vector")
+        .filter(pk=pk, post__in=visible_posts(viewer, Post.objects.all()).values("pk"))
+        .first()
+    )
+    if comment is None:
         raise Http404
     if comment.deleted_at is not None and not can_moderate_community(viewer, comment.post.community):
         raise Http404
@@ -169,10 +176,16 @@ def comment_of_post_get(post: Post, pk: int) -> Comment:
 
 
 def attachment_get_for_viewer(viewer: Viewer, pk: int) -> Attachment:
-    """An attachment with its post and community (one query); ``Http404`` unless the viewer may see
-    the post, so a private file looks missing."""
-    attachment = Attachment.objects.select_related("post__community").defer("post__search_vector").filter(pk=pk).first()
-    if attachment is None or attachment.post is None or not can_view_post(viewer, attachment.post):
+    """An attachment with its post and community (one query plus the viewer's cached maps);
+    ``Http404`` unless the viewer may see the post, so a private file looks missing. The lookup is
+    filtered by :func:`visible_posts` (a subquery): forbidden and missing ids cost the same."""
+    attachment = (
+        Attachment.objects.select_related("post__community")
+        .defer("post__search_vector")
+        .filter(pk=pk, post__in=visible_posts(viewer, Post.objects.all()).values("pk"))
+        .first()
+    )
+    if attachment is None or attachment.post is None:
         raise Http404
     return attachment
 
@@ -241,10 +254,10 @@ def replies_for_comment(viewer: Viewer, pk: int, *, upto: int) -> tuple[Comment,
     comment = (
         Comment.objects.select_related("post__community")
         .defer("post__search_vector", "post__community__search_vector")
-        .filter(pk=pk, parent__isnull=True)
+        .filter(pk=pk, parent__isnull=True, post__in=visible_posts(viewer, Post.objects.all()).values("pk"))
         .first()
     )
-    if comment is None or not can_view_post(viewer, comment.post):
+    if comment is None:
         raise Http404
     post = comment.post
     shown = _comment_visibility(viewer, post)

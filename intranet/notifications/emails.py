@@ -2,8 +2,9 @@
 
 Mail is written in the recipient's language (``user.language``, else the site default) with
 absolute links (``SITE_URL``). Every message carries unsubscribe links that work without signing in:
-a signed token naming the person and the kinds (``django.core.signing``, salted), plus the
-``List-Unsubscribe`` and one-click ``List-Unsubscribe-Post`` headers (RFC 8058).
+a signed, timestamped token naming the person and the kinds (``django.core.signing``, salted; it
+expires after :data:`UNSUBSCRIBE_MAX_AGE`), plus the ``List-Unsubscribe`` and one-click
+``List-Unsubscribe-Post`` headers (RFC 8058).
 
 Sending is idempotent: rows are locked with ``SKIP LOCKED`` and stamped ``emailed_at`` in the same
 transaction as the send, so two workers never mail the same row and a re-run mails nothing twice.
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from intranet.accounts.models import User
 
 UNSUBSCRIBE_SALT = "intranet.notifications.unsubscribe"
+#: How long an unsubscribe link works: long enough for a digest read late, short enough that an old
+#: forwarded or leaked mail stops acting on the person's settings. Later, they sign in.
+UNSUBSCRIBE_MAX_AGE = dt.timedelta(days=60)
 #: How far back the safety sweep looks for "immediate" rows whose task was lost.
 IMMEDIATE_SWEEP_WINDOW = dt.timedelta(days=2)
 DIGEST_MAX_ITEMS = 50
@@ -51,8 +55,9 @@ def unsubscribe_token(user_id: int, kinds: Iterable[str]) -> str:
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, list[str]]:
-    """``(user_id, kinds)`` from a token; raises ``signing.BadSignature`` for anything tampered."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    """``(user_id, kinds)`` from a token; raises ``signing.SignatureExpired`` when it is older than
+    :data:`UNSUBSCRIBE_MAX_AGE`, ``signing.BadSignature`` for anything tampered."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
     if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("k"), list):
         raise signing.BadSignature("malformed unsubscribe token")
     return data["u"], [str(k) for k in data["k"]]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from intranet.core.web import error_message, viewer_of
 
 from . import selectors, services
-from .emails import read_unsubscribe_token
+from .emails import UNSUBSCRIBE_MAX_AGE, read_unsubscribe_token
 from .forms import FILTERS, CentreForm, OverrideForm
 from .kinds import Delivery, get_kind
 
@@ -153,16 +153,23 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # the signed token is the credential; mail clients POST here without a session (RFC 8058)
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """Stop e-mail for the kinds named in a signed link: GET confirms, POST does it (no sign-in)."""
+    """Stop e-mail for the kinds named in a signed link: GET confirms, POST does it (no sign-in).
+
+    The pages name the settings only, never the person or their address: a forwarded mail's link
+    tells its reader nothing about whom it belongs to. An expired link offers to sign in instead.
+    """
     try:
         user_id, kinds = read_unsubscribe_token(token)
+    except signing.SignatureExpired:
+        expired = {"max_age_days": UNSUBSCRIBE_MAX_AGE.days}
+        return render(request, "notifications/unsubscribe_expired.html", expired, status=410)
     except signing.BadSignature:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     known = [k for k in (get_kind(key) for key in kinds) if k is not None]
     if user is None or not known:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
-    context: dict[str, Any] = {"kinds": known, "token": token, "email": user.email}
+    context: dict[str, Any] = {"kinds": known, "token": token}
     if request.method == "POST":
         services.preferences_unsubscribe(user=user, kinds=[k.key for k in known])
         return render(request, "notifications/unsubscribe_done.html", context)

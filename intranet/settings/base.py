@@ -74,7 +74,8 @@ MIDDLEWARE = [
     "intranet.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "intranet.core.security.SecurityHeadersMiddleware",
+    "intranet.core.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -346,6 +347,13 @@ STATIC_ROOT = BASE_DIR / ENV.static_root
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / ENV.media_root
+# Uploads below these folders of MEDIA_ROOT have random names and may be served to anyone with the
+# URL (avatars, community covers, the CMS's images); everything else there (post attachments, CMS
+# documents) only through permission-checked views (intranet/core/media.py, deploy/README.md).
+PUBLIC_MEDIA_PREFIXES = ["avatars/", "communities/covers/", "images/", "original_images/"]
+# Set behind nginx (e.g. "/protected-media/"): private files are then sent by the proxy from that
+# internal location after the view's permission check; empty: the view streams them itself.
+ATTACHMENTS_ACCEL_REDIRECT_PREFIX = ENV.attachments_accel_redirect_prefix
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -395,21 +403,59 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; keep default
 from csp.constants import NONCE, NONE, SELF
 
-CONTENT_SECURITY_POLICY = {
-    # The Wagtail editor still relies on inline scripts and styles; it is staff-only.
-    "EXCLUDE_URL_PREFIXES": ["/cms/", "/django-admin/"],
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "frame-ancestors": [NONE],
-        "form-action": [SELF],
-        "base-uri": [SELF],
-        "object-src": [NONE],
-    },
+# Violations are reported to the kernel's endpoint (intranet/core/security.py): logged, not stored.
+CSP_REPORT_URL = "/csp-report/"
+_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "frame-ancestors": [NONE],
+    "form-action": [SELF],
+    "base-uri": [SELF],
+    "object-src": [NONE],
+    "report-uri": [CSP_REPORT_URL],
+    "report-to": "csp-endpoint",
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+# The admin areas get a policy too, relaxed only where Wagtail 8 needs it: it still renders inline
+# scripts (date pickers, inline panels) and style attributes, shows uploads as blob: previews and
+# frames its own page previews. Everything else stays as strict as the site's.
+CSP_ADMIN_URL_PREFIXES = ["/cms/", "/django-admin/"]
+CSP_ADMIN_DIRECTIVES = {
+    **_CSP_DIRECTIVES,
+    "script-src": [SELF, "'unsafe-inline'"],
+    "style-src": [SELF, "'unsafe-inline'"],
+    "img-src": [SELF, "data:", "blob:"],
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],
+}
+# The Wagtail admin would load avatars from gravatar.com (a third party, keyed by a hash of the
+# staff member's address): the initials placeholder instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does its dashboard ask releases.wagtail.org for new versions (connect-src stays 'self').
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Powerful browser features nothing here uses: off for every page and every frame.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
 }
 
 # Logging --------------------------------------------------------------------------------------

@@ -64,6 +64,8 @@ class Env(BaseSettings):
     time_zone: str = "Europe/Berlin"
     language_code: Literal["de", "en"] = "de"
     media_root: str = "media"
+    # Behind nginx: the ``internal`` location private uploads are sent from (X-Accel-Redirect).
+    attachments_accel_redirect_prefix: str = ""
     static_root: str = "staticfiles"
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

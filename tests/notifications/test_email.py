@@ -3,17 +3,20 @@ links that work without signing in, and idempotent sending."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from communities.core import notify as kinds
 from communities.models import Membership, Post
 from intranet.notifications import emails
 from intranet.notifications.jobs import digest_send_task, notification_email_sweep_task
+from intranet.notifications.kinds import get_kind
 from intranet.notifications.models import Notification, Preference
 from tests.factories import UserFactory
 from tests.notifications.conftest import add_person, write_post
@@ -208,6 +211,40 @@ def test_bad_unsubscribe_links_are_refused(client, case):
         client.post(f"/notifications/unsubscribe/{token}/"),
     ):
         assert response.status_code == 400 and "This link is not valid." in response.content.decode()
+    assert not Preference.objects.exists()
+
+
+def test_unsubscribe_page_names_the_setting_but_not_the_address(client):
+    person = UserFactory.create(email="private.person@corp.example")
+    token = emails.unsubscribe_token(person.pk, [kinds.NEW_POST])
+    for response in (
+        client.get(f"/notifications/unsubscribe/{token}/"),
+        client.post(f"/notifications/unsubscribe/{token}/"),
+    ):
+        html = response.content.decode()
+        assert response.status_code == 200 and "private.person" not in html
+        assert "email" not in response.context and person.display_name not in html
+        assert str(get_kind(kinds.NEW_POST).label) in html  # type: ignore[union-attr]
+
+
+def test_unsubscribe_links_expire_after_sixty_days(client):
+    person = UserFactory.create()
+    with time_machine.travel(timezone.now() - emails.UNSUBSCRIBE_MAX_AGE + dt.timedelta(hours=1)):
+        fresh = emails.unsubscribe_token(person.pk, [kinds.NEW_POST])
+    with time_machine.travel(timezone.now() - emails.UNSUBSCRIBE_MAX_AGE - dt.timedelta(hours=1)):
+        old = emails.unsubscribe_token(person.pk, [kinds.NEW_POST])
+    assert dt.timedelta(days=60) == emails.UNSUBSCRIBE_MAX_AGE
+    assert client.get(f"/notifications/unsubscribe/{fresh}/").status_code == 200
+    for response in (
+        client.get(f"/notifications/unsubscribe/{old}/"),
+        client.post(f"/notifications/unsubscribe/{old}/"),
+    ):
+        html = response.content.decode()
+        assert response.status_code == 410 and "This link has expired." in html
+        assert "/accounts/login/?next=/notifications/preferences/" in html.replace("%2F", "/")
+    with translation.override("en"):  # the request activates German; give the next tests English back
+        german = Client(headers={"accept-language": "de"}).get(f"/notifications/unsubscribe/{old}/").content.decode()
+    assert "Dieser Link ist abgelaufen." in german and "gelten 60 Tage" in german
     assert not Preference.objects.exists()
 
 

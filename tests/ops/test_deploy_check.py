@@ -43,7 +43,7 @@ def test_production_security_settings():
         "'session_secure': s.SESSION_COOKIE_SECURE, 'session_httponly': s.SESSION_COOKIE_HTTPONLY,"
         "'csrf_secure': s.CSRF_COOKIE_SECURE, 'nosniff': s.SECURE_CONTENT_TYPE_NOSNIFF,"
         "'referrer': s.SECURE_REFERRER_POLICY, 'debug': s.DEBUG,"
-        "'csp': 'csp.middleware.CSPMiddleware' in s.MIDDLEWARE,"
+        "'csp': 'intranet.core.security.ContentSecurityPolicyMiddleware' in s.MIDDLEWARE,"
         "'script_src': [str(x) for x in s.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src']]}))"
     )
     result = _manage("shell", "-c", script, env=_prod_env())

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from intranet.core.csvexport import csv_response
 from intranet.core.viewer import Viewer
 from intranet.core.web import viewer_of as _viewer
 from training import roles
@@ -19,7 +20,7 @@ from training.programmes.permissions import can_edit_programme, can_manage_progr
 from training.programmes.selectors import programme_get_for_viewer
 from training.programmes.services import enrolment_set_cohort
 from training.sessions.permissions import can_create_session
-from training.web import csv_response, cursor_page, guard
+from training.web import cursor_page, guard
 
 from . import selectors as sel
 from .forms import CohortForm

@@ -15,13 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from intranet.core.csvexport import csv_response
 from intranet.core.viewer import Viewer
 from intranet.core.web import apply_errors as _apply
 from intranet.core.web import error_message
 from intranet.core.web import viewer_of as _viewer
 from training.programmes.selectors import programme_get_for_viewer
 from training.roles import is_training_coordinator
-from training.web import base_url, csv_response, guard
+from training.web import base_url, guard
 
 from . import permissions as perms
 from . import selectors as sel

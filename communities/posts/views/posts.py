@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -36,6 +36,7 @@ from communities.posts.permissions import (
 from communities.posts.views.live import community_live_bar
 from intranet.core.idempotency import expired_response
 from intranet.core.markdown import render_markdown
+from intranet.core.media import private_file_response
 from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
 from intranet.core.web import apply_errors as _apply_errors
@@ -450,26 +451,20 @@ def reaction_toggle(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Stream an attachment to someone who may view its post; 404 for everyone else."""
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Send an attachment to someone who may view its post; 404 for everyone else.
+
+    The only way out for an attachment: the proxy serves none from the media root, and with
+    ``ATTACHMENTS_ACCEL_REDIRECT_PREFIX`` set it sends the bytes after this check (X-Accel-Redirect).
+    """
     attachment = selectors_posts.attachment_get_for_viewer(_viewer(request), pk)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    inline = attachment.kind == Attachment.Kind.IMAGE
     content_type = attachment.content_type or mimetypes.guess_type(attachment.original_name)[0]
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
+    return private_file_response(
+        attachment.file,
         filename=attachment.original_name,
         content_type=content_type or "application/octet-stream",
+        inline=attachment.kind == Attachment.Kind.IMAGE,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    if inline:
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required

@@ -31,8 +31,19 @@ def client_for(user: Any) -> Client:
 
 
 def csv_rows(response: Any) -> list[dict[str, str]]:
-    body = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(body)))
+
+
+def test_export_neutralises_formula_names(staff) -> None:
+    """A community named like a spreadsheet formula is exported as text (issue 17, item 16)."""
+    hostile = '=HYPERLINK("http://evil.example","x")'
+    community_with(name=hostile, slug="hostile")
+    community_with(name="\uff0bSUM(1)", slug="fullwidth")
+    response = client_for(staff).get(reverse("communities:console_export"))
+    assert response["Content-Type"].startswith("text/csv") and response["Cache-Control"] == "private, no-store"
+    names = {r["name"] for r in csv_rows(response)}
+    assert names == {"'" + hostile, "'\uff0bSUM(1)"}
 
 
 PAGES: list[Callable[[Any], str]] = [

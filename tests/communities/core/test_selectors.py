@@ -36,9 +36,11 @@ def test_signed_out_people_see_nothing():
 def test_get_for_viewer_costs_two_queries_then_one():
     community = CommunityFactory.create(slug="counted", visibility=Community.Visibility.SECRET)
     viewer = make_viewer("member", community)
-    with pin_queries(2):  # the row with its category, the viewer's role map
+    # the viewer's permission and role maps (loaded first, so a hidden community costs what a
+    # missing one does), then the visibility-filtered row with its category
+    with pin_queries(3):
         assert community_get_for_viewer(viewer, "counted").category is None
-    with pin_queries(1):  # the map is cached on the viewer
+    with pin_queries(1):  # the maps are cached on the viewer
         community_get_for_viewer(viewer, "counted")
 
 

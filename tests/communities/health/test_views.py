@@ -161,9 +161,9 @@ def test_query_count_is_pinned_and_does_not_grow_with_days(client: Any) -> None:
                 community=community, day=timezone.localdate() - dt.timedelta(days=day[0]), members=10
             )
 
-    # session user, community, viewer's memberships, health, figures, live suggestions
+    # session user, viewer's permissions and memberships, community, health, figures, live suggestions
     assert_constant_queries(
-        add_rows=add_rows, action=lambda: client.get(health_url(community)), small=1, large=6, expected=6
+        add_rows=add_rows, action=lambda: client.get(health_url(community)), small=1, large=6, expected=7
     )
 
 

@@ -252,8 +252,8 @@ def test_destination_log_query_count_is_constant_with_moves(community, owner, me
         for _ in range(n):
             mod.post_move(actor=owner, post=write_post(member, community), community=dest, reason="move")
 
-    # user, community, role map, one page of entries with their actors
-    assert_constant_queries(add_rows=move, action=lambda: client.get(url("moderation_log", slug=dest.slug)), expected=4)
+    # user, permission and role maps, community, one page of entries with their actors
+    assert_constant_queries(add_rows=move, action=lambda: client.get(url("moderation_log", slug=dest.slug)), expected=5)
 
 
 # 1. Reports on direct messages in the inbox -----------------------------------------------------
@@ -379,8 +379,8 @@ def test_post_card_query_count(client, community, member, post):
         for _ in range(n):
             post_services.reaction_toggle(actor=add_person(community), post=post, kind="like")
 
-    # user, post with community and author, role map, tags, own reactions
-    assert_constant_queries(add_rows=react, action=lambda: client.get(url("post_card", pk=post.pk)), expected=5)
+    # user, permission and role maps, visibility-filtered post with community and author, tags, own reactions
+    assert_constant_queries(add_rows=react, action=lambda: client.get(url("post_card", pk=post.pk)), expected=6)
 
 
 __all__ = ["Role"]

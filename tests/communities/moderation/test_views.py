@@ -61,11 +61,11 @@ def test_report_without_javascript_and_own_content(client, post, member, communi
 
 def test_report_dialog_query_count(client, post, community):
     client.force_login(add_person(community))
-    # user, post with community, role map with mutes
+    # user, permission map, role map with mutes, visibility-filtered post with community
     assert_constant_queries(
         add_rows=lambda n: [mod.report_create(actor=add_person(community), post=post, reason="spam") for _ in range(n)],
         action=lambda: client.get(url("post_report", pk=post.pk), **HTMX),
-        expected=3,
+        expected=4,
     )
 
 
@@ -215,8 +215,8 @@ def test_settings_page(client, community, manager, moderator):
             WatchedWord.objects.create(community=community, pattern=f"w{i}{timezone.now().timestamp()}")
             WatchedWord.objects.create(community=None, pattern=f"p{i}{timezone.now().timestamp()}")
 
-    # user, community, role map, words, rules
-    assert_constant_queries(add_rows=add_words, action=lambda: client.get(page), expected=5)
+    # user, permission and role maps, community, words, rules
+    assert_constant_queries(add_rows=add_words, action=lambda: client.get(page), expected=6)
     response = client.post(
         page,
         {
@@ -290,9 +290,9 @@ def test_community_log_search_pages_and_permissions(client, community, manager, 
     client.force_login(moderator)
     assert client.get(page).status_code == 404
     client.force_login(manager)
-    # user, community, role map, one page of entries with their actors
+    # user, permission and role maps, community, one page of entries with their actors
     assert_constant_queries(
-        add_rows=lambda n: _hide_posts(community, manager, n), action=lambda: client.get(page), expected=4
+        add_rows=lambda n: _hide_posts(community, manager, n), action=lambda: client.get(page), expected=5
     )
     html = client.get(page, {"q": "reason 3"}).content.decode()
     assert "reason 3" in html and "reason 4" not in html
@@ -319,6 +319,20 @@ def test_csv_export(client, community, manager):
     assert '"hidden"' in hidden[0][7]
     client.force_login(add_person(community))
     assert client.get(url("moderation_log_export", slug=community.slug)).status_code == 404
+
+
+def test_platform_csv_export_neutralises_formulas_everywhere(client, community, owner):
+    """Actor names and fullwidth signs are neutralised too, in the platform log (issue 17, item 16)."""
+    owner.display_name = "@SUM(1+1)"
+    owner.save(update_fields=["display_name"])
+    post = write_post(add_person(community), community)
+    mod.post_hide(actor=owner, post=post, reason="\uff1dcmd|' /C calc'!A0")
+    client.force_login(UserFactory.create(is_staff=True))
+    response = client.get(url("platform_log_export"))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    hidden = [r for r in csv.reader(io.StringIO(text)) if r[2] == "post.hidden"]
+    assert len(hidden) == 1
+    assert hidden[0][1] == "'@SUM(1+1)" and hidden[0][5] == "'\uff1dcmd|' /C calc'!A0"
 
 
 def test_platform_log_respects_scope(client, community, other, owner):

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import datetime as dt
+import io
 
 import pytest
 import time_machine
@@ -45,6 +47,17 @@ def test_csv_neutralises_formulas(client, programme, coordinator):
         "utf-8-sig"
     )
     assert "'=HYPERLINK(1)" in csv
+
+
+def test_certified_csv_neutralises_formulas(client, programme, steps, session, coordinator, learner):
+    """Every training export goes through the kernel's cell encoder (issue 17, item 16)."""
+    learner.display_name = "+cmd|'/C calc'!A0"
+    learner.save(update_fields=["display_name"])
+    complete_everything(learner, programme, steps, session, coordinator)
+    client.force_login(coordinator)
+    text = b"".join(client.get(reverse("training:certified_csv")).streaming_content).decode("utf-8-sig")
+    rows = list(csv_module.reader(io.StringIO(text)))
+    assert rows[1][0] == "'+cmd|'/C calc'!A0"
 
 
 def test_programme_progress_and_cohorts(client, programme, steps, coordinator):

@@ -72,6 +72,17 @@ def test_attendance_form_and_csv(client, session, coordinator):
     assert len(lines) == 4 and "Present" in csv and "On the waitlist" in csv
 
 
+def test_bookings_csv_neutralises_formulas(client, session, coordinator):
+    """A booked person named like a formula is exported as text (issue 17, item 16)."""
+    person = UserFactory.create(display_name="-2+3+cmd", email="tab@example.com")
+    session_book(actor=viewer_of(person), session=session)
+    client.force_login(coordinator)
+    text = b"".join(client.get(reverse("training:bookings_csv", args=[session.pk])).streaming_content).decode(
+        "utf-8-sig"
+    )
+    assert text.splitlines()[1].startswith("'-2+3+cmd,tab@example.com,")
+
+
 def test_cancel_session_page(client, session, coordinator):
     client.force_login(coordinator)
     assert client.post(reverse("training:session_cancel", args=[session.pk]), {"reason": "Snow"}).status_code == 302

@@ -22,10 +22,11 @@ pytestmark = pytest.mark.django_db
 Visibility = Community.Visibility
 _numbers = count()
 
-# The user (the session is cached), the community, the viewer's role map; then the id query.
-COMMUNITY_BAR_QUERIES = 4
+# The user (the session is cached), the viewer's permission and role maps, the community; then the
+# id query.
+COMMUNITY_BAR_QUERIES = 5
 # ... or the cards: posts with authors, their tags, the viewer's reactions on them.
-COMMUNITY_CARDS_QUERIES = 6
+COMMUNITY_CARDS_QUERIES = 7
 # The user, role map, model permissions (the feed asks whether the viewer coordinates), the ids.
 FEED_BAR_QUERIES = 4
 # ... then the posts with authors and communities, and their tags.
