@@ -21,6 +21,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from intranet.core.clientip import client_ip
+
 logger = structlog.get_logger(__name__)
 
 #: The group name of ``report-to`` in the policy, declared by the ``Reporting-Endpoints`` header.
@@ -105,7 +107,7 @@ class SecurityHeadersMiddleware:
 
 def _within_limits(request: HttpRequest) -> bool:
     """Fixed one-minute windows in the shared cache, per client address and in total."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_ip(request) or "unknown"
     for key, limit in (
         (f"csp-report:{address}", REPORTS_PER_ADDRESS_PER_MINUTE),
         ("csp-report:*", REPORTS_PER_MINUTE),
