@@ -116,11 +116,17 @@ def test_an_outage_answers_a_fast_translated_503_and_the_site_recovers(transacti
     assert _get(client, "/").status_code == 200
 
 
+POOL_APPLICATION = "outage-test-pool"
+
+
 def test_pooled_connections_killed_by_a_restart_are_replaced_on_checkout(transactional_db, client, user) -> None:
     # This test is about errors, not speed: a generous wait, so a busy machine cannot make it fail.
     production = _production_database(database_pool_timeout=15)
     client.force_login(user)
-    with _database(OPTIONS=production["OPTIONS"], CONN_HEALTH_CHECKS=production["CONN_HEALTH_CHECKS"]):
+    # Only the pool's own connections are killed: other connections of this process (the channels
+    # worker threads' ones that later tests reuse) are not part of what this test is about.
+    options = {**production["OPTIONS"], "application_name": POOL_APPLICATION}
+    with _database(OPTIONS=options, CONN_HEALTH_CHECKS=production["CONN_HEALTH_CHECKS"]):
         assert _get(client, "/").status_code == 200
         pool = connection.pool  # type: ignore[attr-defined]
         assert pool is not None
@@ -130,8 +136,8 @@ def test_pooled_connections_killed_by_a_restart_are_replaced_on_checkout(transac
         with psycopg.connect(database_url("postgres"), autocommit=True) as admin:
             killed = admin.execute(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                " WHERE datname = %s AND pid <> pg_backend_pid()",
-                (connection.settings_dict["NAME"],),
+                " WHERE datname = %s AND application_name = %s AND pid <> pg_backend_pid()",
+                (connection.settings_dict["NAME"], POOL_APPLICATION),
             ).fetchone()
         assert killed is not None and killed[0] >= pooled
         for _ in range(3):
