@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import CharField, DateTimeField, F, Q, QuerySet, Value
+from django.db.models import BigIntegerField, CharField, DateTimeField, F, Q, QuerySet, Value
 from django.utils import timezone
 
 from communities.core.models import ROLE_RANK, Community, CoordinatorScope, MemberMute, Membership
@@ -35,6 +35,8 @@ MEMBERSHIPS_KEY = "communities.memberships"
 PERMISSIONS_KEY = "communities.core.permissions"
 MUTES_KEY = "communities.mutes"
 SCOPE_KEY = "communities.coordinator_scope"
+# The ``state`` column of the role map query's permission rows (no membership state looks like it).
+PERMISSION_ROW = "permission"
 
 Role = Membership.Role
 State = Membership.State
@@ -50,7 +52,9 @@ def role_map(viewer: Viewer) -> dict[int, RoleState]:
     """``{community_id: (role, state)}`` for every membership row of the viewer (one query, cached).
 
     The same query brings the viewer's current mutes (a ``UNION ALL`` with :class:`MemberMute`),
-    cached under ``MUTES_KEY`` for :func:`is_muted`.
+    cached under ``MUTES_KEY`` for :func:`is_muted`, and the viewer's model permissions of this app
+    (a third ``UNION ALL`` branch), cached for :func:`_model_permissions`: almost every community
+    page needs both maps, and the not-found parity of hidden objects loads them before any lookup.
     """
 
     def load() -> dict[int, RoleState]:
@@ -73,15 +77,30 @@ def role_map(viewer: Viewer) -> dict[int, RoleState]:
             )
             .values_list("c", "r", "s", "u")
         )
+        permissions = (
+            _permissions_of(viewer.user_id)
+            .annotate(
+                c=Value(0, output_field=BigIntegerField()),
+                r=F("codename"),
+                s=Value(PERMISSION_ROW, output_field=CharField()),
+                u=no_time,
+            )
+            .values_list("c", "r", "s", "u")
+        )
         roles: dict[int, RoleState] = {}
         muted: dict[int, dt.datetime] = {}
-        for community_id, role, state, until in memberships.union(mutes, all=True):
-            if until is not None:
+        codenames: set[str] = set()
+        for community_id, role, state, until in memberships.union(mutes, permissions, all=True):
+            if state == PERMISSION_ROW:
+                codenames.add(role)
+            elif until is not None:
                 muted[community_id] = until
             else:
                 roles[community_id] = (role, state)
         viewer.forget(MUTES_KEY)
         viewer.remember(MUTES_KEY, lambda: muted)
+        viewer.forget(PERMISSIONS_KEY)
+        viewer.remember(PERMISSIONS_KEY, lambda: frozenset(codenames))
         return roles
 
     return viewer.remember(MEMBERSHIPS_KEY, load)
@@ -118,15 +137,18 @@ def _model_permissions(viewer: Viewer) -> frozenset[str]:
     def load() -> frozenset[str]:
         if viewer.user_id is None:
             return frozenset()
-        codenames = (
-            Permission.objects.filter(content_type__app_label="communities")
-            .filter(Q(user__id=viewer.user_id) | Q(group__user__id=viewer.user_id))
-            .values_list("codename", flat=True)
-            .distinct()
-        )
-        return frozenset(codenames)
+        return frozenset(_permissions_of(viewer.user_id).values_list("codename", flat=True).distinct())
 
+    # The role map's query brings the permissions along (no query of its own on a fresh viewer).
+    role_map(viewer)
     return viewer.remember(PERMISSIONS_KEY, load)
+
+
+def _permissions_of(user_id: int) -> QuerySet[Permission]:
+    """This app's permissions the user holds directly or through a group (ModelBackend's rule)."""
+    return Permission.objects.filter(content_type__app_label="communities").filter(
+        Q(user__id=user_id) | Q(group__user__id=user_id)
+    )
 
 
 def _has_perm(viewer: Viewer, codename: str) -> bool:

@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import re2
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import OuterRef, Q
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.core.models import Membership
+from communities.core.models import Community, Membership
 from communities.core.permissions import can_moderate_community
 from communities.moderation import events
 from communities.moderation.models import CommunityRules, WatchedWord
@@ -35,7 +37,6 @@ from communities.posts.models import ContentStatus, Post
 from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
-    from communities.core.models import Community
     from communities.posts.models import Comment
 
 PATTERN_MAX = 200
@@ -161,8 +162,39 @@ def rules_for(community: Community) -> CommunityRules:
     return CommunityRules.objects.filter(community=community).first() or CommunityRules(community=community)
 
 
-def _check_words(text: str, community: Community, *, exempt: bool, screening: Screening) -> None:
-    hits = matching_words(text, words_for(community))
+def _post_inputs(community: Community) -> tuple[list[WatchedWord], CommunityRules]:
+    """The watched words (the community's and the platform's) and the rules, in one query.
+
+    Creating a post is the most frequent write; its screening needs both. The words come as a
+    JSON array beside the community's row, with its rules joined; they are only matched and named,
+    never saved, so unsaved instances suffice.
+    """
+    words = (
+        WatchedWord.objects.filter(Q(community_id=OuterRef("pk")) | Q(community__isnull=True))
+        .order_by("community_id", "id")
+        .values(
+            json=JSONObject(
+                id="id", community_id="community_id", pattern="pattern", is_regex="is_regex", action="action"
+            )
+        )
+    )
+    row = Community.objects.select_related("rules").annotate(watched=ArraySubquery(words)).get(pk=community.pk)
+    found = []
+    for data in row.watched:  # type: ignore[attr-defined]
+        word = WatchedWord(**data)
+        word.community = community if word.community_id == community.pk else None
+        found.append(word)
+    try:
+        rules = row.rules  # type: ignore[attr-defined]
+    except CommunityRules.DoesNotExist:
+        rules = CommunityRules(community=community)
+    return found, rules
+
+
+def _check_words(
+    text: str, community: Community, *, exempt: bool, screening: Screening, words: list[WatchedWord] | None = None
+) -> None:
+    hits = matching_words(text, words_for(community) if words is None else words)
     blocking = [w for w in hits if w.action == WatchedWord.Action.BLOCK]
     if blocking:
         raise ValidationError(
@@ -216,16 +248,16 @@ def _rate_limit(viewer: Viewer, community: Community, rules: CommunityRules, now
 def screen_post(*, viewer: Viewer, community: Community, title: str, body: str) -> Screening:
     """Decide on a new post before it is written (see the module docstring).
 
-    Moderators+ and coordinators are held to blocking words only. Queries: watched words, and for
-    others the rules, plus the membership date and recent posts when a rate limit is set, plus the
+    Moderators+ and coordinators are held to blocking words only. Queries: watched words and rules
+    (one), plus the membership date and recent posts when a rate limit is set, plus the
     author's approved posts with "first posts of new members".
     """
     screening = Screening()
     exempt = can_moderate_community(viewer, community)
-    _check_words(f"{title}\n{body}", community, exempt=exempt, screening=screening)
+    words, rules = _post_inputs(community)
+    _check_words(f"{title}\n{body}", community, exempt=exempt, screening=screening, words=words)
     if exempt:
         return screening
-    rules = rules_for(community)
     now = timezone.now()
     _rate_limit(viewer, community, rules, now)
     if screening.is_held:
