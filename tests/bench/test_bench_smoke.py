@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from asgiref.sync import SyncToAsync
 from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,13 +30,15 @@ def smoke_database(transactional_db: None, django_db_blocker: pytest.FixtureRequ
     name = f"{template}_benchsmoke"
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         connections.close_all()
+        # Async tests run their database work in asgiref's one thread-sensitive executor thread,
+        # whose connections stay open between tests: close them there too, so the termination
+        # below leaves no dead connection for a later test of this worker to stumble on.
+        SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=30)
     base = urlsplit(os.environ["DATABASE_URL"])
     admin_url = urlunsplit(base._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
-        # A template must have no other sessions. Earlier tests of this worker can leave idle
-        # connections in worker threads (channels' database_sync_to_async); Django reconnects
-        # them when they are next used.
+        # A template must have no other sessions (anything left, e.g. a server of an earlier test).
         admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             (template,),

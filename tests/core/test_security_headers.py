@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from intranet.cms.demo import ensure_page_tree
 from intranet.core import security
 from tests.factories import UserFactory
 
@@ -39,6 +40,8 @@ def test_site_policy_is_strict_and_reports(client):
 
 @pytest.mark.parametrize("path", ["/cms/", "/cms/pages/", "/django-admin/", "/django-admin/accounts/user/"])
 def test_admin_areas_have_a_policy_with_only_the_needed_relaxations(path):
+    # Transactional tests of the same worker may have emptied the page tree the CMS screens need.
+    ensure_page_tree()
     client = Client()
     client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
     response = client.get(path)

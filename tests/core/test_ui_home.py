@@ -83,5 +83,5 @@ def test_home_query_count_does_not_grow_with_news(client, user, page_tree):
         # user, section pages, news (one query), Wagtail's site lookup for page URLs, and the feed:
         # role map, community permissions, the feed's id query (no posts: nothing to hydrate); the
         # session comes from the cache (cached_db backend)
-        expected=7,
+        expected=6,
     )

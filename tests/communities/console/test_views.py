@@ -310,5 +310,5 @@ def test_manager_handover_and_case_pages_have_constant_query_counts(staff) -> No
     handover_url = reverse("communities:console_handover", args=[community.pk])
     case_url = reverse("communities:console_case_answer", args=[case.pk])
     assert_constant_queries(add_rows=add, action=lambda: client.get(manager_url), expected=3)
-    assert_constant_queries(add_rows=add, action=lambda: owner_client.get(handover_url), expected=7)
+    assert_constant_queries(add_rows=add, action=lambda: owner_client.get(handover_url), expected=6)
     assert_constant_queries(add_rows=add, action=lambda: owner_client.get(case_url), expected=4)

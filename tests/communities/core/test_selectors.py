@@ -38,7 +38,7 @@ def test_get_for_viewer_costs_two_queries_then_one():
     viewer = make_viewer("member", community)
     # the viewer's permission and role maps (loaded first, so a hidden community costs what a
     # missing one does), then the visibility-filtered row with its category
-    with pin_queries(3):
+    with pin_queries(2):
         assert community_get_for_viewer(viewer, "counted").category is None
     with pin_queries(1):  # the maps are cached on the viewer
         community_get_for_viewer(viewer, "counted")

@@ -163,7 +163,7 @@ def test_query_count_is_pinned_and_does_not_grow_with_days(client: Any) -> None:
 
     # session user, viewer's permissions and memberships, community, health, figures, live suggestions
     assert_constant_queries(
-        add_rows=add_rows, action=lambda: client.get(health_url(community)), small=1, large=6, expected=7
+        add_rows=add_rows, action=lambda: client.get(health_url(community)), small=1, large=6, expected=6
     )
 
 
@@ -205,5 +205,5 @@ def test_measures_page_query_count_does_not_grow_with_managers(client: Any) -> N
     # session user, community, owners and managers with their users, then the viewer's memberships
     # and model permissions (for the link to the figures)
     assert_constant_queries(
-        add_rows=add_rows, action=lambda: client.get(measures_url(community)), small=1, large=6, expected=5
+        add_rows=add_rows, action=lambda: client.get(measures_url(community)), small=1, large=6, expected=4
     )

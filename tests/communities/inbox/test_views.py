@@ -245,8 +245,9 @@ def test_inbox_query_count_is_constant_in_items_and_communities(client, owner) -
             inbox_services.inbox_item_escalate(actor=owner, item=item, reason="x")
 
     count = assert_constant_queries(add_rows=add_rows, action=lambda: client.get(INBOX), small=1, large=6)
-    # user (the session is cached), role map, model permissions, items, counters, communities for the filter
-    assert count == 6
+    # user (the session is cached), role map (with the model permissions), items, counters, communities
+    # for the filter
+    assert count == 5
 
 
 def test_coordinator_inbox_query_count(client, owner, staff_user) -> None:
@@ -266,7 +267,7 @@ def test_counter_and_item_page_query_counts(client, manager, member, community) 
     item = open_for_post(write_post(member, community))
     client.force_login(manager)
     client.get(COUNTER)
-    assert count_queries(lambda: client.get(COUNTER))[0] == 4  # user, role map, permissions, counts
+    assert count_queries(lambda: client.get(COUNTER))[0] == 3  # user, role map with permissions, counts
 
     def add_notes(n: int) -> None:
         for _ in range(n):

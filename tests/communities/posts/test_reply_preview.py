@@ -94,5 +94,5 @@ def test_replies_endpoint_query_count(client, community, member, post):
         action=lambda: client.get(f"{url}?upto=999999999", **HTMX),
         small=REPLY_PREVIEW + 1,
         large=12,
-        expected=6,
+        expected=5,
     )

@@ -27,8 +27,8 @@ from tests.support.queries import assert_constant_queries, pin_queries
 pytestmark = pytest.mark.django_db
 
 #: The post page over HTTP: session, user, post (+community, author, profile, editor, accepted
-#: answer), tags, attachments, role map, permission codenames, comments, replies, own reactions.
-POST_PAGE_QUERIES = 9
+#: answer), tags, attachments, role map (with permission codenames), comments, replies, own reactions.
+POST_PAGE_QUERIES = 8
 #: ``post_list_for_community`` on the first page with a warm role map: pinned, stream, tags, own reactions.
 STREAM_QUERIES = 4
 

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 #: The signed-in user, the viewer's role map and model permissions, then the six batches of the
 #: selector (people, skills, communities run, certificates, levels, meetups) and the categories.
-DIRECTORY_PAGE_QUERIES = 10
-SELECTOR_QUERIES = 6
+DIRECTORY_PAGE_QUERIES = 9
+SELECTOR_QUERIES = 5
 
 
 @pytest.fixture

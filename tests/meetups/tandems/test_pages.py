@@ -24,7 +24,7 @@ SUGGESTIONS_PAGE_QUERIES = 6
 #: User, tandem with both sides, role map, meetings (a side's manager needs no coordinator check).
 DETAIL_PAGE_QUERIES = 4
 #: User, role map, model permissions, tandems page, managed communities.
-LIST_PAGE_QUERIES = 5
+LIST_PAGE_QUERIES = 4
 #: User, pairs page (staff coordinate everything: no role map, no permission query).
 BULK_PAGE_QUERIES = 2
 
@@ -47,7 +47,7 @@ def test_suggestions_page_pinned_and_constant(home, client):
         response = client.get(url)
         assert response.status_code == 200
 
-    assert_constant_queries(add_rows=add, action=action, small=1, large=6, expected=SUGGESTIONS_PAGE_QUERIES)
+    assert_constant_queries(add_rows=add, action=action, small=1, large=5, expected=SUGGESTIONS_PAGE_QUERIES)
     assert "Propose tandem" in client.get(url).content.decode()
 
 

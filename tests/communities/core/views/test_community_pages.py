@@ -140,13 +140,13 @@ def _count_page_queries(client, expected: int) -> None:
 
 def test_community_page_query_count_is_constant_in_members(client, no_post_stream):
     # user, community, coordinator permissions, role map, managers, own membership (notifications)
-    _count_page_queries(client, expected=6)
+    _count_page_queries(client, expected=5)
 
 
 def test_community_page_with_the_post_stream(client):
     assert community_views.post_stream_provider is not None
     # The six above plus the stream's pinned posts and its first page (no posts: nothing else).
-    _count_page_queries(client, expected=8)
+    _count_page_queries(client, expected=7)
     owner = make_user()
     private = make_community(owner, name="Board", visibility="private")
     html = client.get(url("community_detail", private)).content.decode()

@@ -184,7 +184,7 @@ def test_hydrated_posts_carry_author_profile_community_and_tags():
 
 
 # role map, community permissions, the id query, the posts with author/profile/community, tags
-FEED_QUERIES = 5
+FEED_QUERIES = 4
 
 
 def test_feed_query_count_is_the_same_for_1_and_10_communities():

@@ -155,7 +155,7 @@ def test_card_links_title_community_and_author(client):
 
 # user, role map, community permissions, feed ids, posts, tags, CMS sections, news (no news here, so
 # no Wagtail site lookup for their URLs: see test_feed_page_query_count_with_news)
-FEED_PAGE_QUERIES = 8
+FEED_PAGE_QUERIES = 7
 
 
 def test_feed_page_query_count_does_not_grow_with_communities(client):
@@ -198,7 +198,7 @@ def test_older_fragment_query_count(client):
         action=lambda: client.get(next_url, HTTP_HX_REQUEST="true"),
         small=1,
         large=6,
-        expected=6,
+        expected=5,
     )
 
 
@@ -217,4 +217,4 @@ def test_feed_page_query_count_with_news(client):
             add_news(tree.news_index)
 
     # ... plus Wagtail's site lookup for the news URLs
-    assert_constant_queries(add_rows=add, action=lambda: client.get("/"), small=1, large=6, expected=9)
+    assert_constant_queries(add_rows=add, action=lambda: client.get("/"), small=1, large=6, expected=8)

@@ -24,15 +24,15 @@ _numbers = count()
 
 # The user (the session is cached), the viewer's permission and role maps, the community; then the
 # id query.
-COMMUNITY_BAR_QUERIES = 5
+COMMUNITY_BAR_QUERIES = 4
 # ... or the cards: posts with authors, their tags, the viewer's reactions on them.
-COMMUNITY_CARDS_QUERIES = 7
+COMMUNITY_CARDS_QUERIES = 6
 # The user, role map, model permissions (the feed asks whether the viewer coordinates), the ids.
-FEED_BAR_QUERIES = 4
+FEED_BAR_QUERIES = 3
 # ... then the posts with authors and communities, and their tags.
-FEED_CARDS_QUERIES = 6
+FEED_CARDS_QUERIES = 5
 # Session and user, the post with its community, role map, the comments, the viewer's reactions.
-COMMENTS_QUERIES = 6
+COMMENTS_QUERIES = 5
 
 
 def _since(html: str) -> str:
