@@ -311,4 +311,4 @@ def test_manager_handover_and_case_pages_have_constant_query_counts(staff) -> No
     case_url = reverse("communities:console_case_answer", args=[case.pk])
     assert_constant_queries(add_rows=add, action=lambda: client.get(manager_url), expected=3)
     assert_constant_queries(add_rows=add, action=lambda: owner_client.get(handover_url), expected=6)
-    assert_constant_queries(add_rows=add, action=lambda: owner_client.get(case_url), expected=4)
+    assert_constant_queries(add_rows=add, action=lambda: owner_client.get(case_url), expected=3)

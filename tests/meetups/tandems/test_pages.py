@@ -20,7 +20,7 @@ from tests.support.queries import assert_constant_queries
 pytestmark = pytest.mark.django_db
 
 #: User, role map, model permissions, community, suggestions (one query), partners.
-SUGGESTIONS_PAGE_QUERIES = 6
+SUGGESTIONS_PAGE_QUERIES = 5
 #: User, tandem with both sides, role map, meetings (a side's manager needs no coordinator check).
 DETAIL_PAGE_QUERIES = 4
 #: User, role map, model permissions, tandems page, managed communities.
