@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from intranet.cms.demo import ensure_page_tree
 from tests.accounts.conftest import make_employee
 from tests.factories import PASSWORD, UserFactory
+from tests.support.queries import pin_queries
 
 # allauth's own doors: the sign-in (rate limit, lockout, second factor), the sign-up (closed here
 # without company domains; a new account is unverified until its e-mail is confirmed), the reset
@@ -246,3 +247,10 @@ def test_signed_in_staff_on_the_old_login_pages_go_on_to_the_admin(client, db):
 
     assert client.get("/cms/login/?next=/cms/pages/")["Location"] == "/cms/pages/"
     assert client.get("/django-admin/login/")["Location"] == "/django-admin/"
+
+
+def test_hand_overs_cost_no_query(client, db):
+    """The old doors only redirect: an anonymous visitor costs the database nothing."""
+    for url in ("/cms/login/", "/django-admin/login/", "/cms/password_reset/", "/pages/_util/login/"):
+        with pin_queries(0):
+            assert client.get(url).status_code == 302

@@ -12,6 +12,7 @@ from django.urls import reverse
 from intranet.cms.demo import ensure_page_tree
 from intranet.core import security
 from tests.factories import UserFactory
+from tests.support.queries import pin_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,10 @@ def test_reports_are_rate_limited_per_address():
     statuses = [_report(client, CSP_REPORT).status_code for _ in range(security.REPORTS_PER_ADDRESS_PER_MINUTE + 3)]
     assert statuses.count(204) == security.REPORTS_PER_ADDRESS_PER_MINUTE and statuses[-1] == 429
     assert _report(Client(REMOTE_ADDR="203.0.113.10"), CSP_REPORT).status_code == 204
+
+
+@pytest.mark.django_db
+def test_a_report_costs_no_query():
+    """The report endpoint is open to anyone: it must never reach the database."""
+    with pin_queries(0):
+        assert _report(Client(), CSP_REPORT).status_code == 204

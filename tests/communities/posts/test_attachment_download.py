@@ -11,6 +11,7 @@ from communities.core import services
 from communities.models import Attachment, Community
 from tests.communities.posts.conftest import add_person, file_upload, image_upload, write_post
 from tests.factories import UserFactory
+from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,10 @@ def secret_files(owner) -> dict[str, Attachment]:
     secret = services.community_create(actor=owner, name="Board Room", visibility=Community.Visibility.SECRET)
     post = write_post(owner, secret, attachments=[file_upload("minutes.pdf", b"%PDF-1.7 minutes"), image_upload()])
     return {a.kind: a for a in post.attachments.all()}
+
+
+#: user, role map (with permissions), the attachment with its post and community.
+ATTACHMENT_QUERIES = 3
 
 
 def _client(user=None) -> Client:
@@ -67,3 +72,17 @@ def test_without_the_setting_the_view_streams_the_file(settings, owner, secret_f
     assert b"".join(response.streaming_content) == b"%PDF-1.7 minutes"  # type: ignore[attr-defined]
     document.file.delete(save=False)
     assert _client(owner).get(reverse("communities:attachment_download", args=[document.pk])).status_code == 404
+
+
+def test_accel_redirect_query_count_is_pinned_and_constant(settings, owner, secret_files):
+    """Session user, role map, the one visibility-filtered attachment lookup: however many files."""
+    settings.ATTACHMENTS_ACCEL_REDIRECT_PREFIX = "/protected-media/"
+    document = secret_files[Attachment.Kind.FILE]
+    client = _client(add_person(document.post.community))
+    url = reverse("communities:attachment_download", args=[document.pk])
+
+    def add_rows(n: int) -> None:
+        for _ in range(n):
+            write_post(owner, document.post.community, attachments=[file_upload("more.pdf", b"%PDF-1.7 more")])
+
+    assert_constant_queries(add_rows=add_rows, action=lambda: client.get(url), expected=ATTACHMENT_QUERIES)
