@@ -43,14 +43,44 @@ HEADER_PARTS = {
 
 OVERFLOW_JS = """() => {
     const width = window.innerWidth;
+    const name = (el, box) =>
+        `${el.tagName.toLowerCase()}#${el.id}.${[...el.classList].join(".")} right=${Math.round(box.right)}`;
     const wide = [];
     for (const el of document.querySelectorAll("body *")) {
         const box = el.getBoundingClientRect();
         if (box.width && box.right > width + 0.5 && getComputedStyle(el).position !== "fixed") {
-            wide.push(`${el.tagName.toLowerCase()}#${el.id}.${[...el.classList].join(".")} right=${Math.round(box.right)}`);
+            wide.push(name(el, box));
         }
     }
-    return {scrollWidth: document.documentElement.scrollWidth, innerWidth: width, wide: wide.slice(0, 8)};
+    // Nothing sticks out of the page's container either (a button beside its form, a badge beside
+    // its card), unless it sits in a box that scrolls or clips on purpose (wide tables).
+    const container = document.querySelector("main > .container-xl").getBoundingClientRect();
+    const outside = [];
+    for (const el of document.querySelectorAll("main > .container-xl *")) {
+        const box = el.getBoundingClientRect();
+        if (!box.width || box.right <= container.right + 0.5) continue;
+        let parent = el.parentElement;
+        let clipped = false;
+        while (parent && parent.tagName !== "MAIN") {
+            if (getComputedStyle(parent).overflowX !== "visible") { clipped = true; break; }
+            parent = parent.parentElement;
+        }
+        if (!clipped) outside.push(name(el, box));
+    }
+    return {
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: width,
+        wide: wide.slice(0, 8),
+        outside: outside.slice(0, 8),
+        containerRight: Math.round(container.right),
+    };
+}"""
+
+# "Show more communities" spans the grid instead of sitting in one cell of it.
+MORE_JS = """() => {
+    const more = document.querySelector("#communities-more");
+    const grid = document.querySelector("#community-results");
+    return more && grid ? more.getBoundingClientRect().width / grid.getBoundingClientRect().width : null;
 }"""
 
 
@@ -84,6 +114,8 @@ def _world() -> World:
     for n in range(12):
         more = community_services.community_create(actor=colleague, name=f"Arbeitskreis Nachhaltigkeit {n}")
         MembershipFactory.create(user=me, community=more)
+    for n in range(14):  # more than one page of the directory: "show more" appears
+        community_services.community_create(actor=colleague, name=f"Lauftreff Standort {n}")
 
     pinned = [
         write_post(colleague, garden, title=f"Angeheftet: Gießplan und Schlüsselübergabe für Woche {n}")
@@ -133,7 +165,7 @@ def _pages(world: World) -> list[tuple[str, str]]:
         ("communities", "/communities/"),
         ("community", f"/communities/{world.community.slug}/"),
         ("post", f"/posts/{world.post.pk}/"),
-        ("people", "/people/"),
+        ("people", "/people/?q=Kollegin"),
         ("profile", f"/people/{world.colleague.handle}/"),
         ("inbox", "/inbox/"),
         ("notifications", "/notifications/"),
@@ -156,7 +188,10 @@ def _problems(page: Page, where: str) -> list[str]:
     problems = []
     found = page.evaluate(OVERFLOW_JS)
     if found["scrollWidth"] > found["innerWidth"]:
-        problems.append(f"{where}: {found['scrollWidth']} px wide in a {found['innerWidth']} px window: {found['wide']}")
+        wide = found["wide"]
+        problems.append(f"{where}: {found['scrollWidth']} px wide in a {found['innerWidth']} px window: {wide}")
+    if found["outside"]:
+        problems.append(f"{where}: sticks out of the page (right edge {found['containerRight']}): {found['outside']}")
     width = page.viewport_size["width"]  # type: ignore[index]
     for name, selector in HEADER_PARTS.items():
         part = page.locator(selector)
@@ -184,7 +219,7 @@ def _open_user_menu(page: Page) -> None:
         expect(menu.get_by_text(name)).to_be_visible()
     box = menu.get_by_text("Abmelden").bounding_box()
     width = page.viewport_size["width"]  # type: ignore[index]
-    assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width, box
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
     page.keyboard.press("Escape")
 
 
@@ -201,6 +236,9 @@ def test_main_pages_fit_the_width_with_every_badge(width, browser, live_server, 
             assert response is not None and response.status == 200, f"{path}: {response and response.status}"
             _wait_for_badges(page)
             problems += _problems(page, f"{name} at {width}")
+            if name == "communities":
+                share = page.evaluate(MORE_JS)
+                assert share is not None and share > 0.95, f"'show more' takes {share} of the grid's width"
             page.screenshot(path=str(screenshots_dir / f"layout-{width}-{name}.png"), full_page=True)
         _open_user_menu(page)
     finally:
