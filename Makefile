@@ -10,7 +10,7 @@ ASSET_STAMP := static/dist/.built
 .PHONY: help run test venv assets lint format lock clean-data bench
 
 help:
-	@echo "make run    serve the intranet with demo data at http://127.0.0.1:8000 (Ctrl-C stops everything)"
+	@echo "make run    serve the intranet with demo data at http://127.0.0.1:8000 (PORT=8100 make run: another port; Ctrl-C stops everything)"
 	@echo "make test   ruff, mypy, import contracts, migrations checks and pytest against PostgreSQL"
 	@echo "make format apply ruff's fixes and formatting"
 	@echo "make bench  benchmark the production server against a seeded database (docs/performance.md)"
@@ -24,9 +24,13 @@ test: venv assets
 venv: $(VENV_STAMP)
 
 # (Re)install when the lock file changes; plain pip, no other tool needed.
+# pip's own progress (one line per package, a bar per download) shows during the first install,
+# which takes a few minutes.
 $(VENV_STAMP): requirements-dev.txt requirements.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	@test -x $(PY) || { echo "==> Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> Installing the Python packages of requirements-dev.txt into $(VENV) (the first time takes a few minutes)"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements-dev.txt
+	@echo "==> Python packages installed"
 	touch $@
 
 # The front-end build is optional: it runs only when package.json exists.
@@ -34,9 +38,11 @@ ifneq ($(wildcard package.json),)
 assets: $(ASSET_STAMP)
 
 node_modules/.package-lock.json: package.json $(wildcard package-lock.json)
+	@echo "==> Installing the front-end build tools (npm)"
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 
 $(ASSET_STAMP): node_modules/.package-lock.json $(shell find assets -type f 2>/dev/null) $(wildcard scripts/*.mjs)
+	@echo "==> Building the front-end assets into static/dist/"
 	npm run build
 	mkdir -p $(@D) && touch $@
 else

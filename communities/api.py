@@ -21,11 +21,13 @@ from communities.core.permissions import (
 from communities.core.qualifications import certificates_for, levels_for, register_qualification_source
 from communities.core.selectors import community_get_for_viewer, managed_communities_for_users, manager_since_for_users
 from communities.core.signals import manager_appointed
+from communities.health.events import RECOMPUTE_REQUESTED as HEALTH_RECOMPUTE_REQUESTED
 from communities.health.selectors import health_for_communities
 from communities.models import ROLE_RANK, Category, Community, Membership, TaggedCommunity
 from intranet.core.viewer import as_viewer
 
 __all__ = [
+    "HEALTH_RECOMPUTE_REQUESTED",
     "ROLE_RANK",
     "Category",
     "Community",

@@ -21,6 +21,7 @@ class CommunitiesConfig(AppConfig):
         from communities.core.permissions import is_coordinator
         from communities.core.tabs import register_post_stream, register_tab
         from communities.health import jobs as health_jobs  # noqa: F401  (beat task)
+        from communities.health import receivers as health_receivers  # noqa: F401  (registers subscribers)
         from communities.health.permissions import can_view_community_health
         from communities.inbox import jobs as inbox_jobs  # noqa: F401  (beat task)
         from communities.inbox import realtime as inbox_realtime  # noqa: F401  (registers subscribers)

@@ -17,6 +17,7 @@ class MeetupsConfig(AppConfig):
         from meetups.organisations.permissions import register_external_email_reader
         from meetups.tandems import jobs as tandems_jobs  # noqa: F401  (beat job)
         from meetups.tandems import notify as tandems_notify  # (registers subscribers)
+        from meetups.tandems import receivers as tandems_receivers  # noqa: F401  (registers subscribers)
 
         register_external_email_reader(organises_any_series)
         events_notify.register()

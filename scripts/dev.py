@@ -35,7 +35,12 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-DEMO_LOGINS = ("anna.mueller@demo.intranet.test", "admin@demo.intranet.test")
+#: The demo people worth knowing (README.md, "make run"); every demo person has DEMO_PASSWORD.
+DEMO_LOGINS = (
+    ("anna.mueller@demo.intranet.test", "employee, manages communities"),
+    ("juergen.gross@demo.intranet.test", "coordinator of the People & Culture communities"),
+    ("admin@demo.intranet.test", "administrator, coordinates everything"),
+)
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo password, seeded by the demo data
 DB_NAME = "intranet"
 
@@ -179,6 +184,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings.dev")
     env["PYTHONUNBUFFERED"] = "1"
+    # The settings build the default SITE_URL (links in e-mails) from it: ``--port`` counts too.
+    env["PORT"] = str(args.port)
     base = f"http://{args.host}:{args.port}"
     with contextlib.ExitStack() as stack:
         supervisor = Supervisor(env)
@@ -193,7 +200,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                 supervisor.run(*manage, "seed_demo")
             # The logins are printed before the server starts, so they are in the output however
             # quickly somebody (or a test) uses the server and stops it again.
-            logins = ["  Demo logins (password " + DEMO_PASSWORD + "):", *(f"    {login}" for login in DEMO_LOGINS)]
+            logins = [
+                f"  Demo logins (every demo person's password is {DEMO_PASSWORD}):",
+                *(f"    {login:<36} {role}" for login, role in DEMO_LOGINS),
+            ]
             print("\n".join(logins), flush=True)
             say(f"Serving {base}")
             runserver = [*manage, "runserver", f"{args.host}:{args.port}"]

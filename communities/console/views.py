@@ -27,6 +27,8 @@ from communities.console import selectors
 from communities.console.permissions import visible_console_communities
 from communities.core.models import Community
 from communities.core.permissions import can_view_console, visible_communities
+from communities.health.permissions import can_recompute_health
+from communities.health.selectors import health_last_computed
 from communities.lifecycle import handover as handover_services
 from communities.lifecycle import services as lifecycle_services
 from communities.lifecycle.models import CampaignCase
@@ -144,6 +146,8 @@ def console_overview(request: HttpRequest) -> HttpResponse:
             if overview.certified_share is not None
             else None,
             "can_start_campaign": can_start_campaign(viewer),
+            "can_recompute": can_recompute_health(viewer),
+            "health_computed_at": health_last_computed(),
             "console_tab": "overview",
         },
     )

@@ -10,12 +10,14 @@ import random
 from datetime import timedelta
 from typing import Any, Protocol
 
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
-from communities.core.models import Category, Community, Membership
+from communities.core.models import Category, Community, CoordinatorScope, Membership
 from communities.core.services import community_archive, community_create, community_recount_members, slug_base
 from intranet.accounts.models import User
+from intranet.accounts.services import user_create
 
 DEMO_EMAIL_DOMAIN = "@demo.intranet.test"
 
@@ -196,3 +198,74 @@ def seed(*, stdout: _Output) -> None:
                 community_archive(actor=owner, community=community, reason="Demo: the choir pauses this year.")
         created += 1
     stdout.write(f"communities: {created} communities created ({len(COMMUNITIES) - created} existed already).")
+
+
+# Coordination ------------------------------------------------------------------------------------
+
+#: The scoped coordinator of the demo: coordinates the communities of these categories only.
+SCOPED_COORDINATOR = "juergen.gross@demo.intranet.test"
+SCOPED_CATEGORIES = ("people", "leisure")
+
+#: A community whose only owner has left the company and nobody took over ("orphaned").
+ORPHANED = ("Modellbau-Stammtisch", "de", "leisure", ["modellbau", "basteln"])
+DEPARTED_OWNER = ("wolfgang.richter@demo.intranet.test", "Wolfgang Richter")
+
+
+def seed_scoped_coordinator(*, stdout: _Output) -> None:
+    """Make Jürgen Groß a coordinator of the People & Culture and Freizeit & Sport communities."""
+    user = User.objects.filter(email__iexact=SCOPED_COORDINATOR).first()
+    if user is None:
+        return
+    permission = Permission.objects.get(codename="coordinate", content_type__app_label="communities")
+    user.user_permissions.add(permission)
+    scope, _created = CoordinatorScope.objects.get_or_create(user=user)
+    scope.categories.add(*Category.objects.filter(slug__in=SCOPED_CATEGORIES))
+    stdout.write(f"communities: {user.display_name} coordinates {', '.join(SCOPED_CATEGORIES)}.")
+
+
+def seed_orphaned_community(*, stdout: _Output) -> None:
+    """A community run by somebody who has since left: created here with its owner still active (so
+    the demo conversations can be written), and left by :func:`seed_departure` afterwards."""
+    name, language, category_slug, tags = ORPHANED
+    slug = slug_base(name)
+    if Community.objects.filter(slug=slug).exists():
+        return
+    email, display_name = DEPARTED_OWNER
+    owner = User.objects.filter(email__iexact=email).first() or user_create(
+        email=email, password=None, display_name=display_name, language=User.Language.GERMAN
+    )
+    people = list(User.objects.filter(email__endswith=DEMO_EMAIL_DOMAIN, is_active=True).exclude(pk=owner.pk))
+    rng = random.Random(4711)  # noqa: S311 - demo data, not security
+    topic = ", ".join(tags)
+    community = community_create(
+        actor=owner,
+        name=name,
+        slug=slug,
+        description=DESCRIPTIONS[language].format(topic=topic),
+        purpose=PURPOSES[language].format(topic=topic),
+        category=Category.objects.get(slug=category_slug),
+        tags=tags,
+        language=language,
+        visibility=Community.Visibility.PUBLIC,
+        join_policy=Community.JoinPolicy.OPEN,
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(user=person, community=community, role=Membership.Role.MEMBER, state=Membership.State.ACTIVE)
+            for person in rng.sample(people, min(8, len(people)))
+        ],
+        ignore_conflicts=True,
+    )
+    Community.objects.filter(pk=community.pk).update(created_at=timezone.now() - timedelta(days=400))
+    community_recount_members(community_ids=[community.pk])
+    stdout.write(f"communities: {name} created (its owner leaves the company later in the demo).")
+
+
+def seed_departure(*, stdout: _Output) -> None:
+    """The owner of the orphaned community leaves: the account is switched off directly, as it was
+    before the platform handed communities over on deactivation; the deactivation service would
+    promote a member at once, and the demo is meant to show a community waiting for a successor."""
+    email, _name = DEPARTED_OWNER
+    left = User.objects.filter(email__iexact=email, is_active=True).update(is_active=False)
+    if left:
+        stdout.write("communities: the owner of the orphaned demo community has left.")

@@ -34,3 +34,9 @@ def can_view_community_health(viewer: Viewer, community: Community) -> bool:
 def can_view_health_measures(viewer: Viewer, community: Community) -> bool:
     """Read what is measured about a community: everyone who may see the community."""
     return can_view_community(viewer, community)
+
+
+def can_recompute_health(viewer: Viewer) -> bool:
+    """Ask for the nightly health, dormancy and tandem jobs to run now: coordinators (any scope; the
+    jobs only refresh derived figures, the same for everybody)."""
+    return viewer.is_authenticated and is_coordinator(viewer)

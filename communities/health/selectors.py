@@ -345,3 +345,8 @@ def health_measures_get_for_viewer(viewer: Viewer, slug: str | None) -> Measures
     return MeasuresPage(
         community=community, managers=managers, can_view_figures=can_view_community_health(viewer, community)
     )
+
+
+def health_last_computed() -> dt.datetime | None:
+    """When the health score was last computed (``None``: never); one query."""
+    return CommunityHealth.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()

@@ -12,4 +12,5 @@ urlpatterns = [
         name="community_health_measures",
     ),
     path("community-health/measured/", health.health_measures, name="health_measures"),
+    path("community-health/recompute/", health.health_recompute, name="health_recompute"),
 ]

@@ -6,13 +6,18 @@ that already has posts is left alone."""
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, JSONObject
+from django.utils import timezone
 
 from communities.core.models import Community, Membership
-from communities.posts.models import Post, ReactionKind
+from communities.posts.models import Comment, ContentStatus, Mention, Post, Reaction, ReactionKind
 from communities.posts.services import answer_accept, comment_create, post_create, post_pin, reaction_toggle
+from intranet.core.markdown import render_markdown
 
 TEXTS: dict[str, dict[str, Any]] = {
     "de": {
@@ -111,3 +116,190 @@ def _seed_community(community: Community, manager: Any, people: list[Any], rng: 
     title, body = text["open"]
     post_create(actor=expert, community=community, kind=Post.Kind.QUESTION, title=title.format(topic=topic), body=body)
     return 4
+
+
+# History -----------------------------------------------------------------------------------------
+#
+# The conversations above are written today. The health figures, the console's charts and the
+# dormant, slowing and orphaned states need weeks of past activity, so the demo also writes twelve
+# weeks of backdated posts, comments and reactions. They are bulk-inserted with their past dates
+# rather than written through the services: a service stamps "now" and notifies people about news
+# that would be weeks old.
+
+HISTORY_WEEKS = 12
+#: Communities whose activity falls off in the last four weeks ("slowing down" on the health page).
+SLOWING = ("Running Club", "Board Games Night", "Frontend Craft", "Green IT", "Working Parents")
+#: A community whose last post is months old ("dormant"; its managers are still around).
+DORMANT = "Oldtimer-Freunde"
+DORMANT_DAYS_AGO = 120
+
+HISTORY_TEXTS: dict[str, dict[str, list[str]]] = {
+    "de": {
+        "titles": [
+            "Rückblick auf unser Treffen",
+            "Neue Unterlagen im Wiki",
+            "Kurze Umfrage: Was wünscht ihr euch?",
+            "Tipp der Woche",
+            "Wer hat Erfahrung damit?",
+            "Termine für das nächste Quartal",
+        ],
+        "bodies": [
+            "Danke an alle, die dabei waren. Die Folien liegen im Wiki.",
+            "Ich habe die Vorlagen überarbeitet, Feedback gern hier in den Kommentaren.",
+            "Schreibt kurz, welches Thema wir als Nächstes angehen sollen.",
+        ],
+        "comments": ["Danke, sehr hilfreich!", "Gute Idee, ich bin dabei.", "Das probieren wir im Team aus."],
+    },
+    "en": {
+        "titles": [
+            "Looking back at our meetup",
+            "New material in the wiki",
+            "Quick poll: what would you like next?",
+            "Tip of the week",
+            "Who has experience with this?",
+            "Dates for next quarter",
+        ],
+        "bodies": [
+            "Thanks to everyone who came. The slides are in the wiki.",
+            "I reworked the templates; feedback welcome in the comments.",
+            "Tell us which topic we should take on next.",
+        ],
+        "comments": ["Thanks, very helpful!", "Good idea, count me in.", "We'll try that in our team."],
+    },
+}
+
+
+def seed_history(*, stdout: Any) -> None:
+    """Twelve weeks of backdated activity in every active demo community with conversations: most
+    steady, the ``SLOWING`` ones falling off lately, ``DORMANT`` silent for months (idempotent:
+    nothing is written once any post is older than a week)."""
+    now = timezone.now()
+    if Post.objects.filter(created_at__lt=now - timedelta(days=7)).exists():
+        stdout.write("communities: the demo history exists already.")
+        return
+    rng = random.Random(1812)  # noqa: S311  (demo content, not security)
+    communities = list(Community.objects.active().filter(post_count__gt=0).order_by("pk"))
+    members = _active_members([c.pk for c in communities])
+    posts = comments = reactions = 0
+    with transaction.atomic():
+        for index, community in enumerate(communities):
+            people = members.get(community.pk, [])
+            if len(people) < 3:
+                continue
+            if community.name == DORMANT:
+                _make_dormant(community, now)
+                continue
+            weekly = _weekly_posts(index, slowing=community.name in SLOWING)
+            p, c, r = _write_weeks(community, people, weekly, now, rng)
+            posts, comments, reactions = posts + p, comments + c, reactions + r
+        _recount(now)
+    stdout.write(
+        f"communities: {HISTORY_WEEKS} weeks of history ({posts} posts, {comments} comments, {reactions} reactions)."
+    )
+
+
+def _active_members(community_ids: list[int]) -> dict[int, list[int]]:
+    by_community: dict[int, list[int]] = {}
+    rows = (
+        Membership.objects.filter(community_id__in=community_ids, state=Membership.State.ACTIVE, user__is_active=True)
+        .order_by("pk")
+        .values_list("community_id", "user_id")
+    )
+    for community_id, user_id in rows:
+        by_community.setdefault(community_id, []).append(user_id)
+    return by_community
+
+
+def _weekly_posts(index: int, *, slowing: bool) -> list[int]:
+    """Posts per week, oldest week first."""
+    if slowing:
+        return [3] * (HISTORY_WEEKS - 4) + [0, 1, 0, 0]
+    base = 1 + index % 3
+    return [base + (week + index) % 2 for week in range(HISTORY_WEEKS)]
+
+
+def _write_weeks(
+    community: Community, people: list[int], weekly: list[int], now: datetime, rng: random.Random
+) -> tuple[int, int, int]:
+    text = HISTORY_TEXTS.get(community.language, HISTORY_TEXTS["en"])
+    new_posts: list[tuple[Post, list[Comment], list[Reaction]]] = []
+    for week, count in enumerate(weekly):
+        weeks_ago = HISTORY_WEEKS - week
+        for _n in range(count):
+            created = now - timedelta(weeks=weeks_ago) + timedelta(days=rng.uniform(0, 6.5))
+            author, *others = rng.sample(people, min(len(people), 4))
+            body = rng.choice(text["bodies"])
+            kind = Post.Kind.QUESTION if rng.random() < 0.3 else Post.Kind.DISCUSSION
+            post = Post(
+                community=community,
+                author_id=author,
+                kind=kind,
+                title=rng.choice(text["titles"]),
+                body_source=body,
+                body_html=render_markdown(body).html,
+                body_text=body,
+                created_at=created,
+                last_activity_at=created,
+            )
+            replies = [
+                Comment(
+                    author_id=person,
+                    body_source=(comment := rng.choice(text["comments"])),
+                    body_html=render_markdown(comment).html,
+                    created_at=created + timedelta(hours=rng.uniform(0.5, 30)),
+                )
+                for person in others[: rng.randint(1, 3)]
+            ]
+            likes = [
+                Reaction(
+                    user_id=person, kind=ReactionKind.LIKE, created_at=created + timedelta(hours=rng.uniform(1, 40))
+                )
+                for person in others[: rng.randint(0, 3)]
+            ]
+            new_posts.append((post, replies, likes))
+    Post.objects.bulk_create([post for post, _c, _r in new_posts])
+    for post, replies, likes in new_posts:
+        for comment in replies:
+            comment.post = post
+        for reaction in likes:
+            reaction.post = post
+    Comment.objects.bulk_create([c for _p, replies, _r in new_posts for c in replies])
+    Reaction.objects.bulk_create([r for _p, _c, likes in new_posts for r in likes])
+    return (
+        len(new_posts),
+        sum(len(replies) for _p, replies, _r in new_posts),
+        sum(len(likes) for _p, _c, likes in new_posts),
+    )
+
+
+def _make_dormant(community: Community, now: datetime) -> None:
+    """Move the community's whole conversation back by ``DORMANT_DAYS_AGO`` days."""
+    shift = timedelta(days=DORMANT_DAYS_AGO)
+    Post.objects.filter(community=community).update(created_at=F("created_at") - shift)
+    Comment.objects.filter(post__community=community).update(created_at=F("created_at") - shift)
+    Reaction.objects.filter(post__community=community).update(created_at=F("created_at") - shift)
+    Reaction.objects.filter(comment__post__community=community).update(created_at=F("created_at") - shift)
+    Mention.objects.filter(post__community=community).update(created_at=F("created_at") - shift)
+    Post.objects.filter(community=community).update(last_activity_at=F("created_at"))
+    Community.objects.filter(pk=community.pk).update(last_activity_at=now - shift)
+
+
+def _recount(now: datetime) -> None:
+    """Counters of the bulk-inserted rows: comments and reactions per post, posts per community,
+    the last activity of posts and communities."""
+    visible = Q(status=ContentStatus.PUBLISHED, deleted_at__isnull=True)
+    comments = Comment.objects.filter(visible, post=OuterRef("pk")).order_by().values("post")
+    likes = Reaction.objects.filter(post=OuterRef("pk"), kind=ReactionKind.LIKE).order_by().values("post")
+    historic = Post.objects.filter(created_at__lt=now - timedelta(days=7))
+    historic.update(
+        comment_count=Coalesce(Subquery(comments.annotate(n=Count("pk")).values("n")), 0),
+        reaction_count=Coalesce(Subquery(likes.annotate(n=Count("pk")).values("n")), 0),
+        last_activity_at=Coalesce(Subquery(comments.annotate(m=Max("created_at")).values("m")), F("created_at")),
+    )
+    historic.filter(reaction_count__gt=0).update(
+        reaction_counts=JSONObject(**{ReactionKind.LIKE.value: F("reaction_count")})
+    )
+    posts = Post.objects.filter(visible, community=OuterRef("pk")).order_by().values("community")
+    Community.objects.filter(pk__in=historic.values("community_id")).update(
+        post_count=Coalesce(Subquery(posts.annotate(n=Count("pk")).values("n")), 0)
+    )

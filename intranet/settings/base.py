@@ -16,7 +16,8 @@ SECRET_KEY = ENV.secret_key.get_secret_value() or "dev-only-insecure-key-change-
 DEBUG = ENV.debug
 ALLOWED_HOSTS = ENV.allowed_hosts
 CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
-SITE_URL = ENV.site_url.rstrip("/")
+#: The address written into e-mails and links; unset, it follows the port of ``make run`` (``PORT``).
+SITE_URL = ENV.effective_site_url
 
 INSTALLED_APPS = [
     # Shell
@@ -247,6 +248,27 @@ CELERY_BEAT_SCHEDULE["communities-health-figures-nightly"] = {
     "task": "communities.health_figures_daily",
     "schedule": crontab(minute=30, hour=2),
 }
+# The demo (``manage.py seed_demo``): the periodic jobs it runs once at the end, so the screens fed by
+# nightly jobs show something on the first start (``manage.py run_job`` runs any of them later), and
+# the rows counted in its closing summary.
+DEMO_SEED_JOBS = [
+    "communities-health-figures-nightly",
+    "communities-inbox-unanswered-questions",
+    "communities-lifecycle-campaign-weekly",
+    "meetups-tandem-suggestions",
+    "meetups-generate-events",
+]
+DEMO_SUMMARY = [
+    ("accounts.User", "people"),
+    ("communities.Community", "communities"),
+    ("communities.Post", "posts"),
+    ("communities.Comment", "comments"),
+    ("communities.CommunityHealth", "health scores"),
+    ("meetups.MeetupEvent", "meetup dates"),
+    ("meetups.TandemSuggestion", "tandem suggestions"),
+    ("training.Programme", "training programmes"),
+    ("notifications.Notification", "in-app notifications"),
+]
 #: No figure derived from people (members, active members, joins, leaves) is shown below this.
 HEALTH_MIN_GROUP_SIZE = 5
 #: A community without posts, comments or reactions for this many days is "dormant".

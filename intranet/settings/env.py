@@ -21,7 +21,9 @@ class Env(BaseSettings):
     debug: bool = False
     allowed_hosts: CommaList = Field(default_factory=lambda: ["127.0.0.1", "localhost"])
     csrf_trusted_origins: CommaList = Field(default_factory=list)
-    site_url: str = "http://127.0.0.1:8000"
+    # Unset: http://127.0.0.1:<PORT>, so ``PORT=8100 make run`` writes working links into e-mails.
+    site_url: str = ""
+    port: int = Field(default=8000, ge=1, le=65535)
 
     database_url: str | None = None
     database_pool_min: int = Field(default=2, ge=0)
@@ -84,6 +86,11 @@ class Env(BaseSettings):
     @classmethod
     def _lower_domains(cls, value: list[str]) -> list[str]:
         return [domain.lower().lstrip("@") for domain in value]
+
+    @property
+    def effective_site_url(self) -> str:
+        """``SITE_URL`` without a trailing slash, or the local address on ``PORT`` when unset."""
+        return (self.site_url or f"http://127.0.0.1:{self.port}").rstrip("/")
 
     @property
     def oidc_enabled(self) -> bool:
