@@ -25,5 +25,5 @@ def test_certificate_pages(client, me, programme):
 #: Queries per page (the signed-in user and session come from the cache after the first request).
 EXPECTED: dict[str, int] = {
     "certificate_verify": 3,
-    "certificate_print": 2,
+    "certificate_print": 4,
 }
