@@ -26,7 +26,8 @@ from communities.core.models import ROLE_RANK, Category, Community, Membership
 from communities.core.permissions import _active_rank, can_view_console, coordinated_q
 from communities.core.qualifications import certificates_for, levels_for
 from communities.health.models import CommunityDayFigures, CommunityHealth
-from communities.health.selectors import explain
+from communities.health.score import SIZE_CLASSES
+from communities.health.selectors import explain, size_class_label
 from communities.inbox.models import InboxItem
 from communities.lifecycle.models import CampaignCase, CoordinatorNote, HandoverRecord, MergeRecord
 from communities.lifecycle.permissions import can_unmerge, can_view_coordinator_notes
@@ -187,13 +188,18 @@ def console_export_rows(viewer: Viewer, filters: ConsoleFilters) -> Iterator[lis
 
 
 def filter_choices() -> dict[str, Any]:
-    """Categories and size classes for the filter form (two small queries)."""
-    sizes = list(
-        CommunityHealth.objects.exclude(size_class="")
-        .order_by("size_class")
-        .values_list("size_class", flat=True)
-        .distinct()
+    """Categories and size classes for the filter form (two small queries).
+
+    Size classes come as ``(code, label)`` pairs, smallest first, and only those some community is
+    in: the codes ("xs", "s") mean nothing to a coordinator, "10 to 49 members" does. A code the
+    score no longer knows keeps its place at the end, under its code.
+    """
+    present = set(
+        CommunityHealth.objects.exclude(size_class="").order_by().values_list("size_class", flat=True).distinct()
     )
+    known = [code for code, _lowest in SIZE_CLASSES]
+    ordered = [code for code in known if code in present] + sorted(present.difference(known))
+    sizes = [(code, size_class_label(code)) for code in ordered]
     categories = list(Category.objects.order_by("position", "name").values_list("pk", "name"))
     return {"sizes": sizes, "categories": categories, "states": HealthState.choices}
 

@@ -89,6 +89,83 @@ def _sentence_dormant(p: dict[str, Any]) -> str:
     ) % {"days": p["days"]}
 
 
+# The score names a component a strength or a weakness by its rank among communities of the same
+# size, but the sentence also shows the figure itself: the words must fit the figure, or a
+# community where a third of the posts stay unanswered reads "almost every post gets a reply"
+# because its peers do worse. So the absolute claim follows these thresholds, and the comparison
+# with peers is said as a comparison.
+
+#: Up to this share of posts without reply (percent), "almost every post gets a reply".
+NO_REPLY_ALMOST_NONE = 10
+#: Below this share of posts without reply (percent), "most posts get a reply"; from it on, they do not.
+NO_REPLY_MOST_ANSWERED = 50
+#: Up to this median (minutes), a first answer comes "quickly".
+ANSWER_QUICK_MINUTES = 4 * 60
+#: Up to this median (minutes), a first answer does not "wait long".
+ANSWER_SHORT_MINUTES = 60
+#: From this many posts, comments and reactions per member in 4 weeks on, activity is "much".
+ACTIVITY_MUCH_PER_MEMBER = 1.0
+
+
+def _sentence_no_reply(p: dict[str, Any], *, better: bool) -> str:
+    percent = int(p["percent"])
+    if percent <= NO_REPLY_ALMOST_NONE:
+        if better:
+            return _("Almost every post gets a reply (%(percent)s %% without reply).") % {"percent": percent}
+        return _(
+            "Almost every post gets a reply (%(percent)s %% without reply), "
+            "though comparable communities leave even fewer unanswered."
+        ) % {"percent": percent}
+    if percent < NO_REPLY_MOST_ANSWERED:
+        if better:
+            return _(
+                "Most posts get a reply: %(percent)s %% stay without one, fewer than in comparable communities."
+            ) % {"percent": percent}
+        return _(
+            "Most posts get a reply, but %(percent)s %% stay without one, more than in comparable communities."
+        ) % {"percent": percent}
+    if better:
+        return _(
+            "%(percent)s %% of the posts stay without a reply, though that is fewer than in comparable communities."
+        ) % {"percent": percent}
+    return _("Many posts stay without a reply (%(percent)s %%).") % {"percent": percent}
+
+
+def _sentence_answer_time(p: dict[str, Any], *, better: bool) -> str:
+    minutes = int(p["minutes"])
+    if better:
+        if minutes <= ANSWER_QUICK_MINUTES:
+            return _("Questions get a first answer quickly (median %(minutes)s minutes).") % {"minutes": minutes}
+        return _("Questions get a first answer sooner than in comparable communities (median %(minutes)s minutes).") % {
+            "minutes": minutes
+        }
+    if minutes <= ANSWER_SHORT_MINUTES:
+        return _(
+            "Questions get a first answer within the hour (median %(minutes)s minutes), "
+            "though later than in comparable communities."
+        ) % {"minutes": minutes}
+    return _("Questions wait long for a first answer (median %(minutes)s minutes).") % {"minutes": minutes}
+
+
+def _sentence_activity(p: dict[str, Any], *, better: bool) -> str:
+    per_member = p["per_member"]
+    much = float(per_member) >= ACTIVITY_MUCH_PER_MEMBER
+    if better and much:
+        return _("Many posts, comments and reactions per member (%(per_member)s in 4 weeks).") % {
+            "per_member": per_member
+        }
+    if better:
+        return _(
+            "More posts, comments and reactions per member than in comparable communities "
+            "(%(per_member)s in 4 weeks), though few in all."
+        ) % {"per_member": per_member}
+    if much:
+        return _(
+            "Fewer posts, comments and reactions per member than in comparable communities (%(per_member)s in 4 weeks)."
+        ) % {"per_member": per_member}
+    return _("Few posts, comments and reactions per member (%(per_member)s in 4 weeks).") % {"per_member": per_member}
+
+
 _SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "orphaned_no_manager": lambda p: _("The community has no owner or manager."),
     "orphaned_deactivated": lambda p: _(
@@ -120,12 +197,12 @@ _SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
         )
         % {"peers": p["peers"], "size": size_class_label(p["size_class"])}
     ),
-    "activity_high": lambda p: _("Many posts, comments and reactions per member (%(per_member)s in 4 weeks).") % p,
-    "activity_low": lambda p: _("Few posts, comments and reactions per member (%(per_member)s in 4 weeks).") % p,
-    "no_reply_low": lambda p: _("Almost every post gets a reply (%(percent)s %% without reply).") % p,
-    "no_reply_high": lambda p: _("Many posts stay without a reply (%(percent)s %%).") % p,
-    "answers_fast": lambda p: _("Questions get a first answer quickly (median %(minutes)s minutes).") % p,
-    "answers_slow": lambda p: _("Questions wait long for a first answer (median %(minutes)s minutes).") % p,
+    "activity_high": lambda p: _sentence_activity(p, better=True),
+    "activity_low": lambda p: _sentence_activity(p, better=False),
+    "no_reply_low": lambda p: _sentence_no_reply(p, better=True),
+    "no_reply_high": lambda p: _sentence_no_reply(p, better=False),
+    "answers_fast": lambda p: _sentence_answer_time(p, better=True),
+    "answers_slow": lambda p: _sentence_answer_time(p, better=False),
     "questions_unanswered": lambda p: (
         ngettext(
             "%(questions)s question in the last 4 weeks got no answer.",

@@ -56,9 +56,9 @@ def test_enrol_pass_exam_get_certificate_and_promotion(browser, live_server, scr
             name="Senior Community Manager",
             rank=2,
             min_manager_months=6,
-            rights=[LevelRight.CREATE_OFFICIAL_COMMUNITIES, LevelRight.MENTOR_OTHERS],
             description="Runs communities that matter to the whole company.",
         ),
+        rights=[LevelRight.CREATE_OFFICIAL_COMMUNITIES, LevelRight.MENTOR_OTHERS],
     )
     senior.required_programmes.add(programme)
     level_set(actor=coordinator, user=manager, level=first)

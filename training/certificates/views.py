@@ -54,7 +54,11 @@ def certificate_print(request: HttpRequest, code: str) -> HttpResponse:
     if not perms.can_print_certificate(viewer, cert):
         raise Http404
     verify_url = base_url(request) + reverse("training:certificate_verify", args=[cert.code])
-    return render(request, "training/certificates/certificate_print.html", {"cert": cert, "verify_url": verify_url})
+    return render(
+        request,
+        "training/certificates/certificate_print.html",
+        {"cert": cert, "verify_url": verify_url, "completed": sel.certificate_completed_steps(cert)},
+    )
 
 
 @login_required

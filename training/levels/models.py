@@ -4,6 +4,10 @@ A person holds at most one level (:class:`UserLevel`); rights are cumulative by 
 higher level includes every right of the lower ones. Rights that other apps enforce are granted as
 Django permissions through one auth group per level (``Level.group``), so those apps need not know
 this one.
+
+A level has its name and description in English and German (``name_en``/``name_de``); ``name``
+and ``description`` read the one of the active language, falling back to the other. Its rights are
+rows of :class:`LevelRightGrant`, each a code of the registry in :mod:`training.levels.rights`.
 """
 
 from __future__ import annotations
@@ -13,13 +17,10 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-class LevelRight(models.TextChoices):
-    CREATE_OFFICIAL_COMMUNITIES = "create_official_communities", _("Create official communities")
-    MENTOR_OTHERS = "mentor_others", _("Mentor other community managers")
-    MODERATE_CATEGORY = "moderate_category", _("Moderate a category")
+from .rights import RIGHTS, LevelRight, Right
 
 
 class EvidenceKind(models.TextChoices):
@@ -28,10 +29,19 @@ class EvidenceKind(models.TextChoices):
     HEALTH = "health", _("A community one runs with at least the given health score")
 
 
+def _in_language(english: str, german: str) -> str:
+    """The German text in a German interface and the English one otherwise; the other if empty."""
+    if (get_language() or "").lower().startswith("de"):
+        return german or english
+    return english or german
+
+
 class Level(models.Model):
-    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_de = models.CharField(_("name (German)"), max_length=100, blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True, help_text=_("Higher ranks come later in a career."))
-    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_de = models.TextField(_("description (German)"), blank=True)
     required_programmes = models.ManyToManyField(
         "training.Programme",
         blank=True,
@@ -42,8 +52,14 @@ class Level(models.Model):
     min_manager_months = models.PositiveSmallIntegerField(_("minimum months as a community manager"), default=0)
     evidence = models.CharField(_("evidence"), max_length=10, choices=EvidenceKind.choices, default=EvidenceKind.NONE)
     min_health_score = models.PositiveSmallIntegerField(_("minimum health score"), null=True, blank=True)
-    rights = ArrayField(
-        models.CharField(max_length=40, choices=LevelRight.choices), default=list, blank=True, verbose_name=_("rights")
+    #: Codes the old free-text rights held that are no right of the registry (kept by migration
+    #: 0003 so nothing is lost; shown to coordinators on the level form until they clear them).
+    unrecognised_rights = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        editable=False,
+        verbose_name=_("unrecognised rights"),
     )
     group = models.OneToOneField(
         "auth.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="training_level", editable=False
@@ -59,9 +75,64 @@ class Level(models.Model):
         return self.name
 
     @property
+    def name(self) -> str:
+        return _in_language(self.name_en, self.name_de)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        # ``Level(name=...)``: one name for both languages until a coordinator translates it.
+        self.name_en = value
+
+    @property
+    def description(self) -> str:
+        return _in_language(self.description_en, self.description_de)
+
+    @description.setter
+    def description(self, value: str) -> None:
+        self.description_en = value
+
+    @property
+    def missing_translations(self) -> list[str]:
+        """Languages whose name is missing (the other language is shown instead)."""
+        return [code for code, text in (("en", self.name_en), ("de", self.name_de)) if not text.strip()]
+
+    @property
+    def right_codes(self) -> list[str]:
+        """The codes of this level's own rights (use on levels fetched with their grants)."""
+        return sorted((g.right for g in self.grants.all()), key=_registry_position)
+
+    @property
+    def rights_granted(self) -> list[Right]:
+        """This level's own rights from the registry, in the registry's order."""
+        return [RIGHTS[code] for code in self.right_codes if code in RIGHTS]
+
+    @property
     def right_labels(self) -> list[str]:
-        labels = dict(LevelRight.choices)
-        return [str(labels.get(right, right)) for right in self.rights]
+        return [str(right.label) for right in self.rights_granted]
+
+
+def _registry_position(code: str) -> int:
+    values = LevelRight.values
+    return values.index(code) if code in values else len(values)
+
+
+class LevelRightGrant(models.Model):
+    """One right a level unlocks (its own, not counting those of lower levels)."""
+
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="grants")
+    right = models.CharField(_("right"), max_length=40, choices=LevelRight.choices)
+
+    class Meta:
+        verbose_name = _("right of a level")
+        verbose_name_plural = _("rights of levels")
+        constraints = [
+            models.UniqueConstraint(fields=["level", "right"], name="training_level_right_unique"),
+            # The registry's codes only, also for writes that bypass the services.
+            models.CheckConstraint(condition=Q(right__in=LevelRight.values), name="training_level_right_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"level {self.level_id}: {self.right}"
 
 
 class UserLevel(models.Model):

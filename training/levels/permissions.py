@@ -7,7 +7,7 @@ from django.db.models import QuerySet, Subquery
 from communities.api import coordinates_everything
 from intranet.core.viewer import Viewer
 
-from .models import Level, LevelApplication, UserLevel
+from .models import LevelApplication, LevelRightGrant, UserLevel
 
 LEVEL_RIGHTS_KEY = "training.level_rights"
 
@@ -22,10 +22,9 @@ def level_rights(viewer: Viewer) -> frozenset[str]:
         if viewer.user_id is None:
             return frozenset()
         own_rank = UserLevel.objects.filter(user_id=viewer.user_id).values("level__rank")[:1]
-        rights: set[str] = set()
-        for row in Level.objects.filter(rank__lte=Subquery(own_rank)).values_list("rights", flat=True):
-            rights.update(row)
-        return frozenset(rights)
+        return frozenset(
+            LevelRightGrant.objects.filter(level__rank__lte=Subquery(own_rank)).values_list("right", flat=True)
+        )
 
     return viewer.remember(LEVEL_RIGHTS_KEY, load)
 
@@ -36,7 +35,8 @@ def has_level_right(viewer: Viewer, right: str) -> bool:
 
 
 def can_manage_levels(viewer: Viewer) -> bool:
-    """Promote, demote and decide applications: coordinators of everything (scoped ones not)."""
+    """Define levels, their requirements and rights, promote, demote and decide applications:
+    coordinators of everything (scoped ones not)."""
     return viewer.is_authenticated and (viewer.is_superuser or coordinates_everything(viewer))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from intranet.core.pagination import Page, keyset_page
@@ -30,12 +31,36 @@ def levels_for_users(user_ids: Iterable[int]) -> dict[int, Level]:
 
 
 def level_list() -> list[Level]:
-    """Every level in rank order with its required programmes (two queries)."""
-    return list(Level.objects.order_by("rank").prefetch_related("required_programmes"))
+    """Every level in rank order with its required programmes and rights (three queries)."""
+    return list(Level.objects.order_by("rank").prefetch_related("required_programmes", "grants"))
 
 
 def level_get(level_id: int) -> Level:
     return get_object_or_404(Level, pk=level_id)
+
+
+def level_list_for_manage() -> list[Level]:
+    """The coordinators' list of levels: rank order, requirements, rights, how many people hold
+    each and how many applications wait (three queries, whatever the number of levels).
+
+    Levels are few (a career has a handful of steps), so the list is not paged.
+    """
+    open_applications = Count(
+        "applications", filter=Q(applications__state=LevelApplication.State.SUBMITTED), distinct=True
+    )
+    return list(
+        Level.objects.order_by("rank")
+        .annotate(holder_count=Count("holders", distinct=True), open_application_count=open_applications)
+        .prefetch_related("required_programmes", "grants")
+    )
+
+
+def level_get_for_manage(level_id: int) -> Level:
+    """One level with its rights and required programmes for the edit form (404 if missing)."""
+    level = Level.objects.filter(pk=level_id).prefetch_related("grants", "required_programmes").first()
+    if level is None:
+        raise Http404
+    return level
 
 
 @dataclass

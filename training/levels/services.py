@@ -1,4 +1,5 @@
-"""Writes on career levels: requirements, applications, promotion and demotion, rights as groups.
+"""Writes on career levels: defining levels, requirements, applications, promotion and demotion,
+rights as groups.
 
 Rights that the communities app enforces are granted as Django permissions: each level owns an auth
 group holding the permissions of its rights and of every lower level's rights, and a person is in
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 from django.contrib.auth import get_user_model
@@ -34,7 +36,7 @@ from intranet.core.viewer import Viewer, as_viewer
 from training.certificates.selectors import certificates_for_users
 
 from . import events
-from .models import EvidenceKind, Level, LevelApplication, LevelChange, LevelRight, UserLevel
+from .models import EvidenceKind, Level, LevelApplication, LevelChange, LevelRightGrant, UserLevel
 from .permissions import (
     LEVEL_RIGHTS_KEY,
     can_apply_for_level,
@@ -43,23 +45,22 @@ from .permissions import (
     can_manage_levels,
     can_withdraw_level_application,
 )
+from .rights import RIGHTS, unknown_right_codes
 
 if TYPE_CHECKING:
     from intranet.accounts.models import User
-
-#: Level rights that other apps enforce through a Django permission: right -> (app, model, codename, name).
-RIGHT_PERMISSIONS: dict[str, tuple[str, str, str, str]] = {
-    LevelRight.CREATE_OFFICIAL_COMMUNITIES: (
-        "communities",
-        "community",
-        "create_official_community",
-        "Can mark communities they run as official",
-    ),
-}
+    from training.programmes.models import Programme
 
 
 class LevelError(Exception):
-    """A rule refuses the level change; the message is shown to the coordinator or applicant."""
+    """A rule refuses the level change; the message is shown to the coordinator or applicant.
+
+    ``field`` names the form field the message belongs to, when there is one.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 # Requirements -----------------------------------------------------------------------------------
@@ -136,14 +137,14 @@ def _evidence_requirement(user_id: int, level: Level) -> Requirement:
 # Rights as groups -------------------------------------------------------------------------------
 
 
-def _right_permission(right: str) -> Permission | None:
-    spec = RIGHT_PERMISSIONS.get(right)
-    if spec is None:
+def _right_permission(code: str) -> Permission | None:
+    right = RIGHTS.get(code)
+    if right is None or right.permission is None:
         return None
-    app_label, model, codename, name = spec
-    content_type, _created = ContentType.objects.get_or_create(app_label=app_label, model=model)
+    spec = right.permission
+    content_type, _created = ContentType.objects.get_or_create(app_label=spec.app_label, model=spec.model)
     permission, _created = Permission.objects.get_or_create(
-        content_type=content_type, codename=codename, defaults={"name": name}
+        content_type=content_type, codename=spec.codename, defaults={"name": spec.name}
     )
     return permission
 
@@ -151,12 +152,16 @@ def _right_permission(right: str) -> Permission | None:
 def level_groups_sync() -> None:
     """Give every level its auth group with the permissions of its cumulative rights.
 
-    Run after levels or their rights change (the level service and the admin do).
+    Run after levels or their rights change (the level service does).
     """
     with transaction.atomic():
+        levels = list(Level.objects.select_for_update().order_by("rank"))
+        own: dict[int, set[str]] = {}
+        for level_id, code in LevelRightGrant.objects.filter(level__in=levels).values_list("level_id", "right"):
+            own.setdefault(level_id, set()).add(code)
         rights: set[str] = set()
-        for level in Level.objects.select_for_update().order_by("rank"):
-            rights.update(level.rights)
+        for level in levels:
+            rights.update(own.get(level.pk, set()))
             if level.group_id is None:
                 level.group = Group.objects.create(name=f"Training level {level.pk}")
                 level.save(update_fields=["group"])
@@ -328,18 +333,109 @@ def level_application_decide(
     return application
 
 
-def level_save(*, actor: Viewer | User, level: Level) -> Level:
-    """Create or edit a level (coordinators of everything); re-syncs the rights groups."""
+# Defining levels ---------------------------------------------------------------------------------
+
+
+def _level_state(level: Level, *, rights: Iterable[str], programme_ids: Iterable[int]) -> dict[str, Any]:
+    return {
+        "name_en": level.name_en,
+        "name_de": level.name_de,
+        "description_en": level.description_en,
+        "description_de": level.description_de,
+        "rank": level.rank,
+        "rights": sorted(rights),
+        "required_programmes": sorted(programme_ids),
+        "min_manager_months": level.min_manager_months,
+        "evidence": level.evidence,
+        "min_health_score": level.min_health_score,
+        "unrecognised_rights": list(level.unrecognised_rights),
+    }
+
+
+def _level_validate(level: Level, rights: list[str]) -> None:
+    level.name_en, level.name_de = level.name_en.strip(), level.name_de.strip()
+    level.description_en, level.description_de = level.description_en.strip(), level.description_de.strip()
+    if not (level.name_en or level.name_de):
+        raise LevelError(_("Give the level a name."), field="name_en")
+    unknown = unknown_right_codes(rights)
+    if unknown:
+        raise LevelError(_("These are no rights a level can unlock: %(codes)s") % {"codes": ", ".join(unknown)})
+    if level.evidence == EvidenceKind.HEALTH:
+        if level.min_health_score is None or not 0 <= level.min_health_score <= 100:
+            raise LevelError(
+                _("Give the health score (0 to 100) a community must reach for this evidence."),
+                field="min_health_score",
+            )
+    else:
+        level.min_health_score = None
+    clash = Level.objects.filter(rank=level.rank).exclude(pk=level.pk).first()
+    if clash is not None:
+        raise LevelError(
+            _("Rank %(rank)s is already the rank of the level “%(name)s”. Choose another one.")
+            % {"rank": level.rank, "name": clash.name},
+            field="rank",
+        )
+
+
+@idempotent("levels.level_create", replay=lambda pk: Level.objects.get(pk=pk))
+def level_save(
+    *,
+    actor: Viewer | User,
+    level: Level,
+    rights: Iterable[str] | None = None,
+    required_programmes: Iterable[Programme] | None = None,
+    clear_unrecognised: bool = False,
+    idempotency_key: uuid.UUID | None = None,
+) -> Level:
+    """Create (``level`` unsaved) or edit a level: names and descriptions in both languages, rank,
+    requirements and rights (coordinators of everything).
+
+    ``rights`` are codes of the registry (:mod:`training.levels.rights`); others are refused, as are
+    a taken rank and a health evidence without its score (:class:`LevelError`, with the field).
+    ``None`` keeps the stored rights or programmes. ``clear_unrecognised`` drops the entries the
+    rights migration could not read. Re-syncs the rights groups; one audit row with before and
+    after. With ``idempotency_key`` (the create form's), sending the form again returns the level.
+    """
     viewer = as_viewer(actor)
     require(can_manage_levels(viewer))
-    with transaction.atomic():
-        created = level.pk is None
-        level.save()
-        level_groups_sync()
-        audit_log(
-            actor=viewer.user,
-            action="training.level_created" if created else "training.level_changed",
-            target=level,
-            after={"name": level.name, "rank": level.rank, "rights": list(level.rights)},
+    creating = level.pk is None
+    before: dict[str, Any] | None = None
+    if creating:
+        old_rights: list[str] = []
+        old_programmes: list[int] = []
+    else:
+        stored = Level.objects.select_for_update().get(pk=level.pk)
+        old_rights = list(LevelRightGrant.objects.filter(level=stored).values_list("right", flat=True))
+        old_programmes = list(stored.required_programmes.values_list("pk", flat=True))
+        before = _level_state(stored, rights=old_rights, programme_ids=old_programmes)
+    new_rights = list(dict.fromkeys(rights)) if rights is not None else old_rights
+    programmes = list(required_programmes) if required_programmes is not None else None
+    _level_validate(level, new_rights)
+    if clear_unrecognised:
+        level.unrecognised_rights = []
+    try:
+        with transaction.atomic():
+            level.save()
+    except IntegrityError as exc:  # a rank taken meanwhile
+        raise LevelError(_("This rank was taken meanwhile. Choose another one."), field="rank") from exc
+    if rights is not None:
+        LevelRightGrant.objects.filter(level=level).exclude(right__in=new_rights).delete()
+        LevelRightGrant.objects.bulk_create(
+            [LevelRightGrant(level=level, right=code) for code in new_rights if code not in old_rights]
         )
+    if programmes is not None:
+        level.required_programmes.set(programmes)
+    level_groups_sync()
+    level.refresh_from_db(fields=["group"])  # the sync gave a new level its group
+    audit_log(
+        actor=viewer.user,
+        action="training.level_created" if creating else "training.level_changed",
+        target=level,
+        before=before,
+        after=_level_state(
+            level,
+            rights=new_rights,
+            programme_ids=[p.pk for p in programmes] if programmes is not None else old_programmes,
+        ),
+    )
     return level

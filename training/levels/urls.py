@@ -15,4 +15,7 @@ urlpatterns = [
         name="level_application_withdraw",
     ),
     path("levels/people/<str:handle>/", views.level_person, name="level_person"),
+    path("manage/levels/", views.level_manage_list, name="level_manage_list"),
+    path("manage/levels/new/", views.level_manage_edit, name="level_manage_create"),
+    path("manage/levels/<int:level_id>/edit/", views.level_manage_edit, name="level_manage_edit"),
 ]

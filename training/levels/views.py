@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.accounts.selectors import user_get_for_viewer
-from intranet.core.idempotency import expired_response, key_from_post
+from intranet.core.idempotency import FIELD, expired_response, key_from_post
 from intranet.core.web import viewer_of as _viewer
+from training.web import guard
 
 from . import selectors as sel
+from .forms import LevelForm
 from .models import Level, LevelApplication
 from .permissions import (
     can_change_level_of,
@@ -28,6 +30,7 @@ from .services import (
     level_application_submit,
     level_application_withdraw,
     level_requirements,
+    level_save,
     level_set,
 )
 
@@ -205,4 +208,49 @@ def level_person(request: HttpRequest, handle: str) -> HttpResponse:
             "reason": reason,
             "can_change": can_change_level_of(viewer, person.pk),
         },
+    )
+
+
+# Defining levels (coordinators, in the training management area) -------------------------------
+
+
+@guard(can_manage_levels)
+@require_GET
+def level_manage_list(request: HttpRequest) -> HttpResponse:
+    """Every level with its requirements, rights, holders and waiting applications."""
+    return render(
+        request, "training/levels/level_manage_list.html", {"levels": sel.level_list_for_manage(), "tab": "levels"}
+    )
+
+
+@guard(can_manage_levels)
+@require_http_methods(["GET", "POST"])
+def level_manage_edit(request: HttpRequest, level_id: int | None = None) -> HttpResponse:
+    """Create or edit a level; the form's errors come back with status 400."""
+    viewer = _viewer(request)
+    existing = sel.level_get_for_manage(level_id) if level_id is not None else None
+    level = existing or Level()
+    form = LevelForm(request.POST or None, instance=level, idempotent=existing is None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = level_save(
+                actor=viewer,
+                level=form.instance,
+                rights=form.cleaned_data["rights"],
+                required_programmes=form.cleaned_data["required_programmes"],
+                clear_unrecognised=bool(form.cleaned_data.get("clear_unrecognised")),
+                idempotency_key=form.cleaned_data.get(FIELD),
+            )
+        except LevelError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        except ValidationError as exc:  # the create form was sent already (its key used elsewhere)
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The level “%(name)s” was saved.") % {"name": saved.name})
+            return redirect("training:level_manage_list")
+    return render(
+        request,
+        "training/levels/level_manage_form.html",
+        {"form": form, "level": existing, "tab": "levels"},
+        status=400 if form.errors else 200,
     )

@@ -15,6 +15,7 @@ from intranet.core.csvexport import csv_response
 from intranet.core.viewer import Viewer
 from intranet.core.web import viewer_of as _viewer
 from training import roles
+from training.levels.permissions import can_manage_levels
 from training.programmes.models import Programme
 from training.programmes.permissions import can_edit_programme, can_manage_programmes, can_set_cohort
 from training.programmes.selectors import programme_get_for_viewer
@@ -44,6 +45,7 @@ def manage_index(request: HttpRequest) -> HttpResponse:
             "sessions": sessions,
             "can_create": can_manage_programmes(viewer),
             "can_reports": roles.can_view_training_reports(viewer),
+            "can_manage_levels": can_manage_levels(viewer),
         },
     )
 
@@ -51,11 +53,16 @@ def manage_index(request: HttpRequest) -> HttpResponse:
 # Reports ---------------------------------------------------------------------------------------------
 
 
+def _nav(request: HttpRequest) -> dict[str, bool]:
+    """What the area's tabs need: the levels tab is for those who define levels."""
+    return {"can_manage_levels": can_manage_levels(_viewer(request))}
+
+
 @guard(roles.can_view_training_reports)
 @require_GET
 def certified_view(request: HttpRequest) -> HttpResponse:
     page = cursor_page(request, lambda c: sel.certified_people(cursor=c))
-    return render(request, "training/manage/certified.html", {"page": page})
+    return render(request, "training/manage/certified.html", {"page": page, **_nav(request)})
 
 
 @guard(roles.can_view_training_reports)
@@ -83,7 +90,7 @@ def certified_csv(request: HttpRequest) -> StreamingHttpResponse:
 @require_GET
 def expiring_view(request: HttpRequest) -> HttpResponse:
     page = cursor_page(request, lambda c: sel.certificates_expiring(days=EXPIRING_DAYS, cursor=c))
-    return render(request, "training/manage/expiring.html", {"page": page, "days": EXPIRING_DAYS})
+    return render(request, "training/manage/expiring.html", {"page": page, "days": EXPIRING_DAYS, **_nav(request)})
 
 
 @guard(roles.can_view_training_reports)
@@ -94,7 +101,7 @@ def stuck_view(request: HttpRequest) -> HttpResponse:
     except ValueError:
         days = STUCK_DEFAULT_DAYS
     page = cursor_page(request, lambda c: sel.stuck_learners(days=days, cursor=c))
-    return render(request, "training/manage/stuck.html", {"page": page, "days": days})
+    return render(request, "training/manage/stuck.html", {"page": page, "days": days, **_nav(request)})
 
 
 # A programme -------------------------------------------------------------------------------------

@@ -16,7 +16,15 @@ from training.circles.models import (
     Retrospective,
 )
 from training.exams.models import Attempt, AttemptAnswer, Choice, Exam, ExamTopicRule, Question, QuestionBank, Topic
-from training.levels.models import EvidenceKind, Level, LevelApplication, LevelChange, LevelRight, UserLevel
+from training.levels.models import (
+    EvidenceKind,
+    Level,
+    LevelApplication,
+    LevelChange,
+    LevelRight,
+    LevelRightGrant,
+    UserLevel,
+)
 from training.programmes.models import Enrolment, Programme, ProgrammeQuerySet, Step, StepProgress
 from training.sessions.models import CalendarToken, Session, SessionBooking, SessionQuerySet, new_calendar_token
 
@@ -41,6 +49,7 @@ __all__ = [
     "LevelApplication",
     "LevelChange",
     "LevelRight",
+    "LevelRightGrant",
     "Programme",
     "ProgrammeQuerySet",
     "Question",

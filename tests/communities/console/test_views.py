@@ -312,3 +312,20 @@ def test_manager_handover_and_case_pages_have_constant_query_counts(staff) -> No
     assert_constant_queries(add_rows=add, action=lambda: client.get(manager_url), expected=3)
     assert_constant_queries(add_rows=add, action=lambda: owner_client.get(handover_url), expected=6)
     assert_constant_queries(add_rows=add, action=lambda: owner_client.get(case_url), expected=3)
+
+
+def test_size_filter_offers_labels_smallest_first(staff) -> None:
+    """The size filter names member ranges, not the stored codes ("s", "xs"), in size order."""
+    for code in ("xl", "s", "xs"):
+        community = community_with(name=f"Size {code}")
+        CommunityHealth.objects.filter(community=community).update(size_class=code)
+    response = client_for(staff).get(reverse("communities:console_community_list"), {"size": "s"})
+    assert response.context["choices"]["sizes"] == [
+        ("xs", "fewer than 10 members"),
+        ("s", "10 to 49 members"),
+        ("xl", "1000 or more members"),
+    ]
+    html = response.content.decode()
+    assert '<option value="s" selected>10 to 49 members</option>' in html
+    assert ">xs<" not in html and ">s<" not in html
+    assert [c.name for c in response.context["page"]] == ["Size s"]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from communities.core import services
 from communities.health.figures import figures_compute_day
@@ -168,3 +168,97 @@ def test_health_compute_finds_orphans_in_the_database(settings: Any) -> None:
     assert health[alive.pk].state != State.ORPHANED
     assert len(health[alive.pk].trend) == 12
     assert health_for_communities([]) == {}
+
+
+def _sentence(code: str, **params: Any) -> str:
+    (sentence,) = explain(CommunityHealth(explanation=[{"code": code, "params": params}]))
+    return sentence
+
+
+@pytest.mark.parametrize(
+    ("code", "percent", "expected"),
+    [
+        ("no_reply_low", 0, "Almost every post gets a reply (0 % without reply)."),
+        ("no_reply_low", 10, "Almost every post gets a reply (10 % without reply)."),
+        ("no_reply_low", 11, "Most posts get a reply: 11 % stay without one, fewer than in comparable communities."),
+        ("no_reply_low", 33, "Most posts get a reply: 33 % stay without one, fewer than in comparable communities."),
+        ("no_reply_low", 49, "Most posts get a reply: 49 % stay without one, fewer than in comparable communities."),
+        (
+            "no_reply_low",
+            50,
+            "50 % of the posts stay without a reply, though that is fewer than in comparable communities.",
+        ),
+        (
+            "no_reply_high",
+            10,
+            "Almost every post gets a reply (10 % without reply), "
+            "though comparable communities leave even fewer unanswered.",
+        ),
+        (
+            "no_reply_high",
+            11,
+            "Most posts get a reply, but 11 % stay without one, more than in comparable communities.",
+        ),
+        (
+            "no_reply_high",
+            49,
+            "Most posts get a reply, but 49 % stay without one, more than in comparable communities.",
+        ),
+        ("no_reply_high", 50, "Many posts stay without a reply (50 %)."),
+        ("no_reply_high", 100, "Many posts stay without a reply (100 %)."),
+    ],
+)
+def test_no_reply_wording_follows_the_figure(code: str, percent: int, expected: str) -> None:
+    """Issue 18: "almost every post gets a reply (33 % without reply)" no longer happens: the
+    words follow the share, the comparison with peers is said as one."""
+    assert _sentence(code, percent=percent) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "minutes", "expected"),
+    [
+        ("answers_fast", 240, "Questions get a first answer quickly (median 240 minutes)."),
+        (
+            "answers_fast",
+            241,
+            "Questions get a first answer sooner than in comparable communities (median 241 minutes).",
+        ),
+        (
+            "answers_slow",
+            60,
+            "Questions get a first answer within the hour (median 60 minutes), "
+            "though later than in comparable communities.",
+        ),
+        ("answers_slow", 61, "Questions wait long for a first answer (median 61 minutes)."),
+    ],
+)
+def test_answer_time_wording_follows_the_figure(code: str, minutes: int, expected: str) -> None:
+    assert _sentence(code, minutes=minutes) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "per_member", "expected"),
+    [
+        ("activity_high", 1.0, "Many posts, comments and reactions per member (1.0 in 4 weeks)."),
+        (
+            "activity_high",
+            0.9,
+            "More posts, comments and reactions per member than in comparable communities (0.9 in 4 weeks), "
+            "though few in all.",
+        ),
+        (
+            "activity_low",
+            1.0,
+            "Fewer posts, comments and reactions per member than in comparable communities (1.0 in 4 weeks).",
+        ),
+        ("activity_low", 0.9, "Few posts, comments and reactions per member (0.9 in 4 weeks)."),
+    ],
+)
+def test_activity_wording_follows_the_figure(code: str, per_member: float, expected: str) -> None:
+    assert _sentence(code, per_member=per_member) == expected
+
+
+def test_health_wording_in_german() -> None:
+    with translation.override("de"):
+        sentence = _sentence("no_reply_low", percent=33)
+    assert "33" in sentence and "Most posts" not in sentence

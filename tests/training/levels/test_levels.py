@@ -31,9 +31,9 @@ from training.models import Certificate, EvidenceKind, Level, LevelApplication, 
 pytestmark = pytest.mark.django_db
 
 
-def _level(coordinator, rank: int, **fields) -> Level:
+def _level(coordinator, rank: int, rights: list[str] | None = None, **fields) -> Level:
     fields.setdefault("name", f"Level {rank}")
-    return level_save(actor=coordinator, level=Level(rank=rank, **fields))
+    return level_save(actor=coordinator, level=Level(rank=rank, **fields), rights=rights)
 
 
 def _manager_since(user, months: int):

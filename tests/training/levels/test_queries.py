@@ -9,7 +9,7 @@ from django.urls import reverse
 from tests.factories import UserFactory
 from tests.support.queries import assert_constant_queries
 from training.levels.services import level_application_submit, level_set
-from training.models import Level
+from training.models import Level, LevelRight, LevelRightGrant
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,8 @@ def test_level_pages_queries(client, coordinator, programme):
 
     def add_rows(n):
         for _ in range(n):
-            level = Level.objects.create(name=f"L{len(levels)}", rank=len(levels) + 1, rights=["mentor_others"])
+            level = Level.objects.create(name=f"L{len(levels)}", rank=len(levels) + 1)
+            LevelRightGrant.objects.create(level=level, right=LevelRight.MENTOR_OTHERS)
             level.required_programmes.add(programme)
             levels.append(level)
             person = UserFactory.create()
@@ -41,7 +42,7 @@ def test_level_pages_queries(client, coordinator, programme):
 
 #: Pinned counts (the session and user lookups of every signed-in request are included).
 EXPECTED = {
-    "level_list": 6,
+    "level_list": 7,
     "level_queue": 3,
 }
 
