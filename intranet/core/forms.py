@@ -8,7 +8,7 @@ from django import forms
 
 #: The base classes; a widget that already has one keeps it (a form may choose, e.g. check boxes for a
 #: multiple choice), other classes (``form-control-sm``, ``font-monospace``) stay too.
-_BASES = ("form-control", "form-select", "form-check-input")
+_BASES = ("form-control", "form-select", "form-check-input", "btn-check")
 
 
 class BootstrapMixin:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
@@ -13,17 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from intranet.core.forms import BootstrapMixin
 from intranet.core.idempotency import IdempotentFormMixin
+from intranet.core.timezones import time_zone_choices
 from training.programmes.models import Programme, Step
 
 from .models import Session
 from .selectors import trainer_ids_by_email
-
-COMMON_ZONES = ("Europe/Berlin", "Europe/London", "UTC", "America/New_York", "Asia/Shanghai")
-
-
-def _zone_choices() -> list[tuple[str, str]]:
-    rest = sorted(z for z in available_timezones() if z not in COMMON_ZONES and "/" in z)
-    return [(z, z) for z in (*COMMON_ZONES, *rest)]
 
 
 class SessionForm(BootstrapMixin, forms.ModelForm):
@@ -60,7 +54,7 @@ class SessionForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args: Any, programme: Programme, can_set_trainers: bool = True, **kwargs: Any) -> None:
         instance: Session | None = kwargs.get("instance")
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = _zone_choices()  # type: ignore[attr-defined]
+        self.fields["time_zone"].choices = time_zone_choices()  # type: ignore[attr-defined]
         self.fields["step"].queryset = Step.objects.filter(programme=programme, kind=Step.Kind.SESSION).order_by(  # type: ignore[attr-defined]
             "position", "id"
         )
