@@ -47,11 +47,11 @@ class Ends(models.TextChoices):
 
 #: The positions a monthly weekday can take: the first to fourth, and the last of the month.
 ORDINAL_CHOICES = [
-    (1, pgettext_lazy("weekday of the month", "first")),
-    (2, pgettext_lazy("weekday of the month", "second")),
-    (3, pgettext_lazy("weekday of the month", "third")),
-    (4, pgettext_lazy("weekday of the month", "fourth")),
-    (-1, pgettext_lazy("weekday of the month", "last")),
+    (1, pgettext_lazy("recurrence picker", "first")),
+    (2, pgettext_lazy("recurrence picker", "second")),
+    (3, pgettext_lazy("recurrence picker", "third")),
+    (4, pgettext_lazy("recurrence picker", "fourth")),
+    (-1, pgettext_lazy("recurrence picker", "last")),
 ]
 #: Days of the month the picker offers: 1 to 31 (months without the day are skipped), and the last.
 MONTH_DAY_CHOICES = [
