@@ -43,7 +43,11 @@ WORDS = [
     ("FREQ=DAILY", "daily", "täglich"),
     ("FREQ=DAILY;INTERVAL=3", "every 3 days", "alle 3 Tage"),
     ("FREQ=YEARLY", "yearly", "jährlich"),
-    ("FREQ=MONTHLY;BYDAY=+2TH;COUNT=10", "monthly on the second Thursday, 10 times", "jeden zweiten Donnerstag im Monat, 10-mal"),
+    (
+        "FREQ=MONTHLY;BYDAY=+2TH;COUNT=10",
+        "monthly on the second Thursday, 10 times",
+        "jeden zweiten Donnerstag im Monat, 10-mal",
+    ),
     ("FREQ=WEEKLY;BYDAY=FR;COUNT=1", "weekly on Friday, 1 time", "jeden Freitag, 1-mal"),
     (
         "FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20271231T225959Z",
