@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.utils import edit_string_for_tags, parse_tags
 
 from intranet.accounts.forms import BootstrapMixin
+from intranet.core.forms import IsoDateInput, TimeOfDayInput
 from intranet.core.idempotency import IdempotentFormMixin
 from intranet.core.timezones import time_zone_choices
 from meetups.organisations.selectors import external_people_for_choice, organisations_for_choice
@@ -168,7 +169,7 @@ class SeriesForm(BootstrapMixin, forms.Form):
     )
     repeat_ends = forms.ChoiceField(label=_("Ends"), required=False, choices=Ends.choices, initial=Ends.NEVER)
     repeat_until = forms.DateField(
-        label=_("Last possible date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Last possible date"), required=False, widget=IsoDateInput()
     )
     repeat_count = forms.IntegerField(label=_("Number of dates"), required=False, min_value=1, max_value=MAX_COUNT)
     recurrence_rule = forms.CharField(
@@ -178,10 +179,10 @@ class SeriesForm(BootstrapMixin, forms.Form):
         help_text=_("For experts: an iCalendar RRULE, for example FREQ=MONTHLY;BYDAY=+2TU for every second Tuesday."),
     )
     recurrence_start = forms.DateField(
-        label=_("First day of the rule"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("First day of the rule"), required=False, widget=IsoDateInput()
     )
     default_start_time = forms.TimeField(
-        label=_("Start time"), initial=dt.time(18, 0), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Start time"), initial=dt.time(18, 0), widget=TimeOfDayInput()
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial=DEFAULT_TIME_ZONE)
     duration_minutes = forms.IntegerField(label=_("Duration in minutes"), min_value=5, max_value=24 * 60, initial=90)
@@ -283,8 +284,8 @@ class EventForm(BootstrapMixin, forms.Form):
     title = forms.CharField(
         label=_("Title"), required=False, max_length=160, help_text=_("Empty: the title of the series.")
     )
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=_("Date"), widget=IsoDateInput())
+    time = forms.TimeField(label=_("Start time"), widget=TimeOfDayInput())
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
     duration_minutes = forms.IntegerField(label=_("Duration in minutes"), min_value=5, max_value=24 * 60)
     place = forms.CharField(label=_("Place"), required=False, max_length=300)

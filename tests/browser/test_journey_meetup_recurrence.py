@@ -39,6 +39,10 @@ def test_coordinator_picks_a_monthly_rule_and_people_read_it_in_words(
     expect(first_group.locator("option").first).to_have_text(re.compile(r"^Berlin \(UTC\+0[12]:00\)$"))
     expect(zone).to_have_value("Europe/Berlin")
 
+    # Dates and times are typed as ISO dates and on a 24-hour clock, whatever the browser's locale.
+    expect(page.locator("#id_default_start_time")).to_have_value("18:00")
+    expect(page.locator("#id_recurrence_start")).to_have_attribute("placeholder", "YYYY-MM-DD")
+
     # Only the parts of the chosen repetition show.
     picker = page.locator("[data-recurrence-picker]")
     repeat = page.locator("#id_repeat")

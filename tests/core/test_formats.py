@@ -10,6 +10,8 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.formats import date_format, time_format
 
+from intranet.core.forms import IsoDateInput, IsoDateTimeInput, TimeOfDayInput
+
 DAY = dt.date(2026, 5, 12)
 MOMENT = dt.datetime(2026, 5, 12, 18, 30)
 
@@ -61,3 +63,28 @@ def test_inputs_accept_iso_and_the_local_order(language: str, typed: str, expect
         assert form.is_valid(), form.errors
     assert form.cleaned_data["day"] == expected
     assert form.cleaned_data["at"].replace(tzinfo=None) == MOMENT
+
+
+class TypedForm(forms.Form):
+    day = forms.DateField(widget=IsoDateInput())
+    at = forms.DateTimeField(widget=IsoDateTimeInput())
+    time = forms.TimeField(widget=TimeOfDayInput())
+
+
+@pytest.mark.parametrize(("language", "placeholder"), [("en", "YYYY-MM-DD"), ("de", "JJJJ-MM-TT")])
+def test_typed_inputs_are_text_with_iso_values_whatever_the_browser(language: str, placeholder: str) -> None:
+    with translation.override(language):
+        form = TypedForm(initial={"day": DAY, "at": MOMENT, "time": MOMENT.time()})
+        day, at, time = str(form["day"]), str(form["at"]), str(form["time"])
+    assert 'type="text"' in day and 'value="2026-05-12"' in day and f'placeholder="{placeholder}"' in day
+    assert 'value="2026-05-12 18:30"' in at and 'type="text"' in at
+    assert 'value="18:30"' in time and 'type="text"' in time
+    assert 'type="date"' not in day + at + time
+
+
+def test_typed_inputs_accept_what_browsers_and_people_send() -> None:
+    with translation.override("en"):
+        form = TypedForm({"day": "2026-05-12", "at": "2026-05-12T18:30", "time": "18:30"})
+        assert form.is_valid(), form.errors
+        refused = TypedForm({"day": "05/12/2026x", "at": "later", "time": "6 pm"})
+        assert not refused.is_valid() and set(refused.errors) == {"day", "at", "time"}

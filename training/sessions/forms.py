@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from intranet.core.forms import BootstrapMixin
+from intranet.core.forms import BootstrapMixin, IsoDateTimeInput
 from intranet.core.idempotency import IdempotentFormMixin
 from intranet.core.timezones import time_zone_choices
 from training.programmes.models import Programme, Step
@@ -24,7 +24,7 @@ class SessionForm(BootstrapMixin, forms.ModelForm):
     online_url = forms.URLField(label=gettext_lazy("Online link"), required=False, assume_scheme="https")
     starts_at = forms.DateTimeField(
         label=gettext_lazy("Starts at (local time)"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=IsoDateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text=gettext_lazy("In the time zone below."),
     )
