@@ -168,9 +168,7 @@ class SeriesForm(BootstrapMixin, forms.Form):
         help_text=_("Months without this day are skipped."),
     )
     repeat_ends = forms.ChoiceField(label=_("Ends"), required=False, choices=Ends.choices, initial=Ends.NEVER)
-    repeat_until = forms.DateField(
-        label=_("Last possible date"), required=False, widget=IsoDateInput()
-    )
+    repeat_until = forms.DateField(label=_("Last possible date"), required=False, widget=IsoDateInput())
     repeat_count = forms.IntegerField(label=_("Number of dates"), required=False, min_value=1, max_value=MAX_COUNT)
     recurrence_rule = forms.CharField(
         label=_("Recurrence rule"),
@@ -178,12 +176,8 @@ class SeriesForm(BootstrapMixin, forms.Form):
         max_length=300,
         help_text=_("For experts: an iCalendar RRULE, for example FREQ=MONTHLY;BYDAY=+2TU for every second Tuesday."),
     )
-    recurrence_start = forms.DateField(
-        label=_("First day of the rule"), required=False, widget=IsoDateInput()
-    )
-    default_start_time = forms.TimeField(
-        label=_("Start time"), initial=dt.time(18, 0), widget=TimeOfDayInput()
-    )
+    recurrence_start = forms.DateField(label=_("First day of the rule"), required=False, widget=IsoDateInput())
+    default_start_time = forms.TimeField(label=_("Start time"), initial=dt.time(18, 0), widget=TimeOfDayInput())
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial=DEFAULT_TIME_ZONE)
     duration_minutes = forms.IntegerField(label=_("Duration in minutes"), min_value=5, max_value=24 * 60, initial=90)
     default_place = forms.CharField(label=_("Place"), required=False, max_length=300)
