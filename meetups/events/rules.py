@@ -33,10 +33,10 @@ MAX_COUNT = 500
 
 class Repeat(models.TextChoices):
     NONE = "none", gettext_lazy("Does not repeat")
-    WEEKLY = "weekly", gettext_lazy("Every week or every few weeks")
-    MONTHLY_WEEKDAY = "monthly_weekday", gettext_lazy("Monthly on a weekday (e.g. the second Thursday)")
-    MONTHLY_DAY = "monthly_day", gettext_lazy("Monthly on a day of the month (e.g. the 15th)")
-    CUSTOM = "custom", gettext_lazy("Custom rule (iCalendar RRULE)")
+    WEEKLY = "weekly", gettext_lazy("Weekly or every few weeks")
+    MONTHLY_WEEKDAY = "monthly_weekday", gettext_lazy("Monthly on a weekday")
+    MONTHLY_DAY = "monthly_day", gettext_lazy("Monthly on a day of the month")
+    CUSTOM = "custom", gettext_lazy("Custom rule (RRULE)")
 
 
 class Ends(models.TextChoices):
