@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
-from functools import cache
 from typing import Any
 
 from django import forms
@@ -16,6 +14,7 @@ from communities.inbox.models import InboxItem
 from communities.inbox.selectors import SORTS, STATUS_FILTERS, InboxFilters
 from intranet.accounts.forms import BootstrapMixin
 from intranet.core.idempotency import IdempotentFormMixin
+from intranet.core.timezones import time_zone_choices
 from intranet.core.web import apply_errors
 
 WEEKDAYS = [
@@ -55,11 +54,6 @@ SNOOZE_DELTAS = {
     "3d": dt.timedelta(days=3),
     "7d": dt.timedelta(days=7),
 }
-
-
-@cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
 
 class InboxFilterForm(forms.Form):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 #: The base classes; a widget that already has one keeps it (a form may choose, e.g. check boxes for a
 #: multiple choice), other classes (``form-control-sm``, ``font-monospace``) stay too.
-_BASES = ("form-control", "form-select", "form-check-input")
+_BASES = ("form-control", "form-select", "form-check-input", "btn-check")
 
 
 class BootstrapMixin:
@@ -68,3 +69,63 @@ class BootstrapMixin:
 
     def mark_invalid(self) -> None:
         self.style()
+
+
+# Dates and times typed the same way in every language and browser ---------------------------------
+#
+# A native ``type="date"`` input shows the browser's own order (12/31/2026 in an American browser,
+# whatever the page's language) and ``type="time"`` a 12-hour clock there. These text inputs show
+# and take ISO dates and a 24-hour clock (2026-12-31, 18:30), which no reader can take for another
+# day; the fields still accept the local orders of ``DATE_INPUT_FORMATS`` (intranet/core/formats).
+
+
+def _typed_attrs(attrs: dict[str, Any] | None, *, placeholder: Any, pattern: str, size: int) -> dict[str, Any]:
+    return {
+        "placeholder": placeholder,
+        "pattern": pattern,
+        "inputmode": "numeric",
+        "autocomplete": "off",
+        "maxlength": size,
+        **(attrs or {}),
+    }
+
+
+class IsoDateInput(forms.DateInput):
+    """A date as 2026-12-31."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            _typed_attrs(attrs, placeholder=gettext_lazy("YYYY-MM-DD"), pattern=r"\d{4}-\d{1,2}-\d{1,2}", size=10),
+            format="%Y-%m-%d",
+        )
+
+
+class TimeOfDayInput(forms.TimeInput):
+    """A time on a 24-hour clock, as 18:30."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            _typed_attrs(attrs, placeholder=gettext_lazy("HH:MM"), pattern=r"([01]?\d|2[0-3]):[0-5]\d", size=5),
+            format="%H:%M",
+        )
+
+
+class IsoDateTimeInput(forms.DateTimeInput):
+    """A moment as 2026-12-31 18:30."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            _typed_attrs(
+                attrs,
+                placeholder=gettext_lazy("YYYY-MM-DD HH:MM"),
+                pattern=r"\d{4}-\d{1,2}-\d{1,2}[ T]([01]?\d|2[0-3]):[0-5]\d",
+                size=16,
+            ),
+            format="%Y-%m-%d %H:%M",
+        )

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from intranet.core.timezones import DEFAULT_COMMON_TIME_ZONES
+
 from .database import database_settings
 from .env import load_env
 
@@ -357,6 +359,11 @@ LANGUAGE_CODE = ENV.language_code
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = ENV.time_zone
+# Offered first, with readable names, in every time-zone picker.
+COMMON_TIME_ZONES = ENV.common_time_zones or list(DEFAULT_COMMON_TIME_ZONES)
+# Our own date and time formats first: English as in Britain (31 Dec 2026, 18:00) instead of
+# Django's US defaults, and unambiguous ISO dates (2026-12-31) first among the accepted inputs.
+FORMAT_MODULE_PATH = ["intranet.core.formats"]
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False

@@ -64,6 +64,9 @@ class Env(BaseSettings):
     require_mfa_for_staff: bool | None = None
 
     time_zone: str = "Europe/Berlin"
+    # The time zones offered first in every time-zone picker (comma-separated IANA names); empty: a
+    # European default (intranet/core/timezones.py).
+    common_time_zones: CommaList = Field(default_factory=list)
     language_code: Literal["de", "en"] = "de"
     media_root: str = "media"
     # Behind nginx: the ``internal`` location private uploads are sent from (X-Accel-Redirect).
@@ -75,7 +78,9 @@ class Env(BaseSettings):
     # Benchmark hooks (``make bench`` only): the constant "limit" view and a query-count header.
     benchmark: bool = False
 
-    @field_validator("allowed_hosts", "csrf_trusted_origins", "signup_email_domains", mode="before")
+    @field_validator(
+        "allowed_hosts", "csrf_trusted_origins", "signup_email_domains", "common_time_zones", mode="before"
+    )
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

@@ -8,16 +8,30 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import edit_string_for_tags, parse_tags
 
 from intranet.accounts.forms import BootstrapMixin
+from intranet.core.forms import IsoDateInput, TimeOfDayInput
 from intranet.core.idempotency import IdempotentFormMixin
+from intranet.core.timezones import time_zone_choices
 from meetups.organisations.selectors import external_people_for_choice, organisations_for_choice
 
-from .models import Format, Language, MeetupEvent, MeetupSeries
+from .models import DEFAULT_TIME_ZONE, Format, Language, MeetupEvent, MeetupSeries
+from .rules import (
+    DAY_CODES,
+    MAX_COUNT,
+    MAX_INTERVAL,
+    MONTH_DAY_CHOICES,
+    ORDINAL_CHOICES,
+    Ends,
+    Pattern,
+    Repeat,
+    pattern_to_rule,
+    rule_to_pattern,
+)
 from .selectors import MAX_QUERY_LENGTH, DirectoryFilters, Tab, colleagues_by_handle_or_email
-from .services.recurrence import time_zone_choices
 
 # Directory ---------------------------------------------------------------------------------------
 
@@ -54,6 +68,27 @@ class DirectoryForm(forms.Form):
 
 
 # Series ------------------------------------------------------------------------------------------
+
+WEEKDAY_CHOICES = [(day, WEEKDAYS[day]) for day in range(len(DAY_CODES))]
+
+
+def picker_initial(series: MeetupSeries) -> dict[str, Any]:
+    """The picker's fields showing the series' rule; the custom rule field if the picker cannot."""
+    pattern = rule_to_pattern(series.recurrence_rule, zone=series.zone)
+    if pattern is None:
+        return {"repeat": Repeat.CUSTOM, "recurrence_rule": series.recurrence_rule}
+    return {
+        "repeat": pattern.repeat,
+        "repeat_interval": pattern.interval,
+        "repeat_weekdays": list(pattern.weekdays) if pattern.repeat == Repeat.WEEKLY else [],
+        "repeat_weekday": pattern.weekdays[0] if pattern.repeat == Repeat.MONTHLY_WEEKDAY else None,
+        "repeat_ordinal": pattern.ordinal,
+        "repeat_month_day": pattern.month_day,
+        "repeat_ends": pattern.ends,
+        "repeat_until": pattern.until,
+        "repeat_count": pattern.count,
+        "recurrence_rule": series.recurrence_rule,
+    }
 
 
 class PeopleField(forms.CharField):
@@ -109,21 +144,41 @@ class SeriesForm(BootstrapMixin, forms.Form):
         queryset=external_people_for_choice(),
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
+    # The recurrence picker: builds ``recurrence_rule`` in ``clean`` (see meetups.events.rules).
+    repeat = forms.ChoiceField(label=_("Repeats"), required=False, choices=Repeat.choices)
+    repeat_interval = forms.IntegerField(
+        label=_("Every how many weeks"), required=False, min_value=1, max_value=MAX_INTERVAL, initial=1
+    )
+    repeat_weekdays = forms.TypedMultipleChoiceField(
+        label=_("On"),
+        required=False,
+        coerce=int,
+        choices=WEEKDAY_CHOICES,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}),
+    )
+    repeat_ordinal = forms.TypedChoiceField(
+        label=_("Which one"), required=False, coerce=int, choices=ORDINAL_CHOICES, initial=1
+    )
+    repeat_weekday = forms.TypedChoiceField(label=_("Weekday"), required=False, coerce=int, choices=WEEKDAY_CHOICES)
+    repeat_month_day = forms.TypedChoiceField(
+        label=_("Day of the month"),
+        required=False,
+        coerce=int,
+        choices=MONTH_DAY_CHOICES,
+        help_text=_("Months without this day are skipped."),
+    )
+    repeat_ends = forms.ChoiceField(label=_("Ends"), required=False, choices=Ends.choices, initial=Ends.NEVER)
+    repeat_until = forms.DateField(label=_("Last possible date"), required=False, widget=IsoDateInput())
+    repeat_count = forms.IntegerField(label=_("Number of dates"), required=False, min_value=1, max_value=MAX_COUNT)
     recurrence_rule = forms.CharField(
         label=_("Recurrence rule"),
         required=False,
         max_length=300,
-        help_text=_(
-            "An iCalendar RRULE, for example FREQ=MONTHLY;BYDAY=+2TU for every second Tuesday. Empty for single dates."
-        ),
+        help_text=_("For experts: an iCalendar RRULE, for example FREQ=MONTHLY;BYDAY=+2TU for every second Tuesday."),
     )
-    recurrence_start = forms.DateField(
-        label=_("First day of the rule"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    default_start_time = forms.TimeField(
-        label=_("Start time"), initial=dt.time(18, 0), widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="Europe/Berlin")
+    recurrence_start = forms.DateField(label=_("First day of the rule"), required=False, widget=IsoDateInput())
+    default_start_time = forms.TimeField(label=_("Start time"), initial=dt.time(18, 0), widget=TimeOfDayInput())
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial=DEFAULT_TIME_ZONE)
     duration_minutes = forms.IntegerField(label=_("Duration in minutes"), min_value=5, max_value=24 * 60, initial=90)
     default_place = forms.CharField(label=_("Place"), required=False, max_length=300)
     default_online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
@@ -138,6 +193,60 @@ class SeriesForm(BootstrapMixin, forms.Form):
     def clean_tags(self) -> list[str]:
         return parse_tags(self.cleaned_data["tags"])
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None
+        data["recurrence_rule"] = self._rule_from_picker(data)
+        return data
+
+    def _rule_from_picker(self, data: dict[str, Any]) -> str:
+        """The RRULE the picker describes; a form without a choice (an older client) sends the rule."""
+        repeat = data.get("repeat") or (Repeat.CUSTOM if data.get("recurrence_rule") else Repeat.NONE)
+        if repeat == Repeat.CUSTOM:
+            return str(data.get("recurrence_rule") or "").strip()
+        if repeat == Repeat.NONE:
+            return ""
+        errors: dict[str, str] = {}
+        weekdays: tuple[int, ...] = ()
+        if repeat == Repeat.WEEKLY:
+            weekdays = tuple(data.get("repeat_weekdays") or ())
+            if not weekdays:
+                errors["repeat_weekdays"] = _("Choose at least one weekday.")
+        elif repeat == Repeat.MONTHLY_WEEKDAY:
+            if data.get("repeat_weekday") in (None, ""):
+                errors["repeat_weekday"] = _("Choose a weekday.")
+            else:
+                weekdays = (data["repeat_weekday"],)
+            if data.get("repeat_ordinal") in (None, ""):
+                errors["repeat_ordinal"] = _("Choose which weekday of the month.")
+        elif repeat == Repeat.MONTHLY_DAY and data.get("repeat_month_day") in (None, ""):
+            errors["repeat_month_day"] = _("Choose a day of the month.")
+        ends = data.get("repeat_ends") or Ends.NEVER
+        if ends == Ends.UNTIL:
+            until = data.get("repeat_until")
+            if until is None:
+                errors["repeat_until"] = _("Enter the last possible date.")
+            elif data.get("recurrence_start") and until < data["recurrence_start"]:
+                errors["repeat_until"] = _("The last date cannot be before the first day of the rule.")
+        if ends == Ends.COUNT and not data.get("repeat_count"):
+            errors["repeat_count"] = _("Enter how many dates there are.")
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        if self.errors:
+            return ""
+        pattern = Pattern(
+            repeat=repeat,
+            interval=data.get("repeat_interval") or 1,
+            weekdays=weekdays,
+            ordinal=data.get("repeat_ordinal") or 1,
+            month_day=data.get("repeat_month_day") or 1,
+            ends=ends,
+            until=data.get("repeat_until"),
+            count=data.get("repeat_count"),
+        )
+        return pattern_to_rule(pattern, zone=ZoneInfo(data.get("time_zone") or DEFAULT_TIME_ZONE))
+
     @staticmethod
     def initial_for(series: MeetupSeries) -> dict[str, Any]:
         return {
@@ -151,7 +260,7 @@ class SeriesForm(BootstrapMixin, forms.Form):
             "organisations": list(series.organisations.all()),
             "organisers": ", ".join(u.handle for u in series.organisers.all()),
             "external_organisers": list(series.external_organisers.all()),
-            "recurrence_rule": series.recurrence_rule,
+            **picker_initial(series),
             "recurrence_start": series.recurrence_start,
             "default_start_time": series.default_start_time,
             "time_zone": series.time_zone,
@@ -169,8 +278,8 @@ class EventForm(BootstrapMixin, forms.Form):
     title = forms.CharField(
         label=_("Title"), required=False, max_length=160, help_text=_("Empty: the title of the series.")
     )
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=_("Date"), widget=IsoDateInput())
+    time = forms.TimeField(label=_("Start time"), widget=TimeOfDayInput())
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
     duration_minutes = forms.IntegerField(label=_("Duration in minutes"), min_value=5, max_value=24 * 60)
     place = forms.CharField(label=_("Place"), required=False, max_length=300)

@@ -26,6 +26,8 @@ from taggit.models import TagBase, TaggedItemBase
 
 from meetups.organisations.models import ExternalPerson, Organisation
 
+from .rules import describe_rule
+
 SEARCH_CONFIGS = ("german", "english")
 DEFAULT_TIME_ZONE = "Europe/Berlin"
 
@@ -165,6 +167,11 @@ class MeetupSeries(models.Model):  # type: ignore[django-manager-missing]  # tag
     @property
     def is_recurring(self) -> bool:
         return bool(self.recurrence_rule)
+
+    @property
+    def recurrence_text(self) -> str:
+        """The rule in words of the active language ("monthly on the last Friday"); "" if none."""
+        return describe_rule(self.recurrence_rule, zone=self.zone) if self.recurrence_rule else ""
 
 
 class MeetupEventQuerySet(models.QuerySet["MeetupEvent"]):

@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -87,6 +88,10 @@ def event_list_for_directory(
 ) -> Page[MeetupEvent]:
     """One page of events for the directory: upcoming (soonest first) or past (latest first).
 
+    Upcoming, a series shows once: its next matching date, with ``more_dates`` counting its other
+    matching dates (the card says "3 more dates"). Past dates are listed one by one (each has its
+    own notes and recording).
+
     Three queries whatever the page size: the page (with the series and the viewer's own answer
     as an annotation), the topics and the organisations of the page's series.
     Raises ``InvalidCursor`` for a cursor that does not fit.
@@ -114,8 +119,26 @@ def event_list_for_directory(
         qs = qs.filter(starts_at__gte=_day_start(filters.date_from))
     if filters.date_to:
         qs = qs.filter(starts_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
+    if filters.tab != Tab.PAST:
+        qs = _next_date_per_series(qs)
     qs = qs.annotate(my_status=_my_status(viewer)).prefetch_related(*_series_card_prefetches())
     return keyset_page(qs, ordering=ordering, cursor=cursor, page_size=page_size)
+
+
+def _next_date_per_series(matching: QuerySet[MeetupEvent]) -> QuerySet[MeetupEvent]:
+    """Of ``matching`` events, only each series' first, annotated with ``more_dates``: how many
+    other matching dates the series has. Both are subqueries of the page's one query, so the cost
+    does not grow with the dates of a series."""
+    first = matching.order_by("series_id", "starts_at", "id").distinct("series_id").values("id")
+    others = (
+        matching.filter(series_id=OuterRef("series_id"))
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("series_id")
+        .annotate(n=Count("id", distinct=True))
+        .values("n")
+    )
+    return matching.filter(pk__in=Subquery(first)).annotate(more_dates=Coalesce(Subquery(others), 0))
 
 
 def directory_choices() -> DirectoryChoices:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intranet.accounts.forms import BootstrapMixin
+from intranet.core.forms import IsoDateInput
 from intranet.core.idempotency import IdempotentFormMixin
 from meetups.organisations.selectors import external_organisations_for_choice
 
@@ -24,7 +25,7 @@ class _Form(BootstrapMixin, forms.Form):
 
 
 class MeetingForm(IdempotentFormMixin, _Form):
-    date = forms.DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date of the meeting"), widget=IsoDateInput())
     notes = forms.CharField(
         label=_("Notes"),
         required=False,

@@ -4,33 +4,27 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from intranet.core.forms import BootstrapMixin
+from intranet.core.forms import BootstrapMixin, IsoDateTimeInput
 from intranet.core.idempotency import IdempotentFormMixin
+from intranet.core.timezones import time_zone_choices
 from training.programmes.models import Programme, Step
 
 from .models import Session
 from .selectors import trainer_ids_by_email
-
-COMMON_ZONES = ("Europe/Berlin", "Europe/London", "UTC", "America/New_York", "Asia/Shanghai")
-
-
-def _zone_choices() -> list[tuple[str, str]]:
-    rest = sorted(z for z in available_timezones() if z not in COMMON_ZONES and "/" in z)
-    return [(z, z) for z in (*COMMON_ZONES, *rest)]
 
 
 class SessionForm(BootstrapMixin, forms.ModelForm):
     online_url = forms.URLField(label=gettext_lazy("Online link"), required=False, assume_scheme="https")
     starts_at = forms.DateTimeField(
         label=gettext_lazy("Starts at (local time)"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=IsoDateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text=gettext_lazy("In the time zone below."),
     )
@@ -60,7 +54,7 @@ class SessionForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args: Any, programme: Programme, can_set_trainers: bool = True, **kwargs: Any) -> None:
         instance: Session | None = kwargs.get("instance")
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = _zone_choices()  # type: ignore[attr-defined]
+        self.fields["time_zone"].choices = time_zone_choices()  # type: ignore[attr-defined]
         self.fields["step"].queryset = Step.objects.filter(programme=programme, kind=Step.Kind.SESSION).order_by(  # type: ignore[attr-defined]
             "position", "id"
         )

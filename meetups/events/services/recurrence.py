@@ -40,10 +40,6 @@ def _zones() -> frozenset[str]:
     return _ZONES
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(_zones()) if "/" in name or name == "UTC"]
-
-
 def _rule_start(series: MeetupSeries) -> dt.datetime:
     zone = ZoneInfo(series.time_zone)
     first_day = series.recurrence_start or timezone.localtime(series.created_at, zone).date()

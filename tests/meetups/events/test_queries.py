@@ -73,6 +73,29 @@ def test_filtered_directory_costs_the_same(client, me) -> None:
     )
 
 
+def test_grouped_directory_costs_the_same_for_one_or_many_dates_of_a_series(client, me) -> None:
+    """The upcoming tab shows a series once ("3 more dates"): its dates add no query."""
+    client.force_login(me)
+    series = SeriesFactory.create(
+        topics=["go"], organisers=[UserFactory.create()], recurrence_rule="FREQ=WEEKLY;BYDAY=TH"
+    )
+    series.organisations.add(OrganisationFactory.create())
+    other = SeriesFactory.create(topics=["rust"])
+    make_event(other, starts_at=timezone.now() + dt.timedelta(days=2))
+    url = reverse("meetups:meetup_list")
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            make_event(series, starts_at=timezone.now() + dt.timedelta(days=next(_n) + 1, hours=3))
+
+    def action() -> None:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.content.decode().count("data-event=") == 2
+
+    assert_constant_queries(add_rows=add, action=action, small=1, large=8, expected=DIRECTORY_QUERIES)
+
+
 def test_series_page_costs_the_same_for_one_or_many_dates(client, me) -> None:
     client.force_login(me)
     series = SeriesFactory.create(topics=["go", "rust"], organisers=[UserFactory.create()])
