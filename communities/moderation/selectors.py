@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from communities.core.models import Community, MemberMute, Membership
 from communities.core.permissions import coordinator_reach, is_coordinator, moderated_communities
+from communities.moderation import logtext
+from communities.moderation.logtext import LogLine, LogNames
 from communities.moderation.models import CommunityRules, HiddenMessage, Report, WatchedWord
 from communities.moderation.permissions import (
     can_handle_report,
@@ -35,7 +37,7 @@ from communities.moderation.permissions import (
     can_view_platform_log,
 )
 from communities.moderation.screening import rules_for
-from communities.posts.models import Post
+from communities.posts.models import Comment, Post
 from intranet.accounts.models import User
 from intranet.core.models import AuditEntry
 from intranet.core.pagination import Page, keyset_page
@@ -111,7 +113,57 @@ def _platform_log(viewer: Viewer) -> QuerySet[AuditEntry]:
 
 
 def _with_people(qs: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
-    return qs.select_related("actor")
+    return qs.select_related("actor", "target_type")
+
+
+def log_lines(entries: list[AuditEntry], *, community: Community | None = None) -> list[LogLine]:
+    """The rows of one log page as sentences with names and links.
+
+    Names are loaded in bulk, one query per kind of thing the page mentions (reports, comments,
+    posts, memberships, people, communities) and none for a kind it does not: the cost does not
+    grow with the rows. ``community`` (the log's own) needs no loading.
+    """
+    names = LogNames()
+    if community is not None:
+        names.communities[community.pk] = community
+    report_ids = {pk for e in entries if (pk := logtext.report_id(e)) is not None}
+    if report_ids:
+        names.reports = Report.objects.in_bulk(sorted(report_ids))
+    comment_ids = {r.comment_id for r in names.reports.values() if r.comment_id}
+    comment_ids |= _target_ids(entries, "communities.comment")
+    if comment_ids:
+        names.comments = (
+            Comment.objects.select_related("author", "post").only(*_COMMENT_FIELDS).in_bulk(sorted(comment_ids))
+        )
+    post_ids = {r.post_id for r in names.reports.values() if r.post_id} | _target_ids(entries, "communities.post")
+    if post_ids:
+        names.posts = Post.objects.select_related("author").only(*_POST_FIELDS).in_bulk(sorted(post_ids))
+    membership_ids = _target_ids(entries, "communities.membership")
+    if membership_ids:
+        names.memberships = (
+            Membership.objects.select_related("user")
+            .only("user_id", *(f"user__{f}" for f in _PEOPLE))
+            .in_bulk(sorted(membership_ids))
+        )
+    user_ids = {pk for e in entries if (pk := logtext.person_id(e)) is not None}
+    user_ids |= {r.target_author_id for r in names.reports.values() if r.target_author_id}
+    if user_ids:
+        names.users = User.objects.only(*_PEOPLE).in_bulk(sorted(user_ids))
+    community_ids = {pk for e in entries if (pk := logtext.scope_id(e, "community")) is not None}
+    community_ids |= {pk for e in entries if (pk := logtext.other_community_id(e)) is not None}
+    community_ids -= set(names.communities)
+    if community_ids:
+        names.communities |= Community.objects.only("name", "slug").in_bulk(sorted(community_ids))
+    return [LogLine(entry=e, sentence=logtext.sentence_for(e, names)) for e in entries]
+
+
+_PEOPLE = ("display_name", "handle")
+_POST_FIELDS = ("title", "author_id", *(f"author__{name}" for name in _PEOPLE))
+_COMMENT_FIELDS = ("post__title", "author_id", "post_id", *(f"author__{name}" for name in _PEOPLE))
+
+
+def _target_ids(entries: list[AuditEntry], model: str) -> set[int]:
+    return {pk for e in entries if logtext.target_model(e) == model and (pk := logtext.target_pk(e)) is not None}
 
 
 def log_page_for_community(
@@ -299,6 +351,7 @@ __all__ = [
     "hidden_message_for_report",
     "hidden_message_get_for_restore",
     "is_coordinator",
+    "log_lines",
     "log_page_for_community",
     "log_page_for_platform",
     "log_rows_for_export",

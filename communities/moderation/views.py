@@ -447,14 +447,15 @@ def watched_word_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # The moderation log -----------------------------------------------------------------------------
 
 
-def _log_context(request: HttpRequest, page_for: Any, base_url: str) -> dict[str, Any]:
+def _log_context(request: HttpRequest, page_for: Any, base_url: str, community: Any = None) -> dict[str, Any]:
     query = request.GET.get("q", "")[:100]
     page: Page[AuditEntry] = page_for(query=query, cursor=request.GET.get("cursor") or None)
     more_url = ""
     if page.next_cursor:
         params = {"cursor": page.next_cursor, **({"q": query} if query else {})}
         more_url = f"{base_url}?{urlencode(params)}"
-    return {"entries": page, "query": query, "more_url": more_url}
+    lines = selectors_moderation.log_lines(page.items, community=community)
+    return {"entries": page, "lines": lines, "query": query, "more_url": more_url}
 
 
 @login_required
@@ -463,7 +464,7 @@ def moderation_log(request: HttpRequest, slug: str) -> HttpResponse:
     community = selectors.community_get_for_viewer(viewer, slug)
     base = reverse("communities:moderation_log", kwargs={"slug": slug})
     context = _log_context(
-        request, lambda **kw: selectors_moderation.log_page_for_community(viewer, community, **kw), base
+        request, lambda **kw: selectors_moderation.log_page_for_community(viewer, community, **kw), base, community
     )
     context.update(
         community=community,

@@ -290,9 +290,10 @@ def test_community_log_search_pages_and_permissions(client, community, manager, 
     client.force_login(moderator)
     assert client.get(page).status_code == 404
     client.force_login(manager)
-    # user, permission and role maps, community, one page of entries with their actors
+    # user, permission and role maps, community, one page of entries with their actors, the posts
+    # the sentences name (with their authors)
     assert_constant_queries(
-        add_rows=lambda n: _hide_posts(community, manager, n), action=lambda: client.get(page), expected=4
+        add_rows=lambda n: _hide_posts(community, manager, n), action=lambda: client.get(page), expected=5
     )
     html = client.get(page, {"q": "reason 3"}).content.decode()
     assert "reason 3" in html and "reason 4" not in html
@@ -344,9 +345,10 @@ def test_platform_log_respects_scope(client, community, other, owner):
     response = client.get(url("platform_log"))
     scopes = {e.scope for e in response.context["entries"]}
     assert scopes == {f"community:{community.pk}"}
-    # user, permissions, coordinator scope, one page of entries with their actors
+    # user, permissions, coordinator scope, one page of entries with their actors, the posts and
+    # communities the sentences name
     assert_constant_queries(
-        add_rows=lambda n: _hide_posts(community, owner, n), action=lambda: client.get(url("platform_log")), expected=4
+        add_rows=lambda n: _hide_posts(community, owner, n), action=lambda: client.get(url("platform_log")), expected=6
     )
     text = b"".join(client.get(url("platform_log_export")).streaming_content).decode()  # type: ignore[attr-defined]
     assert f"community:{other.pk}" not in text and f"community:{community.pk}" in text
