@@ -401,6 +401,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; keep default
+# A form sent from an outdated page answers a translated page with a way on (core/errors.py).
+CSRF_FAILURE_VIEW = "intranet.core.errors.csrf_failure"
 from csp.constants import NONCE, NONE, SELF
 
 # Violations are reported to the kernel's endpoint (intranet/core/security.py): logged, not stored.
