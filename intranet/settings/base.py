@@ -439,6 +439,12 @@ CSP_ADMIN_DIRECTIVES = {
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Nor does its dashboard ask releases.wagtail.org for new versions (connect-src stays 'self').
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Nor advertise the outside editor guide on the dashboard after an upgrade.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No oEmbed look-ups: the server never asks a third party about a URL an editor typed (the rich
+# text features have no embeds either, intranet/cms/blocks.py). tests/browser/test_no_outside_requests.py
+# checks the browser side.
+WAGTAILEMBEDS_FINDERS: list[dict[str, str]] = []
 
 # Powerful browser features nothing here uses: off for every page and every frame.
 PERMISSIONS_POLICY: dict[str, list[str]] = {

@@ -5,7 +5,6 @@ database, the CSRF failure and 429 with ``Retry-After`` wherever the platform ra
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 
 import pytest
@@ -24,6 +23,7 @@ from intranet.urls import handler500
 from tests.communities.factories import add_person, write_post
 from tests.factories import UserFactory
 from tests.support.forms import with_key
+from tests.support.pages import comparable
 from tests.support.queries import pin_queries
 
 pytestmark = pytest.mark.django_db
@@ -63,17 +63,8 @@ def test_404_is_translated_and_offers_sign_in_to_anonymous(client):
     assert "Seite nicht gefunden" in body and f'href="{reverse("account_login")}"' in body
 
 
-_PER_REQUEST = re.compile(r'(nonce="|"X-CSRFToken": "|name="csrfmiddlewaretoken" value="|name="next" value=")[^"]*')
-
-
 def _section(body: str) -> str:
     return body[body.index('id="error-page"') : body.index("</section>")]
-
-
-def _comparable(body: str) -> str:
-    """The page without what changes on every request: the CSP nonce, the masked CSRF token and the
-    language switch's way back to the address the person typed."""
-    return _PER_REQUEST.sub(r"\1", body)
 
 
 def test_404_of_a_secret_community_equals_the_404_of_a_missing_one(client, user):
@@ -87,7 +78,7 @@ def test_404_of_a_secret_community_equals_the_404_of_a_missing_one(client, user)
     ):
         hidden_response, missing_response = client.get(hidden), client.get(missing)
         assert hidden_response.status_code == missing_response.status_code == 404
-        assert _comparable(_text(hidden_response)) == _comparable(_text(missing_response))
+        assert comparable(_text(hidden_response)) == comparable(_text(missing_response))
         assert "Nightingale" not in _text(hidden_response) and "Rival" not in _text(hidden_response)
 
 
