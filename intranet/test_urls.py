@@ -2,10 +2,8 @@
 
 from django.urls import include, path
 
-from intranet.urls import handler500 as platform_handler500
+from intranet.urls import handler400, handler403, handler404, handler429, handler500  # noqa: F401 (the same pages)
 from intranet.urls import urlpatterns as platform_urlpatterns
-
-handler500 = platform_handler500
 
 urlpatterns = [
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),

@@ -11,7 +11,12 @@ from intranet.accounts import login_doors
 from intranet.accounts.language_views import set_language
 from intranet.core.media import media_urlpatterns
 
-# A database outage raised outside a view still answers the 503 page (intranet/core/unavailable.py).
+# The error pages (intranet/core/errors.py). A database outage raised outside a view still answers
+# the 503 page (intranet/core/unavailable.py); allauth answers its rate limits with ``handler429``.
+handler400 = "intranet.core.errors.bad_request"
+handler403 = "intranet.core.errors.permission_denied"
+handler404 = "intranet.core.errors.page_not_found"
+handler429 = "intranet.core.errors.account_rate_limited"
 handler500 = "intranet.core.unavailable.server_error"
 
 urlpatterns = [

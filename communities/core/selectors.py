@@ -7,20 +7,26 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from communities.core.models import Category, Community, Membership
+from communities.core.models import Category, Community, MemberMute, Membership
 from communities.core.permissions import (
     community_ids_where,
     is_coordinator,
+    muted_until,
     role_map,
     visible_communities,
 )
 from intranet.accounts.permissions import visible_users
 from intranet.accounts.text import normalise_query
+from intranet.core.errors import ExplainedPermissionDenied
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.viewer import Viewer
 
@@ -51,6 +57,41 @@ def membership_for_viewer(viewer: Viewer, community: Community) -> Membership | 
     if membership is not None:
         membership.community = community
     return membership
+
+
+def taking_part_refusal(viewer: Viewer, community: Community) -> PermissionDenied:
+    """Why the viewer may not post or comment in ``community``, for views to raise.
+
+    A muted member is told until when and why (the mute's end and the moderator's reason: the
+    same they were notified of), at one query for the reason; anyone else gets the plain refusal.
+    """
+    until = muted_until(viewer, community)
+    if until is None:
+        return PermissionDenied()
+    reason = (
+        MemberMute.objects.filter(community=community, user_id=viewer.user_id).values_list("reason", flat=True).first()
+    )
+    params = {
+        "community": community.name,
+        "until": formats.date_format(timezone.localtime(until), "SHORT_DATETIME_FORMAT"),
+        "reason": reason or "",
+    }
+    if reason:
+        message = gettext(
+            "A moderator muted you in %(community)s until %(until)s. Until then you can read and react, but "
+            "not post or comment. The moderator's reason: %(reason)s"
+        )
+    else:
+        message = gettext(
+            "A moderator muted you in %(community)s until %(until)s. Until then you can read and react, but "
+            "not post or comment."
+        )
+    return ExplainedPermissionDenied(
+        message % params,
+        title=gettext("You are muted in this community"),
+        next_url=reverse("communities:community_detail", kwargs={"slug": community.slug}),
+        next_label=gettext("Back to the community"),
+    )
 
 
 # Directory --------------------------------------------------------------------------------------

@@ -16,12 +16,12 @@ from typing import Any
 import structlog
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from intranet.core.clientip import client_ip
+from intranet.core.errors import too_many_requests
+from intranet.core.ratelimit import Limit, hit, hit_per_client
 
 logger = structlog.get_logger(__name__)
 
@@ -105,22 +105,14 @@ class SecurityHeadersMiddleware:
 # The report endpoint ------------------------------------------------------------------------------
 
 
-def _within_limits(request: HttpRequest) -> bool:
-    """Fixed one-minute windows in the shared cache, per client address and in total."""
-    address = client_ip(request) or "unknown"
-    for key, limit in (
-        (f"csp-report:{address}", REPORTS_PER_ADDRESS_PER_MINUTE),
-        ("csp-report:*", REPORTS_PER_MINUTE),
-    ):
-        cache.add(key, 0, timeout=60)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: a new window starts
-            cache.set(key, 1, timeout=60)
-            count = 1
-        if count > limit:
-            return False
-    return True
+PER_ADDRESS = Limit("csp-report", REPORTS_PER_ADDRESS_PER_MINUTE, 60)
+IN_TOTAL = Limit("csp-report-total", REPORTS_PER_MINUTE, 60)
+
+
+def _retry_after(request: HttpRequest) -> int | None:
+    """Fixed one-minute windows in the shared cache, per client address and in total: ``None``
+    while within both, else the seconds until the exceeded window ends."""
+    return hit_per_client(request, PER_ADDRESS) or hit("*", IN_TOTAL)
 
 
 def _read_body(request: HttpRequest) -> bytes | None:
@@ -170,8 +162,9 @@ def csp_report(request: HttpRequest) -> HttpResponse:
     body = _read_body(request)
     if body is None:
         return HttpResponse(status=413)
-    if not _within_limits(request):
-        return HttpResponse(status=429)
+    retry_after = _retry_after(request)
+    if retry_after is not None:
+        return too_many_requests(request, retry_after=retry_after)
     try:
         payload = json.loads(body)
     except (UnicodeDecodeError, ValueError):

@@ -23,7 +23,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.views import defaults
+
+from .errors import server_error_page
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +68,9 @@ class DatabaseUnavailableMiddleware:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """``handler500``: the 503 page when the unhandled error is the database's, else Django's 500."""
+    """``handler500``: the 503 page when the unhandled error is the database's, else the static 500
+    page (``intranet.core.errors.server_error_page``: no request context, no database)."""
     exception = sys.exc_info()[1]
     if exception is not None and is_database_unavailable(exception):
         return database_unavailable(request, exception)
-    return defaults.server_error(request)
+    return server_error_page()

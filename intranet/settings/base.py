@@ -430,6 +430,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; keep default
+# A form sent from an outdated page answers a translated page with a way on (core/errors.py).
+CSRF_FAILURE_VIEW = "intranet.core.errors.csrf_failure"
 from csp.constants import NONCE, NONE, SELF
 
 # Violations are reported to the kernel's endpoint (intranet/core/security.py): logged, not stored.
@@ -466,6 +468,12 @@ CSP_ADMIN_DIRECTIVES = {
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Nor does its dashboard ask releases.wagtail.org for new versions (connect-src stays 'self').
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Nor advertise the outside editor guide on the dashboard after an upgrade.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No oEmbed look-ups: the server never asks a third party about a URL an editor typed (the rich
+# text features have no embeds either, intranet/cms/blocks.py). tests/browser/test_no_outside_requests.py
+# checks the browser side.
+WAGTAILEMBEDS_FINDERS: list[dict[str, str]] = []
 
 # Powerful browser features nothing here uses: off for every page and every frame.
 PERMISSIONS_POLICY: dict[str, list[str]] = {

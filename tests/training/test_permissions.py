@@ -76,7 +76,8 @@ class Action:
     data: Callable[[World], dict[str, Any]] = lambda w: {}
 
 
-SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
 MANAGERS = frozenset({"coordinator"})
 REPORTERS = frozenset({"coordinator", "scoped_coordinator"})
 SESSION_STAFF = frozenset({"coordinator", "trainer"})
@@ -103,7 +104,8 @@ ACTIONS = [
     Action("book", "post", lambda w: reverse("training:session_book", args=[w.session.pk]), SIGNED_IN),
     Action("session_ics", "get", lambda w: reverse("training:session_ics", args=[w.session.pk]), SIGNED_IN),
     Action("calendar_settings", "get", lambda w: reverse("training:calendar_settings"), SIGNED_IN),
-    Action("verify", "get", lambda w: reverse("training:certificate_verify", args=[w.certificate.code]), SIGNED_IN),
+    # Verification is for people outside too: no account needed (issue 18, item 18).
+    Action("verify", "get", lambda w: reverse("training:certificate_verify", args=[w.certificate.code]), EVERYONE),
     Action("print", "get", lambda w: reverse("training:certificate_print", args=[w.certificate.code]), REPORTERS),
     Action("manage_index", "get", lambda w: reverse("training:manage_index"), REPORTERS | {"trainer"}),
     Action("manage_programme", "get", lambda w: reverse("training:manage_programme", args=[w.programme.pk]), REPORTERS),

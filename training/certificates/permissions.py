@@ -11,12 +11,20 @@ from .models import Certificate
 
 
 def can_view_certificate(viewer: Viewer, certificate: Certificate) -> bool:
-    """Verification is open to every signed-in employee (the point of a verification code)."""
-    return viewer.is_authenticated
+    """Verification is open to whoever holds the code, with or without an account: that is what a
+    verification code is for (a hiring manager, an auditor). The code is the secret (60 random
+    bits); anonymous look-ups are rate limited per address (``views.VERIFY_LIMIT``)."""
+    return True
 
 
 def visible_certificates(viewer: Viewer, qs: QuerySet[Certificate]) -> QuerySet[Certificate]:
-    return qs if viewer.is_authenticated else qs.none()
+    return qs
+
+
+def can_view_certificate_details(viewer: Viewer, certificate: Certificate) -> bool:
+    """Beyond what a verifier needs (holder, programme, dates, status): the reason of a revocation.
+    Signed-in employees only."""
+    return viewer.is_authenticated
 
 
 def can_print_certificate(viewer: Viewer, certificate: Certificate) -> bool:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from training.sessions.models import SessionBooking
 
 from .models import Certificate
 from .permissions import visible_certificates
+
+_CODE_NOISE = re.compile(r"[\s\-]+")
+_CODE_SHAPE = re.compile(r"[A-Z0-9]{1,16}")
 
 
 def valid_certificates() -> QuerySet[Certificate]:
@@ -48,13 +52,35 @@ def valid_certificate_exists(user_id: int, programme_id: int) -> bool:
     return valid_certificates().filter(user_id=user_id, programme_id=programme_id).exists()
 
 
-def certificate_get_by_code(viewer: Viewer, code: str) -> Certificate:
-    """The certificate with ``code`` (case-insensitive) for the verification page; 404 otherwise."""
-    cert = (
+def normalise_certificate_code(raw: str) -> str:
+    """A code as stored: without spaces, line breaks or hyphens, in capitals (``"ab3d efgh-2jk7"`` ->
+    ``"AB3DEFGH2JK7"``), so a code typed from paper or pasted from a PDF is found."""
+    return _CODE_NOISE.sub("", raw or "").upper()
+
+
+def is_certificate_code(code: str) -> bool:
+    """Whether a normalised ``code`` has the shape of one (letters and digits, at most 16)."""
+    return bool(_CODE_SHAPE.fullmatch(code))
+
+
+def certificate_find_by_code(viewer: Viewer, code: str) -> Certificate | None:
+    """The certificate with ``code`` (normalised as typed) for the verification page, or ``None``.
+
+    One query, holder and programme selected.
+    """
+    code = normalise_certificate_code(code)
+    if not is_certificate_code(code):
+        return None
+    return (
         visible_certificates(viewer, Certificate.objects.select_related("user", "programme", "revoked_by"))
-        .filter(code=code.strip().upper())
+        .filter(code=code)
         .first()
     )
+
+
+def certificate_get_by_code(viewer: Viewer, code: str) -> Certificate:
+    """:func:`certificate_find_by_code`, or ``Http404`` (printing and revoking)."""
+    cert = certificate_find_by_code(viewer, code)
     if cert is None:
         raise Http404
     return cert

@@ -26,6 +26,7 @@ from communities.posts.forms import CommentEditForm, CommentForm, PostForm, Reac
 from communities.posts.live import newest_cursor
 from communities.posts.models import Attachment, Comment, ContentStatus, Post
 from communities.posts.permissions import (
+    can_comment_on_post,
     can_delete_post,
     can_edit_comment,
     can_edit_post,
@@ -123,7 +124,7 @@ def post_create(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = _viewer(request)
     community = selectors.community_get_for_viewer(viewer, slug)
     if not can_post_in_community(viewer, community):
-        raise PermissionDenied
+        raise selectors.taking_part_refusal(viewer, community)
     kinds = _kinds_for(viewer, community)
     initial_kind = request.GET.get("kind", Post.Kind.DISCUSSION)
     form = PostForm(request.POST or None, request.FILES or None, kinds=kinds, initial={"kind": initial_kind})
@@ -315,6 +316,8 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = _viewer(request)
     post = selectors_posts.post_get_for_action(viewer, pk)
+    if not can_comment_on_post(viewer, post):
+        raise selectors.taking_part_refusal(viewer, post.community)
     form = CommentForm(request.POST)
     if not form.is_valid():
         if form.non_field_errors():  # no usable idempotency key: nothing can be saved safely
