@@ -105,7 +105,8 @@ def _message(params: Mapping[str, Any], count: int) -> str:
     }
     text = texts.get(what, _("A moderator acted on your content.")) % p
     if p["reason"]:
-        text = f"{text} {_('Reason: %(reason)s') % p}"
+        # One message for the sentence and its reason, so the translator orders and punctuates both.
+        text = _("%(notice)s Reason: %(reason)s") % {"notice": text, "reason": p["reason"]}
     return text
 
 

@@ -338,9 +338,14 @@ def live_suggestions(community: Community, health: CommunityHealth | None) -> li
         out.append(
             Suggestion(
                 "quiet",
-                ngettext("No post in %(days)s day.", "No post in %(days)s days.", days) % {"days": days}
-                + " "
-                + _("A question to the members or a short update often restarts the conversation."),
+                ngettext(
+                    "No post in %(days)s day. A question to the members or a short update often restarts the"
+                    " conversation.",
+                    "No post in %(days)s days. A question to the members or a short update often restarts the"
+                    " conversation.",
+                    days,
+                )
+                % {"days": days},
             )
         )
     if pending:

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.inbox.models import InboxItem
 from communities.inbox.selectors import SORTS, STATUS_FILTERS, InboxFilters
@@ -28,7 +29,7 @@ WEEKDAYS = [
 ]
 
 STATUS_LABELS = {
-    "open": _("Open"),
+    "open": pgettext_lazy("state", "Open"),
     "new": _("New"),
     "claimed": _("Claimed"),
     "waiting": _("Waiting"),

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.core.models import Community
 from communities.posts.models import Comment, Post
@@ -77,7 +78,7 @@ class InboxItem(models.Model):
     """One thing a community's managers should look at; at most one open item per (community, kind, key)."""
 
     class Kind(models.TextChoices):
-        REPORT = "report", _("Report")
+        REPORT = "report", pgettext_lazy("noun", "Report")
         HELD_POST = "held_post", _("Post held for approval")
         JOIN_REQUEST = "join_request", _("Join request")
         UNANSWERED_QUESTION = "unanswered_question", _("Unanswered question")

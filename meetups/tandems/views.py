@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.api import Community, community_get_for_viewer
@@ -172,7 +172,7 @@ def tandem_list(request: HttpRequest) -> HttpResponse:
         managed=selectors.managed_community_list(viewer=viewer),
         can_bulk=can_propose_tandems_in_bulk(viewer),
         can_add_partner=can_enter_partner_community(viewer),
-        states=[("open", _("Open")), *Tandem.State.choices, ("all", _("All"))],
+        states=[("open", pgettext("state", "Open")), *Tandem.State.choices, ("all", _("All"))],
     )
     return render(request, "meetups/tandems/tandem_list.html", context)
 
