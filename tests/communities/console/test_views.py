@@ -260,7 +260,7 @@ def _full_community(i: int) -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("communities:console_overview", 6),
+        ("communities:console_overview", 7),  # with when the health scores were computed
         ("communities:console_community_list", 4),
         ("communities:console_portfolio", 7),
     ],

@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", nargs="?", help="A beat entry or task name (see --list).")
-        parser.add_argument("args", nargs="*", help="Arguments for the task instead of the beat entry's.")
+        parser.add_argument(
+            "job_args", nargs="*", metavar="ARG", help="Arguments for the task instead of the beat entry's."
+        )
         parser.add_argument("--list", action="store_true", help="List every periodic job and exit.")
         parser.add_argument("--queue", action="store_true", help="Send the job to a Celery worker instead.")
 
@@ -31,7 +33,7 @@ class Command(BaseCommand):
                 raise CommandError("Name a job to run (listed above).")
             return
         try:
-            jobs = jobs_named(options["name"], options["args"])
+            jobs = jobs_named(options["name"], options["job_args"])
             for job in jobs:
                 if options["queue"]:
                     result = job_dispatch(job)
