@@ -49,14 +49,14 @@ def test_enrol_pass_exam_get_certificate_and_promotion(browser, live_server, scr
         starts_at=timezone.now() + dt.timedelta(minutes=30),
     )
     make_exam(single=2, step=exam_step, title="Basics exam", pass_mark_percent=50, time_limit_minutes=20)
-    first = level_save(actor=coordinator, level=Level(name="Community Manager", rank=1))
+    first = level_save(actor=coordinator, level=Level(name_en="Community Manager", rank=1))
     senior = level_save(
         actor=coordinator,
         level=Level(
-            name="Senior Community Manager",
+            name_en="Senior Community Manager",
             rank=2,
             min_manager_months=6,
-            description="Runs communities that matter to the whole company.",
+            description_en="Runs communities that matter to the whole company.",
         ),
         rights=[LevelRight.CREATE_OFFICIAL_COMMUNITIES, LevelRight.MENTOR_OTHERS],
     )
@@ -178,7 +178,7 @@ def test_free_text_grading_and_level_application(browser, live_server, screensho
     exam = make_exam(single=1, free_text=1, title="Moderation exam", pass_mark_percent=75)
     attempt = attempt_start(actor=learner, exam=exam)
     attempt_submit(actor=learner, attempt=attempt, answers=correct_answers(attempt, text="I would calm things down."))
-    level = level_save(actor=coordinator, level=Level(name="Community Manager", rank=1))
+    level = level_save(actor=coordinator, level=Level(name_en="Community Manager", rank=1))
 
     # A trainer grades the free-text answer from the queue.
     trainer = sign_in(browser, base, grader)

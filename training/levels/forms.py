@@ -77,7 +77,9 @@ class LevelForm(IdempotentFormMixin, BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rights"].choices = [(r.code, r.label) for r in rights_all()]
+        rights = self.fields["rights"]
+        assert isinstance(rights, forms.MultipleChoiceField)
+        rights.choices = [(r.code, r.label) for r in rights_all()]
         # Both languages are required here; the model allows an empty German name only for levels
         # that existed before names had two languages.
         self.fields["name_de"].required = True
@@ -95,7 +97,8 @@ class LevelForm(IdempotentFormMixin, BootstrapMixin, forms.ModelForm):
         return
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("evidence") == EvidenceKind.HEALTH and data.get("min_health_score") is None:
             self.add_error("min_health_score", _("Give the health score a community must reach for this evidence."))
         return data

@@ -81,7 +81,7 @@ def test_search_by_name_skill_language_category_and_topic(world):
 
 
 def test_card_carries_communities_skills_languages_level_and_certificates(world):
-    level = Level.objects.create(name="Certified manager", rank=2)
+    level = Level.objects.create(name_en="Certified manager", rank=2)
     UserLevel.objects.create(user=world["anna"], level=level)
     programme = Programme.objects.create(title="Community basics")
     Certificate.objects.create(user=world["anna"], programme=programme)

@@ -27,7 +27,7 @@ SELECTOR_QUERIES = 5
 def seeded():
     viewer = UserFactory.create()
     own = make_community("Viewer's own", owner=viewer)
-    level = Level.objects.create(name="Expert", rank=3)
+    level = Level.objects.create(name_en="Expert", rank=3)
     programme = Programme.objects.create(title="Basics")
 
     def add(n: int) -> None:

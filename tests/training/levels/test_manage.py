@@ -82,7 +82,7 @@ def test_names_follow_the_interface_language():
     assert level.name == "Senior manager" and level.description == "Text"
     with translation.override("de"):
         assert level.name == "Erfahrene Managerin"
-    untranslated = Level(name="Only English")  # the old single name: English, shown in German too
+    untranslated = Level(name="Only English")  # type: ignore[misc]  # the old single name: English, shown in German too
     assert untranslated.name_en == "Only English" and untranslated.missing_translations == ["de"]
     with translation.override("de"):
         assert untranslated.name == "Only English"
@@ -107,13 +107,14 @@ def test_level_save_stores_rights_requirements_and_one_audit_row(coordinator, pr
     assert level.group is not None
     assert list(level.group.permissions.values_list("codename", flat=True)) == ["create_official_community"]
     entry = AuditEntry.objects.get(action="training.level_created")
-    assert entry.actor_id == coordinator.pk and entry.before in (None, {})
+    assert entry.actor_id == coordinator.pk and entry.before in (None, {}) and entry.after is not None
     assert entry.after["rights"] == ["create_official_communities", "mentor_others"]
     assert entry.after["required_programmes"] == [programme.pk] and entry.after["name_de"] == "Erfahren"
 
     level.name_de = "Sehr erfahren"
     level_save(actor=coordinator, level=level, rights=[LevelRight.MODERATE_CATEGORY], required_programmes=[])
     change = AuditEntry.objects.get(action="training.level_changed")
+    assert change.before is not None and change.after is not None
     assert change.before["rights"] == ["create_official_communities", "mentor_others"]
     assert change.before["name_de"] == "Erfahren" and change.after["name_de"] == "Sehr erfahren"
     assert change.after["rights"] == ["moderate_category"] and change.after["required_programmes"] == []
@@ -269,6 +270,7 @@ def test_editing_keeps_the_unrecognised_old_entries_until_cleared(coordinator):
     level.refresh_from_db()
     assert level.unrecognised_rights == []
     change = AuditEntry.objects.filter(action="training.level_changed").latest("pk")
+    assert change.before is not None and change.after is not None
     assert change.before["unrecognised_rights"] == ["Admin-Rechte"] and change.after["unrecognised_rights"] == []
 
 

@@ -36,7 +36,7 @@ EXPECTED_LEVELS = {
 @pytest.mark.parametrize("role", QUALIFICATION_ROLES)
 def test_level_matrix(role):
     learner = UserFactory.create()
-    level = Level.objects.create(name="One", rank=1)
+    level = Level.objects.create(name_en="One", rank=1)
     application = level_application_submit(actor=learner, level=level, evidence_text="Evidence")
     viewer = person_in_role(role, learner)
     got = (

@@ -19,7 +19,7 @@ def test_level_pages_queries(client, coordinator, programme):
 
     def add_rows(n):
         for _ in range(n):
-            level = Level.objects.create(name=f"L{len(levels)}", rank=len(levels) + 1)
+            level = Level.objects.create(name_en=f"L{len(levels)}", rank=len(levels) + 1)
             LevelRightGrant.objects.create(level=level, right=LevelRight.MENTOR_OTHERS)
             level.required_programmes.add(programme)
             levels.append(level)
@@ -53,7 +53,7 @@ def test_profile_section_does_not_grow_with_certificates_or_level_changes(client
 
     person = UserFactory.create()
     client.force_login(learner)
-    levels = [Level.objects.create(name=f"P{i}", rank=i + 1) for i in range(8)]
+    levels = [Level.objects.create(name_en=f"P{i}", rank=i + 1) for i in range(8)]
     counter = {"n": 0}
 
     def add_rows(n):
