@@ -206,7 +206,7 @@ class SeriesForm(BootstrapMixin, forms.Form):
             return str(data.get("recurrence_rule") or "").strip()
         if repeat == Repeat.NONE:
             return ""
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         weekdays: tuple[int, ...] = ()
         if repeat == Repeat.WEEKLY:
             weekdays = tuple(data.get("repeat_weekdays") or ())
