@@ -107,6 +107,13 @@ def test_enrol_pass_exam_get_certificate_and_promotion(browser, live_server, scr
     _shot(page, screenshots_dir, "6-profile-certificate")
     page.goto(f"{base}/training/certificates/{certificate.code}/")
     expect(page.locator("main")).to_contain_text("Mika Manager")
+    # The printed certificate names what Mika actually did: the attended session and the passed exam.
+    page.goto(f"{base}/training/certificates/{certificate.code}/print/")
+    steps = page.locator("#certificate-steps li")
+    expect(steps).to_have_count(2)
+    expect(steps.nth(0)).to_contain_text("Live session attended: Kick-off")
+    expect(steps.nth(1)).to_contain_text("Exam passed: Final exam")
+    _shot(page, screenshots_dir, "6b-certificate-print")
 
     # 4. The coordinator checks the requirements and promotes Mika to the next level.
     cpage.goto(f"{base}/training/levels/people/{manager.handle}/")
