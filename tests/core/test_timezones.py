@@ -9,6 +9,7 @@ from django import forms
 from django.utils import translation
 
 from intranet.core.timezones import DEFAULT_COMMON_TIME_ZONES, time_zone_choices, time_zone_label, utc_offset
+from intranet.settings.env import Env
 
 WINTER = dt.datetime(2027, 1, 15, 12, 0, tzinfo=dt.UTC)
 SUMMER = dt.datetime(2027, 7, 15, 12, 0, tzinfo=dt.UTC)
@@ -58,3 +59,15 @@ def test_a_choice_field_accepts_grouped_zones_and_refuses_others() -> None:
     assert Form({"zone": "Europe/Berlin"}).is_valid()
     form = Form({"zone": "Mars/Olympus"})
     assert not form.is_valid() and "zone" in form.errors
+
+
+def _env() -> Env:
+    """The environment without a developer's .env file."""
+    return Env(_env_file=None)  # type: ignore[call-arg]  # pydantic-settings' init option
+
+
+def test_common_zones_come_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("COMMON_TIME_ZONES", "Europe/Berlin, Asia/Tokyo ,America/Chicago")
+    assert _env().common_time_zones == ["Europe/Berlin", "Asia/Tokyo", "America/Chicago"]
+    monkeypatch.delenv("COMMON_TIME_ZONES")
+    assert _env().common_time_zones == []  # the settings then use the European default

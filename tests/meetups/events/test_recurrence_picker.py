@@ -250,3 +250,12 @@ def test_directory_pages_through_series_not_dates() -> None:
         viewer=viewer_of(me), filters=selectors.DirectoryFilters(), cursor=first.next_cursor, page_size=2
     )
     assert [e.series.title for e in second] == ["Series 2"] and second.next_cursor is None
+
+
+def test_event_page_names_the_series_rule_in_words(client) -> None:
+    series = SeriesFactory.create(recurrence_rule="FREQ=MONTHLY;BYDAY=-1FR")
+    event = make_event(series)
+    client.force_login(UserFactory.create(language="de"))
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Jeden letzten Freitag im Monat" in page
+    assert page.count("FREQ=") == page.count('data-recurrence="FREQ=')  # the raw rule is never shown
