@@ -9,6 +9,7 @@ import { enhanceMessages } from "./messages.js";
 import { enableCanvasPrint } from "./canvas.js";
 import { enableTrainingPrint } from "./training.js";
 import { enableExamTimer } from "./exam_timer.js";
+import { enhanceMergeSearch } from "./merge.js";
 
 window.bootstrap = bootstrap;
 enableSavedReplies();
@@ -19,6 +20,7 @@ enableExamTimer();
 function enhance(root) {
   enhanceMentions(root);
   enhanceMessages(root);
+  enhanceMergeSearch(root);
   root.querySelectorAll('[data-bs-toggle="tooltip"]').forEach((el) => {
     bootstrap.Tooltip.getOrCreateInstance(el);
   });
