@@ -88,9 +88,7 @@ def test_coordinator_searches_confirms_and_merges(browser, asgi_live_server, scr
     page.locator("#id_reason").fill("Gleiches Thema, mehr Leben")
     page.locator("#merge-confirm").check()
     page.locator("#merge-submit").click()
-    expect(page.locator("body")).to_contain_text(
-        "Schachclub Nord was merged into Schach & Denksport.", timeout=TIMEOUT
-    )
+    expect(page.locator("body")).to_contain_text("Schachclub Nord was merged into Schach & Denksport.", timeout=TIMEOUT)
     assert MergeRecord.objects.get().target_id == target.pk
     assert AuditEntry.objects.filter(action="community.merged").count() == 1
     assert Post.objects.get(pk=post.pk).community_id == target.pk
