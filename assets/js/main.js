@@ -10,6 +10,7 @@ import { enableCanvasPrint } from "./canvas.js";
 import { enableTrainingPrint } from "./training.js";
 import { enableExamTimer } from "./exam_timer.js";
 import { enhanceRecurrencePickers } from "./recurrence.js";
+import { enhanceMergeSearch } from "./merge.js";
 
 window.bootstrap = bootstrap;
 enableSavedReplies();
@@ -21,6 +22,7 @@ function enhance(root) {
   enhanceMentions(root);
   enhanceMessages(root);
   enhanceRecurrencePickers(root);
+  enhanceMergeSearch(root);
   root.querySelectorAll('[data-bs-toggle="tooltip"]').forEach((el) => {
     bootstrap.Tooltip.getOrCreateInstance(el);
   });

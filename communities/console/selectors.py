@@ -13,10 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from anyascii import anyascii
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.lookups import Unaccent
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +33,8 @@ from communities.health.score import SIZE_CLASSES
 from communities.health.selectors import explain, size_class_label
 from communities.inbox.models import InboxItem
 from communities.lifecycle.models import CampaignCase, CoordinatorNote, HandoverRecord, MergeRecord
-from communities.lifecycle.permissions import can_unmerge, can_view_coordinator_notes
+from communities.lifecycle.permissions import can_merge_communities, can_unmerge, can_view_coordinator_notes
+from communities.posts.models import Comment, Post
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.viewer import Viewer
 
@@ -391,7 +395,8 @@ def _explain(health: CommunityHealth | None) -> list[str]:
 def console_community_get(viewer: Viewer, pk: int) -> ConsoleCommunity:
     """One community for the console with health, explanation, owners, campaign and history."""
     require_console(viewer)
-    community = visible_console_communities(viewer).select_related("category", "health").filter(pk=pk).first()
+    related = ("category", "health", "merged_into")
+    community = visible_console_communities(viewer).select_related(*related).filter(pk=pk).first()
     if community is None or not can_coordinate_community(viewer, community):
         raise Http404
     health = community.health if _has_health(community) else None
@@ -423,13 +428,104 @@ def console_community_get(viewer: Viewer, pk: int) -> ConsoleCommunity:
     )
 
 
+#: How many communities the merge target search offers at once.
+MERGE_TARGETS_SHOWN = 10
+#: Word similarity above which a community's name counts as a match despite a typo.
+MERGE_NAME_SIMILARITY = 0.4
+
+
+def _merge_target_candidates(viewer: Viewer, community: Community) -> QuerySet[Community]:
+    return visible_console_communities(viewer).filter(lifecycle=Community.Lifecycle.ACTIVE).exclude(pk=community.pk)
+
+
 def merge_targets(viewer: Viewer, community: Community, q: str = "") -> list[Community]:
-    """Active communities the viewer may merge ``community`` into (by name, at most 20)."""
+    """Active communities the viewer may merge ``community`` into whose name matches ``q``, best
+    match first (case-, accent- and typo-tolerant; at most :data:`MERGE_TARGETS_SHOWN`). Nothing
+    without a search: no community is suggested by size. One query."""
     require_console(viewer)
-    qs = visible_console_communities(viewer).filter(lifecycle=Community.Lifecycle.ACTIVE).exclude(pk=community.pk)
-    if q:
-        qs = qs.filter(name__icontains=q)
-    return list(qs.order_by("-member_count", "pk")[:20])
+    term = " ".join(anyascii(q or "").lower().split())[:80]
+    if not term:
+        return []
+    folded = Unaccent(Lower("name"))
+    qs = _merge_target_candidates(viewer, community).annotate(
+        similarity=TrigramWordSimilarity(Value(term), folded),  # type: ignore[arg-type]  # an expression works too
+        folded_name=folded,
+    )
+    qs = qs.filter(Q(folded_name__contains=term) | Q(similarity__gte=MERGE_NAME_SIMILARITY))
+    return list(
+        qs.select_related("category")
+        .only("pk", "name", "slug", "member_count", "post_count", "visibility", "category__name")
+        .order_by("-similarity", "name", "pk")[:MERGE_TARGETS_SHOWN]
+    )
+
+
+def merge_source_get(viewer: Viewer, pk: int) -> Community:
+    """The community ``pk`` for the merge page, with where it was merged to (one query);
+    ``Http404`` unless the viewer coordinates it."""
+    require_console(viewer)
+    community = visible_console_communities(viewer).select_related("merged_into").filter(pk=pk).first()
+    if community is None or not can_coordinate_community(viewer, community):
+        raise Http404
+    return community
+
+
+def merge_target_get(viewer: Viewer, community: Community, pk: int | None) -> Community:
+    """The community ``pk`` if ``community`` may be merged into it; ``Http404`` otherwise (missing,
+    out of the viewer's reach and not a valid target alike). One query."""
+    require_console(viewer)
+    target = _merge_target_candidates(viewer, community).filter(pk=pk).first() if pk else None
+    if target is None or not can_merge_communities(viewer, community, target):
+        raise Http404
+    return target
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What merging ``source`` into ``target`` would move, for the confirmation step."""
+
+    source: Community
+    target: Community
+    members_moving: int
+    members_already_there: int
+    requests_and_invitations: int
+    posts: int
+    comments: int
+    attachments: int
+
+
+def merge_preview(viewer: Viewer, source: Community, target: Community) -> MergePreview:
+    """Counts of what a merge would move (three queries, whatever the sizes): members joining the
+    target, members already there (they keep their membership there, raised to a higher source
+    role), pending requests and invitations, posts with their comments and attachments."""
+    require_console(viewer)
+    in_target = Exists(Membership.objects.filter(community_id=target.pk, user_id=OuterRef("user_id")))
+    active = Q(state=Membership.State.ACTIVE)
+    pending = Q(state__in=[Membership.State.PENDING, Membership.State.INVITED])
+    members = (
+        Membership.objects.filter(community_id=source.pk)
+        .annotate(there=in_target)
+        .aggregate(
+            moving=Count("pk", filter=active & Q(there=False)),
+            already=Count("pk", filter=active & Q(there=True)),
+            pending=Count("pk", filter=pending & Q(there=False)),
+        )
+    )
+    posts = Post.objects.filter(community_id=source.pk)
+    counts = posts.aggregate(
+        posts=Count("pk", distinct=True),
+        attachments=Count("attachments", distinct=True),
+    )
+    comments = Comment.objects.filter(post__community_id=source.pk).count()
+    return MergePreview(
+        source=source,
+        target=target,
+        members_moving=members["moving"],
+        members_already_there=members["already"],
+        requests_and_invitations=members["pending"],
+        posts=counts["posts"],
+        comments=comments,
+        attachments=counts["attachments"],
+    )
 
 
 def case_get_for_viewer(viewer: Viewer, pk: int) -> CampaignCase:
@@ -487,7 +583,10 @@ __all__ = [
     "filter_choices",
     "handover_person_get",
     "manager_get_for_console",
+    "merge_preview",
     "merge_record_get_for_unmerge",
+    "merge_source_get",
+    "merge_target_get",
     "merge_targets",
     "portfolio_page",
 ]

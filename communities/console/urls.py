@@ -11,6 +11,7 @@ urlpatterns = [
     path("console/communities/<int:pk>/", console.console_community, name="console_community"),
     path("console/communities/<int:pk>/handover/", console.console_handover, name="console_handover"),
     path("console/communities/<int:pk>/merge/", console.console_merge, name="console_merge"),
+    path("console/communities/<int:pk>/merge/targets/", console.console_merge_targets, name="console_merge_targets"),
     path("console/communities/<int:pk>/restore/", console.console_restore, name="console_restore"),
     path("console/merges/<int:pk>/undo/", console.console_unmerge, name="console_unmerge"),
     path("console/campaigns/start/", console.console_campaign_start, name="console_campaign_start"),

@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.console import selectors
-from communities.console.permissions import visible_console_communities
 from communities.core.models import Community
 from communities.core.permissions import can_view_console, visible_communities
 from communities.health.permissions import can_recompute_health
@@ -34,9 +33,9 @@ from communities.lifecycle import services as lifecycle_services
 from communities.lifecycle.models import CampaignCase
 from communities.lifecycle.permissions import (
     can_hand_over_community,
-    can_merge_communities,
     can_restore_community,
     can_start_campaign,
+    can_start_merge,
 )
 from intranet.core.csvexport import csv_response
 from intranet.core.idempotency import IdempotentFormMixin
@@ -99,12 +98,19 @@ class NoteForm(IdempotentFormMixin, forms.Form):
 
 
 class MergeForm(forms.Form):
-    target = forms.IntegerField(label=gettext_lazy("Merge into"), widget=forms.Select(attrs={"class": "form-select"}))
+    """The confirmation step of a merge: the target chosen in the search, a reason, and the
+    explicit confirmation (a merge never happens on the first click)."""
+
+    target = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(
-        label=gettext_lazy("Reason"),
+        label=gettext_lazy("Reason (recorded in the audit log)"),
         required=False,
         max_length=1000,
         widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I checked the summary: merge now"),
+        error_messages={"required": gettext_lazy("Confirm the merge after checking the summary.")},
     )
 
 
@@ -230,8 +236,7 @@ def console_community(request: HttpRequest, pk: int) -> HttpResponse:
             "community": community,
             "suggestions": suggestions,
             "handover_form": HandoverForm(),
-            "merge_form": MergeForm(),
-            "merge_targets": selectors.merge_targets(viewer, community) if not community.is_archived else [],
+            "can_merge": can_start_merge(viewer, community),
             "can_restore": can_restore_community(viewer, community),
             "can_start_campaign": can_start_campaign(viewer) and detail.open_case is None,
             "console_tab": "communities",
@@ -313,30 +318,69 @@ def console_campaign_start(request: HttpRequest) -> HttpResponse:
     return redirect("communities:console_community_list")
 
 
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def console_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge a community in two steps: find the target by name, then confirm after a summary of
+    what moves. A repeated confirmation changes nothing (the service is idempotent)."""
     viewer = _viewer(request)
-    detail = selectors.console_community_get(viewer, pk)
-    form = MergeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the community to merge into."))
-        return redirect(_detail_url(detail.community))
-    target = visible_console_communities(viewer).filter(pk=form.cleaned_data["target"]).first()
-    if target is None or not can_merge_communities(viewer, detail.community, target):
-        raise Http404
-    try:
-        lifecycle_services.community_merge(
-            actor=viewer, source=detail.community, target=target, reason=form.cleaned_data.get("reason") or ""
-        )
-    except ValidationError as error:
-        error_message(request, error)
+    source = selectors.merge_source_get(viewer, pk)
+    merge_url = reverse("communities:console_merge", kwargs={"pk": source.pk})
+    form = MergeForm(request.POST or None)
+    target_id = _int_or_none(request.POST.get("target") if request.method == "POST" else request.GET.get("target"))
+    target: Community | None = None
+    if request.method == "POST":
+        target = selectors.merge_target_get(viewer, source, target_id)
+        if form.is_valid():
+            try:
+                lifecycle_services.community_merge(
+                    actor=viewer, source=source, target=target, reason=form.cleaned_data.get("reason") or ""
+                )
+            except ValidationError as error:
+                error_message(request, error)
+                return redirect(_detail_url(source))
+            messages.success(
+                request, _("%(source)s was merged into %(target)s.") % {"source": source.name, "target": target.name}
+            )
+            return redirect(_detail_url(target))
+        status = 400
     else:
-        messages.success(
-            request,
-            _("%(source)s was merged into %(target)s.") % {"source": detail.community.name, "target": target.name},
-        )
-    return redirect(_detail_url(target))
+        target = selectors.merge_target_get(viewer, source, target_id) if target_id else None
+        form = MergeForm(initial={"target": target.pk} if target else None)
+        status = 200
+    query = " ".join(request.GET.get("q", "").split())[:80]
+    return render(
+        request,
+        "communities/console/console_merge.html",
+        {
+            "community": source,
+            "form": form,
+            "query": query,
+            "results": selectors.merge_targets(viewer, source, query) if query and target is None else [],
+            "preview": selectors.merge_preview(viewer, source, target) if target is not None else None,
+            "merge_url": merge_url,
+            "console_tab": "communities",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def console_merge_targets(request: HttpRequest, pk: int) -> HttpResponse:
+    """The merge target search as a listbox (the combobox of the merge page asks it as one types)."""
+    viewer = _viewer(request)
+    source = selectors.merge_source_get(viewer, pk)
+    query = " ".join(request.GET.get("q", "").split())[:80]
+    return render(
+        request,
+        "communities/console/_merge_target_options.html",
+        {"communities": selectors.merge_targets(viewer, source, query), "query": query},
+    )
 
 
 @login_required

@@ -25,6 +25,7 @@ from communities.core.permissions import (
     can_manage_members,
     can_read_community_content,
     can_request_membership,
+    can_view_community,
     role_map,
 )
 from communities.core.tabs import tabs_for
@@ -66,7 +67,13 @@ def header_context(request: HttpRequest, community: Community) -> dict[str, Any]
     """What the community header (shared by the page, members and settings) needs."""
     viewer = _viewer(request)
     role, state = viewer_role_state(viewer, community)
+    # A merged community names where its content went, if the viewer may see that community.
+    merged_into = community.merged_into if community.merged_into_id is not None else None
+    if merged_into is not None and not can_view_community(viewer, merged_into):
+        merged_into = None
     return {
+        "merged_into": merged_into,
+        "merged_into_url": community_url(merged_into) if merged_into is not None else "",
         "community": community,
         "actions": community_actions(viewer, community),
         "feature_tabs": tabs_for(viewer, community),

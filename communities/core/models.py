@@ -164,6 +164,16 @@ class Community(models.Model):  # type: ignore[django-manager-missing]  # taggit
     is_official = models.BooleanField(_("official"), default=False)
     lifecycle = models.CharField(_("state"), max_length=10, choices=Lifecycle.choices, default=Lifecycle.ACTIVE)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    #: Where an archived community's members and posts went when it was merged (cleared by undoing the
+    #: merge); its page links there.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -40,7 +40,8 @@ def community_get_for_viewer(viewer: Viewer, slug: str) -> Community:
     One lookup filtered by :func:`visible_communities` (after the viewer's cached maps), so a secret
     community's slug costs exactly the queries of a missing one: its 404 takes no longer.
     """
-    community = visible_communities(viewer, Community.objects.select_related("category")).filter(slug=slug).first()
+    qs = Community.objects.select_related("category", "merged_into")
+    community = visible_communities(viewer, qs).filter(slug=slug).first()
     if community is None:
         raise Http404
     return community

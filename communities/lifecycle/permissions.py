@@ -50,6 +50,11 @@ def can_merge_communities(viewer: Viewer, source: Community, target: Community) 
     )
 
 
+def can_start_merge(viewer: Viewer, source: Community) -> bool:
+    """Look for a community to merge ``source`` into: its coordinators, while it is active."""
+    return not source.is_archived and is_coordinator(viewer, source)
+
+
 def can_unmerge(viewer: Viewer, source: Community, target: Community) -> bool:
     """Undo a merge: coordinators of both communities."""
     return is_coordinator(viewer, source) and is_coordinator(viewer, target)

@@ -291,6 +291,14 @@ def _lock_pair(a: Community, b: Community) -> tuple[Community, Community]:
 def _merge(viewer: Viewer, source: Community, target: Community, *, reason: str) -> MergeRecord:
     source, target = _lock_pair(source, target)
     require(can_merge_communities(viewer, source, target))
+    if source.merged_into_id is not None and source.is_archived:
+        done = (
+            MergeRecord.objects.filter(source=source, target=target, reversed_at__isnull=True).order_by("-pk").first()
+        )
+        if source.merged_into_id == target.pk and done is not None:
+            # A repeated confirmation (double click, resent form): the merge happened once.
+            return done
+        raise ValidationError(_("This community was already merged into another community."), code="merged")
     rows = list(Membership.objects.select_for_update().filter(community_id=source.pk).order_by("pk"))
     in_target = {
         m.user_id: m
@@ -328,10 +336,13 @@ def _merge(viewer: Viewer, source: Community, target: Community, *, reason: str)
             "last_activity_at", Subquery(Community.objects.filter(pk=source.pk).values("last_activity_at")[:1])
         )
     )
+    source.merged_into = target
+    fields = ["merged_into", "updated_at"]
     if was_active:
         source.lifecycle = Community.Lifecycle.ARCHIVED
         source.archived_at = timezone.now()
-        source.save(update_fields=["lifecycle", "archived_at", "updated_at"])
+        fields += ["lifecycle", "archived_at"]
+    source.save(update_fields=fields)
     audit(
         viewer,
         action="community.merged",
@@ -362,9 +373,11 @@ def community_merge(*, actor: Viewer | User, source: Community, target: Communit
 
     Members move with their roles; people already in the target keep their row there, raised to the
     role they held in the source if that was higher (their source row stays behind). Posts move with
-    their comments. Both counters are recomputed, the source is archived, and a :class:`MergeRecord`
-    keeps what moved so :func:`community_unmerge` can put it back. Locks both communities in
-    primary-key order.
+    their comments. Both counters are recomputed, the source is archived and remembers the target
+    (``merged_into``, for its banner), and a :class:`MergeRecord` keeps what moved so
+    :func:`community_unmerge` can put it back. Locks both communities in primary-key order.
+    Idempotent: merging a source again into the target it went to returns the first record without
+    a second audit row; into another community it is refused.
     """
     viewer = as_viewer(actor)
     require(can_merge_communities(viewer, source, target))
@@ -402,10 +415,13 @@ def community_unmerge(*, actor: Viewer | User, record: MergeRecord, reason: str 
         row.save(update_fields=["role", "updated_at"])
     Post.objects.filter(pk__in=record.moved_post_ids, community_id=target.pk).update(community_id=source.pk)
     _recount([source.pk, target.pk])
+    fields = ["merged_into", "updated_at"]
+    source.merged_into = None
     if record.source_was_active and source.is_archived:
         source.lifecycle = Community.Lifecycle.ACTIVE
         source.archived_at = None
-        source.save(update_fields=["lifecycle", "archived_at", "updated_at"])
+        fields += ["lifecycle", "archived_at"]
+    source.save(update_fields=fields)
     record.reversed_at = timezone.now()
     record.reversed_by = _actor_user(viewer)
     record.save(update_fields=["reversed_at", "reversed_by"])

@@ -235,9 +235,8 @@ def _json(data: object) -> str:
 
 def target_model(entry: AuditEntry) -> str:
     """``"app_label.model"`` of the row's target (query-free with ``target_type`` selected)."""
-    if entry.target_type_id is None:
-        return ""
-    return f"{entry.target_type.app_label}.{entry.target_type.model}"
+    content_type = entry.target_type if entry.target_type_id is not None else None
+    return f"{content_type.app_label}.{content_type.model}" if content_type is not None else ""
 
 
 def target_pk(entry: AuditEntry) -> int | None:
