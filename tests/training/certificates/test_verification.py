@@ -15,7 +15,7 @@ from tests.support.queries import assert_constant_queries
 from tests.training.conftest import viewer_of
 from tests.training.query_helpers import fetch
 from training.certificates import views
-from training.certificates.selectors import normalise_certificate_code
+from training.certificates.models import normalise_certificate_code
 from training.certificates.services import certificate_revoke
 from training.models import Certificate
 
