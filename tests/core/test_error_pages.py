@@ -219,6 +219,7 @@ def test_allauth_rate_limit_answers_the_translated_429_with_retry_after(settings
     body = _text(response)
     assert response.status_code == 429 and response["Retry-After"] == str(errors.ACCOUNT_RETRY_AFTER_SECONDS)
     assert "Zu viele Anfragen" in body and 'data-status="429"' in body
+    assert "Bitte versuchen Sie es in 1 Minute erneut." in body
 
 
 def test_csp_report_limit_answers_429_with_retry_after(client):
