@@ -67,7 +67,7 @@ def taking_part_refusal(viewer: Viewer, community: Community) -> PermissionDenie
     same they were notified of), at one query for the reason; anyone else gets the plain refusal.
     """
     until = muted_until(viewer, community)
-    if until is None:
+    if until is None or viewer.user_id is None:
         return PermissionDenied()
     reason = (
         MemberMute.objects.filter(community=community, user_id=viewer.user_id).values_list("reason", flat=True).first()
@@ -79,12 +79,12 @@ def taking_part_refusal(viewer: Viewer, community: Community) -> PermissionDenie
     }
     if reason:
         message = gettext(
-            "A moderator muted you in %(community)s until %(until)s. Until then you can read and react, but "
+            "A moderator muted you in “%(community)s” until %(until)s. Until then you can read and react, but "
             "not post or comment. The moderator's reason: %(reason)s"
         )
     else:
         message = gettext(
-            "A moderator muted you in %(community)s until %(until)s. Until then you can read and react, but "
+            "A moderator muted you in “%(community)s” until %(until)s. Until then you can read and react, but "
             "not post or comment."
         )
     return ExplainedPermissionDenied(

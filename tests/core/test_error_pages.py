@@ -24,7 +24,7 @@ from tests.communities.factories import add_person, write_post
 from tests.factories import UserFactory
 from tests.support.forms import with_key
 from tests.support.pages import comparable
-from tests.support.queries import pin_queries
+from tests.support.queries import assert_constant_queries, pin_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +219,7 @@ def test_allauth_rate_limit_answers_the_translated_429_with_retry_after(settings
     body = _text(response)
     assert response.status_code == 429 and response["Retry-After"] == str(errors.ACCOUNT_RETRY_AFTER_SECONDS)
     assert "Zu viele Anfragen" in body and 'data-status="429"' in body
+    assert "Bitte versuchen Sie es in 1 Minute erneut." in body
 
 
 def test_csp_report_limit_answers_429_with_retry_after(client):
@@ -236,3 +237,40 @@ def test_429_page_says_when_to_try_again(rf):
         response = errors.too_many_requests(rf.get("/"), retry_after=125)
     assert response.status_code == 429 and response["Retry-After"] == "125"
     assert b"try again in 3 minutes" in response.content
+
+
+# Query counts -----------------------------------------------------------------------------------------
+
+
+def _get(client: Client, url: str, status: int) -> Callable[[], object]:
+    def action() -> object:
+        response = client.get(url)
+        assert response.status_code == status, response.status_code
+        return response
+
+    return action
+
+
+def test_404_and_403_pages_cost_the_same_however_many_communities(client, muted_member):
+    """The chrome's reads only (session, person, role map, badges); the mute's reason is the one
+    extra query of the refusal, and neither grows with the person's memberships."""
+    community, member, _post, _until = muted_member
+
+    def join_more(n: int) -> None:
+        for _ in range(n):
+            other = community_services.community_create(
+                actor=UserFactory.create(), name=f"More {UserFactory.create().pk}", visibility=Visibility.PUBLIC
+            )
+            Membership.objects.create(community=other, user=member, role=Membership.Role.MEMBER)
+
+    client.force_login(member)
+    missing = _get(client, "/communities/no-such-community/", 404)
+    refused = _get(client, reverse("communities:post_create", args=[community.slug]), 403)
+    assert_constant_queries(add_rows=join_more, action=missing, expected=NOT_FOUND_QUERIES)
+    assert_constant_queries(add_rows=join_more, action=refused, expected=REFUSED_QUERIES)
+
+
+#: user, role map, the community look-up, and on a 404 Wagtail's redirect middleware (site, redirect).
+NOT_FOUND_QUERIES = 5
+#: user, role map, the community look-up and the mute's reason (no redirect look-up on a 403).
+REFUSED_QUERIES = 4

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from intranet.core.forms import BootstrapMixin
 
-from .selectors import is_certificate_code, normalise_certificate_code
+from .models import is_certificate_code, normalise_certificate_code
 
 #: What a person may type: the 12 characters with spaces or hyphens between groups, and some slack.
 CODE_INPUT_MAX = 40

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 
 from django.conf import settings
@@ -13,6 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from training.programmes.models import Programme
+
+_CODE_NOISE = re.compile(r"[\s\-]+")
+_CODE_SHAPE = re.compile(r"[A-Z0-9]{1,16}")
+
+
+def normalise_certificate_code(raw: str) -> str:
+    """A code as stored: without spaces, line breaks or hyphens, in capitals (``"ab3d efgh-2jk7"`` ->
+    ``"AB3DEFGH2JK7"``), so a code typed from paper or pasted from a PDF is found."""
+    return _CODE_NOISE.sub("", raw or "").upper()
+
+
+def is_certificate_code(code: str) -> bool:
+    """Whether a normalised ``code`` has the shape of one (letters and digits, at most 16)."""
+    return bool(_CODE_SHAPE.fullmatch(code))
 
 
 def new_certificate_code() -> str:

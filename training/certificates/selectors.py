@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,11 +16,8 @@ from intranet.core.viewer import Viewer
 from training.programmes.models import Step, StepProgress
 from training.sessions.models import SessionBooking
 
-from .models import Certificate
+from .models import Certificate, is_certificate_code, normalise_certificate_code
 from .permissions import visible_certificates
-
-_CODE_NOISE = re.compile(r"[\s\-]+")
-_CODE_SHAPE = re.compile(r"[A-Z0-9]{1,16}")
 
 
 def valid_certificates() -> QuerySet[Certificate]:
@@ -50,17 +46,6 @@ def certificates_for_users(user_ids: Iterable[int]) -> dict[int, list[Certificat
 def valid_certificate_exists(user_id: int, programme_id: int) -> bool:
     """Whether the person holds a valid certificate for the programme (one query)."""
     return valid_certificates().filter(user_id=user_id, programme_id=programme_id).exists()
-
-
-def normalise_certificate_code(raw: str) -> str:
-    """A code as stored: without spaces, line breaks or hyphens, in capitals (``"ab3d efgh-2jk7"`` ->
-    ``"AB3DEFGH2JK7"``), so a code typed from paper or pasted from a PDF is found."""
-    return _CODE_NOISE.sub("", raw or "").upper()
-
-
-def is_certificate_code(code: str) -> bool:
-    """Whether a normalised ``code`` has the shape of one (letters and digits, at most 16)."""
-    return bool(_CODE_SHAPE.fullmatch(code))
 
 
 def certificate_find_by_code(viewer: Viewer, code: str) -> Certificate | None:

@@ -15,7 +15,7 @@ from tests.support.queries import assert_constant_queries
 from tests.training.conftest import viewer_of
 from tests.training.query_helpers import fetch
 from training.certificates import views
-from training.certificates.selectors import normalise_certificate_code
+from training.certificates.models import normalise_certificate_code
 from training.certificates.services import certificate_revoke
 from training.models import Certificate
 
@@ -139,3 +139,20 @@ def test_anonymous_lookups_are_rate_limited_per_address_in_redis(settings, redis
         keys = server.keys(f"{prefix}:*")
         if keys:
             server.delete(*keys)
+
+
+def test_lookup_page_queries(client, cert):
+    """The empty form costs nothing; an unknown code its one look-up plus, being a 404, Wagtail's
+    redirect middleware (site, redirect); neither grows with the number of certificates."""
+
+    def add_rows(n: int) -> None:
+        for _ in range(n):
+            Certificate.objects.create(user=UserFactory.create(), programme=cert.programme)
+
+    def unknown() -> object:
+        response = client.get(_verify_url("ZZZZZZZZZZZZ"))
+        assert response.status_code == 404
+        return response
+
+    assert_constant_queries(add_rows=add_rows, action=fetch(client, LOOKUP), expected=0)
+    assert_constant_queries(add_rows=add_rows, action=unknown, expected=3)
