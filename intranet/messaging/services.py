@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from intranet.core import realtime
@@ -63,7 +64,10 @@ def _clean_body(body: str) -> str:
         raise ValidationError({"body": _("Write a message.")}, code="empty")
     if len(text) > MAX_BODY_LENGTH:
         raise ValidationError(
-            {"body": _("A message can have at most %(limit)s characters.") % {"limit": f"{MAX_BODY_LENGTH:,}"}},
+            {
+                "body": _("A message can have at most %(limit)s characters.")
+                % {"limit": number_format(MAX_BODY_LENGTH, force_grouping=True)}
+            },
             code="too_long",
         )
     return text

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from communities.api import Community
@@ -346,7 +347,9 @@ def tandem_meeting_log(
     text = (notes or "").replace("\r\n", "\n").strip()
     errors: dict[str, str] = {}
     if len(text) > MAX_NOTES_LENGTH:
-        errors["notes"] = _("Notes can have at most %(limit)s characters.") % {"limit": f"{MAX_NOTES_LENGTH:,}"}
+        errors["notes"] = _("Notes can have at most %(limit)s characters.") % {
+            "limit": number_format(MAX_NOTES_LENGTH, force_grouping=True)
+        }
     if date > timezone.localdate() + dt.timedelta(days=1):
         errors["date"] = _("Log meetings that have taken place, not planned ones.")
     if locked.activated_at and date < timezone.localtime(locked.activated_at).date() - dt.timedelta(days=30):
@@ -382,7 +385,7 @@ def tandem_learnings_save(*, actor: Viewer | User, tandem: Tandem, learnings: st
         raise ValidationError(
             {
                 "learnings": _("Learnings can have at most %(limit)s characters.")
-                % {"limit": f"{MAX_LEARNINGS_LENGTH:,}"}
+                % {"limit": number_format(MAX_LEARNINGS_LENGTH, force_grouping=True)}
             }
         )
     if share and not text:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
 from communities.core import services
 from communities.core.notices import NOTIFY_KIND
 from communities.lifecycle.notify import HANDOVER
+from intranet.messaging.models import MAX_BODY_LENGTH
+from intranet.messaging.services import conversation_start
 from intranet.notifications.kinds import render_message
 from tests.communities.factories import CategoryFactory, add_person, write_post
 from tests.factories import UserFactory
@@ -75,3 +78,11 @@ def test_report_button_reads_melden(client, community):
 
     button = html[html.index('id="post-report"') :]
     assert button[: button.index("</a>")].rstrip().endswith("Melden")
+
+
+def test_length_limit_is_written_with_german_digit_grouping(db):
+    sender, recipient = UserFactory.create(), UserFactory.create()
+    with translation.override("de"), pytest.raises(ValidationError) as refused:
+        conversation_start(actor=sender, recipients=[recipient], body="x" * (MAX_BODY_LENGTH + 1))
+
+    assert refused.value.message_dict["body"] == ["Eine Nachricht darf höchstens 10.000 Zeichen lang sein."]
