@@ -6,6 +6,7 @@ import { enhanceMentions } from "./mentions.js";
 import { startLive } from "./live.js";
 import { enableSavedReplies } from "./saved_replies.js";
 import { enhanceMessages } from "./messages.js";
+import { enhancePeoplePickers } from "./people_picker.js";
 import { enableCanvasPrint } from "./canvas.js";
 import { enableTrainingPrint } from "./training.js";
 import { enableExamTimer } from "./exam_timer.js";
@@ -19,6 +20,7 @@ enableExamTimer();
 function enhance(root) {
   enhanceMentions(root);
   enhanceMessages(root);
+  enhancePeoplePickers(root);
   root.querySelectorAll('[data-bs-toggle="tooltip"]').forEach((el) => {
     bootstrap.Tooltip.getOrCreateInstance(el);
   });

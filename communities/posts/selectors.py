@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -46,7 +45,8 @@ from communities.posts.permissions import (
     visible_posts,
 )
 from intranet.accounts.models import User
-from intranet.accounts.text import normalise_query
+from intranet.accounts.selectors import name_matches, name_search
+from intranet.accounts.text import query_forms
 from intranet.core.models import AuditEntry
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.permissions import require_visible
@@ -401,21 +401,18 @@ def post_list_for_community(
 
 
 def people_for_mention(viewer: Viewer, community: Community, query: str) -> list[User]:
-    """Up to eight people who can read ``community`` whose name or handle matches ``query`` (one
-    query, trigram word similarity on ``search_name`` or a handle prefix); empty for a blank query.
-    ``Http404`` unless the viewer may read the community."""
+    """Up to eight people who can read ``community`` whose name or handle matches ``query``, typo-
+    and umlaut-tolerant like the people directory ("Jür" finds Jürgen, Juergen and Jurgen): two
+    queries (the name search's settings, the people); none for a blank query. ``Http404`` unless
+    the viewer may read the community."""
     require_visible(can_read_community_content(viewer, community))
-    term = normalise_query(query).lstrip("@")[:60]
-    if not term:
+    forms = query_forms(query.lstrip("@")[:60])
+    if not forms:
         return []
-    qs = readers_of_community(community, User.objects.all())
-    qs = (
-        qs.annotate(similarity=TrigramWordSimilarity(term, "search_name"))
-        .filter(Q(search_name__trigram_word_similar=term) | Q(handle__istartswith=term))
-        .select_related("profile")
-        .order_by("-similarity", "search_name", "id")
-    )
-    return list(qs[:MENTION_LIMIT])
+    qs = readers_of_community(community, User.objects.all()).select_related("profile")
+    with name_search():
+        found = name_matches(qs, forms, handle_prefix=True).order_by("-similarity", "search_name", "id")
+        return list(found[:MENTION_LIMIT])
 
 
 def attach_tag_names(posts: Iterable[Post]) -> None:
