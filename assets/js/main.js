@@ -7,6 +7,7 @@ import { startLive } from "./live.js";
 import { enableSavedReplies } from "./saved_replies.js";
 import { enhanceMessages } from "./messages.js";
 import { enhancePeoplePickers } from "./people_picker.js";
+import { enhanceComments } from "./comments.js";
 import { enableCanvasPrint } from "./canvas.js";
 import { enableTrainingPrint } from "./training.js";
 import { enableExamTimer } from "./exam_timer.js";
@@ -21,6 +22,7 @@ function enhance(root) {
   enhanceMentions(root);
   enhanceMessages(root);
   enhancePeoplePickers(root);
+  enhanceComments(root);
   root.querySelectorAll('[data-bs-toggle="tooltip"]').forEach((el) => {
     bootstrap.Tooltip.getOrCreateInstance(el);
   });
