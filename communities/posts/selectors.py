@@ -426,12 +426,12 @@ def people_for_mention(viewer: Viewer, community: Community, query: str) -> list
     queries (the name search's settings, the people); none for a blank query. ``Http404`` unless
     the viewer may read the community."""
     require_visible(can_read_community_content(viewer, community))
-    forms = query_forms(query.lstrip("@")[:60])
+    forms = query_forms(query.strip().lstrip("@")[:60])
     if not forms:
         return []
     qs = readers_of_community(community, User.objects.all()).select_related("profile")
     with name_search():
-        found = name_matches(qs, forms, handle_prefix=True).order_by("-similarity", "search_name", "id")
+        found = name_matches(qs, forms, handles="prefix").order_by("-similarity", "search_name", "id")
         return list(found[:MENTION_LIMIT])
 
 

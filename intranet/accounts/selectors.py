@@ -114,11 +114,13 @@ def name_search() -> Iterator[None]:
         yield
 
 
-def name_matches(qs: QuerySet[User], forms: list[str], *, handle_prefix: bool = False) -> QuerySet[User]:
+def name_matches(qs: QuerySet[User], forms: list[str], *, handles: str = "") -> QuerySet[User]:
     """``qs`` narrowed to people whose name matches one of the query ``forms`` (see
     :func:`~intranet.accounts.text.query_forms`), typo- and accent-tolerant through the trigram
-    index on ``search_name``, annotated with ``similarity`` (the best form's). With
-    ``handle_prefix``, a handle starting with the text matches too. Evaluate inside
+    index on ``search_name``, annotated with ``similarity`` (the best form's). ``handles="exact"``
+    also matches a handle typed in full (through the handle's unique index, so the search over
+    everyone stays on indexes); ``handles="prefix"`` a handle starting with the text, for
+    searches within a small set (the readers of a community). Evaluate inside
     :func:`name_search`, which sets the match threshold.
     """
     # word_similarity() returns a float4; as float8 the cursor's value survives the round trip
@@ -128,8 +130,10 @@ def name_matches(qs: QuerySet[User], forms: list[str], *, handle_prefix: bool = 
     condition = Q()
     for form in forms:
         condition |= Q(search_name__trigram_word_similar=form)
-        if handle_prefix and form.lstrip("@"):
-            condition |= Q(handle__istartswith=form.lstrip("@"))
+        if handles == "exact":
+            condition |= Q(handle=form)
+        elif handles == "prefix":
+            condition |= Q(handle__startswith=form)
     return qs.annotate(similarity=similarity).filter(condition)
 
 
@@ -140,12 +144,12 @@ def user_list_for_picker(
     first, with their profile: the options of the person picker. Deactivated people never show.
     Two queries (the search's settings, the people); none for a blank query.
     """
-    forms = query_forms(query[:MAX_QUERY_LENGTH].lstrip("@"))
+    forms = query_forms(query.strip().lstrip("@")[:MAX_QUERY_LENGTH])
     if not forms:
         return []
     qs = visible_users(viewer, User.objects.all()).exclude(pk__in=list(exclude_ids)).select_related("profile")
     with name_search():
-        return list(name_matches(qs, forms, handle_prefix=True).order_by("-similarity", "search_name", "id")[:limit])
+        return list(name_matches(qs, forms, handles="exact").order_by("-similarity", "search_name", "id")[:limit])
 
 
 def users_for_choice(*, viewer: Viewer, tokens: Iterable[str]) -> tuple[list[User], list[str]]:

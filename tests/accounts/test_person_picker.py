@@ -7,12 +7,14 @@ from typing import cast
 
 import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from intranet.accounts.forms import PersonField, PersonPicker
 from intranet.accounts.models import User
 from intranet.accounts.selectors import user_list_for_picker, users_for_choice
-from intranet.accounts.text import query_forms
+from intranet.accounts.text import query_forms, search_name_for
 from intranet.core.viewer import Viewer
 from tests.factories import UserFactory
 from tests.support.queries import assert_constant_queries, pin_queries
@@ -73,7 +75,33 @@ def test_an_umlaut_query_finds_both_spellings_of_the_name():
 def test_picker_tolerates_a_typo_and_matches_handles(me, juergens):
     viewer = Viewer(me)
     assert [p.handle for p in user_list_for_picker(viewer=viewer, query="Anna Schmit")] == ["anna.schmidt"]
-    assert [p.handle for p in user_list_for_picker(viewer=viewer, query="@anna.s")] == ["anna.schmidt"]
+    assert [p.handle for p in user_list_for_picker(viewer=viewer, query=" @anna.schmidt")] == ["anna.schmidt"]
+
+
+def test_picker_search_over_everyone_stays_on_indexes(me):
+    # As in the directory's test: enough people for PostgreSQL to prefer a sequential scan.
+    surnames = ["Müller", *(f"Nachname{n:02d}" for n in range(39))]
+    User.objects.bulk_create(
+        User(
+            email=f"p{i}@example.com",
+            display_name=f"Person {i} {surnames[i % 40]}",
+            handle=f"p{i}",
+            search_name=search_name_for(f"Person {i} {surnames[i % 40]}"),
+        )
+        for i in range(4000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE accounts_user")
+    with CaptureQueriesContext(connection) as ctx:
+        found = user_list_for_picker(viewer=Viewer(me), query="Mül")
+    assert len(found) == 8
+    tune, people = ctx.captured_queries[0]["sql"], ctx.captured_queries[1]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute(tune)
+        cursor.execute(f"EXPLAIN {people}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on user_search_name_trgm" in plan, plan
+    assert "Seq Scan on accounts_user" not in plan, plan
 
 
 def test_picker_asks_nothing_for_a_blank_query(me):
