@@ -6,6 +6,8 @@ import { enhanceMentions } from "./mentions.js";
 import { startLive } from "./live.js";
 import { enableSavedReplies } from "./saved_replies.js";
 import { enhanceMessages } from "./messages.js";
+import { enhancePeoplePickers } from "./people_picker.js";
+import { enhanceComments } from "./comments.js";
 import { enableCanvasPrint } from "./canvas.js";
 import { enableTrainingPrint } from "./training.js";
 import { enableExamTimer } from "./exam_timer.js";
@@ -23,6 +25,8 @@ function enhance(root) {
   enhanceMessages(root);
   enhanceRecurrencePickers(root);
   enhanceMergeSearch(root);
+  enhancePeoplePickers(root);
+  enhanceComments(root);
   root.querySelectorAll('[data-bs-toggle="tooltip"]').forEach((el) => {
     bootstrap.Tooltip.getOrCreateInstance(el);
   });

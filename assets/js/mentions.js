@@ -3,7 +3,10 @@
 // (the shared combobox of listbox.js: arrow keys move, Enter or Tab picks, Escape closes).
 import { attachListbox } from "./listbox.js";
 
-const MENTION_BEFORE_CARET = /(^|[^\w.+\-@/=&%])@([\w.\-]{1,60})$/;
+// Unicode-aware (the u flag, \p{L} letters with their combining marks \p{M}): "@Jür" and "@Zoë"
+// look people up like "@jue" does. An "@" inside a word or an address (anna@example.com) is not a
+// mention.
+const MENTION_BEFORE_CARET = /(^|[^\p{L}\p{M}\p{N}_.+\-@/=&%])@([\p{L}\p{M}\p{N}_.\-]{1,60})$/u;
 let counter = 0;
 
 function setup(textarea) {

@@ -35,6 +35,8 @@ from communities.inbox.models import InboxItem
 from communities.lifecycle.models import CampaignCase, CoordinatorNote, HandoverRecord, MergeRecord
 from communities.lifecycle.permissions import can_merge_communities, can_unmerge, can_view_coordinator_notes
 from communities.posts.models import Comment, Post
+from intranet.accounts.permissions import visible_users
+from intranet.accounts.selectors import users_for_choice
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.viewer import Viewer
 
@@ -541,19 +543,22 @@ def case_get_for_viewer(viewer: Viewer, pk: int) -> CampaignCase:
     return case
 
 
-def handover_person_get(*, user_id: int | None, email: str, suggestions: list[Any]) -> Any:
-    """The person a handover names: a suggested successor by id (no query), anyone by id or by
-    e-mail address (one query). ``ValidationError`` on ``email`` when nobody matches."""
-    user_model = get_user_model()
+def handover_person_get(*, viewer: Viewer, user_id: int | None, identifier: str, suggestions: list[Any]) -> Any:
+    """The person a handover names: a suggested successor by id (no query), else anyone the viewer
+    may see by id, or by handle or e-mail address as the person picker sends them (one query).
+    ``ValidationError`` on ``person`` when nobody (active) matches."""
     if user_id:
         for suggestion in suggestions:
             if suggestion.user.pk == user_id:
                 return suggestion.user
-        person = user_model.objects.filter(pk=user_id).first()
+        person = visible_users(viewer, get_user_model().objects.all()).filter(pk=user_id).first()
     else:
-        person = user_model.objects.filter(email__iexact=email).first()
+        people, _missing = users_for_choice(viewer=viewer, tokens=[identifier])
+        person = people[0] if people else None
     if person is None:
-        raise ValidationError({"email": [_("Nobody with this e-mail address.")]})
+        raise ValidationError(
+            {"person": [_("Nobody here by that name, handle or e-mail address. Choose a person from the list.")]}
+        )
     return person
 
 

@@ -37,6 +37,7 @@ from communities.lifecycle.permissions import (
     can_start_campaign,
     can_start_merge,
 )
+from intranet.accounts.forms import PersonField, PersonPicker
 from intranet.core.csvexport import csv_response
 from intranet.core.idempotency import IdempotentFormMixin
 from intranet.core.web import apply_errors, error_message
@@ -47,10 +48,11 @@ from intranet.core.web import viewer_of as _viewer
 
 class HandoverForm(forms.Form):
     to_user = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    email = forms.EmailField(
-        label=gettext_lazy("Or someone else, by e-mail address"),
+    person = PersonField(
+        label=gettext_lazy("Or someone else"),
         required=False,
-        widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "off"}),
+        help_text=gettext_lazy("Start typing their name and choose them from the list."),
+        widget=PersonPicker(attrs={"aria-describedby": "id_person_helptext"}, include_self=False),
     )
     replace_owners = forms.BooleanField(required=False)
     reason = forms.CharField(
@@ -62,8 +64,8 @@ class HandoverForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("to_user") and not data.get("email"):
-            raise ValidationError(_("Choose a successor or enter an e-mail address."))
+        if not data.get("to_user") and not data.get("person"):
+            raise ValidationError(_("Choose a successor: one of the suggestions or someone else by name."))
         return data
 
 
@@ -257,8 +259,9 @@ def console_handover(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             to_user = selectors.handover_person_get(
+                viewer=viewer,
                 user_id=form.cleaned_data.get("to_user"),
-                email=form.cleaned_data.get("email") or "",
+                identifier=form.cleaned_data.get("person") or "",
                 suggestions=suggestions,
             )
             handover_services.community_handover(

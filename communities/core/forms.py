@@ -12,7 +12,7 @@ from taggit.utils import parse_tags
 
 from communities.core.models import Category, Community, Membership
 from communities.core.selectors import MAX_QUERY_LENGTH, DirectoryFilters, DirectorySort
-from intranet.accounts.forms import BootstrapMixin
+from intranet.accounts.forms import BootstrapMixin, PersonField, PersonPicker
 from intranet.core.idempotency import IdempotentFormMixin
 from intranet.core.images import ACCEPT as IMAGE_ACCEPT
 from intranet.core.images import reencode_upload
@@ -199,15 +199,14 @@ class ReasonForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    person = forms.CharField(
+    person = PersonField(
         label=_("Person"),
-        max_length=254,
-        help_text=_("Their handle (e.g. anna.schmidt) or e-mail address."),
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+        help_text=_("Start typing their name and choose them from the list."),
+        widget=PersonPicker(
+            attrs={"id": "invite-person", "class": "form-control mb-1", "aria-describedby": "invite-person-help"},
+            include_self=False,
+        ),
     )
-
-    def clean_person(self) -> str:
-        return str(self.cleaned_data["person"]).strip().lstrip("@")
 
 
 class BulkInviteForm(forms.Form):

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -46,7 +45,8 @@ from communities.posts.permissions import (
     visible_posts,
 )
 from intranet.accounts.models import User
-from intranet.accounts.text import normalise_query
+from intranet.accounts.selectors import name_matches, name_search
+from intranet.accounts.text import query_forms
 from intranet.core.models import AuditEntry
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.permissions import require_visible
@@ -175,6 +175,16 @@ def comment_of_post_get(post: Post, pk: int) -> Comment:
     return comment
 
 
+def comment_get_for_thread(viewer: Viewer, post: Post, pk: int) -> Comment:
+    """The comment ``pk`` the viewer has just written on ``post``, decorated like the post page's,
+    for the answer that adds it to its thread in place (one query: the comment with its author and
+    profile; a new comment has no reactions yet). The caller fetched ``post`` for the viewer."""
+    comment = Comment.objects.select_related("author__profile").get(pk=pk, post=post)
+    comment.post = post
+    _decorate_comment(viewer, comment, {}, can_accept_answer(viewer, post))
+    return comment
+
+
 def attachment_get_for_viewer(viewer: Viewer, pk: int) -> Attachment:
     """An attachment with its post and community (one query plus the viewer's cached maps);
     ``Http404`` unless the viewer may see the post, so a private file looks missing. The lookup is
@@ -285,6 +295,16 @@ def _decorate_comment(viewer: Viewer, comment: Comment, mine: dict[tuple[str, in
     c.can_moderate = can_moderate_post(viewer, comment.post)
 
 
+def _shows_accepted(viewer: Viewer, post: Post, accepted: Comment) -> bool:
+    # The box above the comments follows the list's rules (see _comment_visibility): in the list,
+    # the accepted answer then only points up to it, so it is shown once.
+    if accepted.deleted_at is not None:
+        return False
+    if can_moderate_community(viewer, post.community):
+        return True
+    return accepted.status == ContentStatus.PUBLISHED or accepted.author_id == viewer.user_id
+
+
 @dataclass
 class PostPage:
     """Everything the post page shows, with permission booleans precomputed."""
@@ -310,7 +330,7 @@ def post_page_for_viewer(viewer: Viewer, pk: int, cursor: str | None = None) -> 
     if accepted is not None:
         accepted.post = post
         accepted.reply_list = []  # type: ignore[attr-defined]
-        if accepted.deleted_at is not None:
+        if not _shows_accepted(viewer, post, accepted):
             accepted = None
     everyone = [c for top in comments.items for c in (top, *top.reply_list)]  # type: ignore[attr-defined]
     mine = _own_reactions(viewer, [post], everyone + ([accepted] if accepted else []))
@@ -401,21 +421,18 @@ def post_list_for_community(
 
 
 def people_for_mention(viewer: Viewer, community: Community, query: str) -> list[User]:
-    """Up to eight people who can read ``community`` whose name or handle matches ``query`` (one
-    query, trigram word similarity on ``search_name`` or a handle prefix); empty for a blank query.
-    ``Http404`` unless the viewer may read the community."""
+    """Up to eight people who can read ``community`` whose name or handle matches ``query``, typo-
+    and umlaut-tolerant like the people directory ("Jür" finds Jürgen, Juergen and Jurgen): two
+    queries (the name search's settings, the people); none for a blank query. ``Http404`` unless
+    the viewer may read the community."""
     require_visible(can_read_community_content(viewer, community))
-    term = normalise_query(query).lstrip("@")[:60]
-    if not term:
+    forms = query_forms(query.strip().lstrip("@")[:60])
+    if not forms:
         return []
-    qs = readers_of_community(community, User.objects.all())
-    qs = (
-        qs.annotate(similarity=TrigramWordSimilarity(term, "search_name"))
-        .filter(Q(search_name__trigram_word_similar=term) | Q(handle__istartswith=term))
-        .select_related("profile")
-        .order_by("-similarity", "search_name", "id")
-    )
-    return list(qs[:MENTION_LIMIT])
+    qs = readers_of_community(community, User.objects.all()).select_related("profile")
+    with name_search():
+        found = name_matches(qs, forms, handles="prefix").order_by("-similarity", "search_name", "id")
+        return list(found[:MENTION_LIMIT])
 
 
 def attach_tag_names(posts: Iterable[Post]) -> None:

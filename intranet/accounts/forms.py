@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import edit_string_for_tags, parse_tags
 
@@ -15,7 +19,7 @@ from .selectors import MAX_QUERY_LENGTH
 from .services import MAX_LANGUAGES, MAX_SKILLS, validate_plain_text
 
 # Re-exported for the apps that still import it from here (communities, meetups); its home is core.
-__all__ = ["BootstrapMixin", "DirectorySearchForm", "ProfileForm"]
+__all__ = ["BootstrapMixin", "DirectorySearchForm", "PersonField", "PersonPicker", "ProfileForm"]
 
 
 def _split_list(value: str) -> list[str]:
@@ -121,3 +125,86 @@ class DirectorySearchForm(forms.Form):
             key: (self.cleaned_data.get(key) or "").strip()
             for key in ("q", "department", "location", "skill", "cursor")
         }
+
+
+# The person picker --------------------------------------------------------------------------------
+
+_TOKEN_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+class PersonPicker(forms.TextInput):
+    """The one way a form asks for a person (or several): a name autocomplete.
+
+    Rendered as a plain text input that takes handles or e-mail addresses, so the form works
+    without JavaScript; assets/js/people_picker.js turns it into an ARIA combobox over
+    ``accounts:person_options`` (typo- and umlaut-tolerant, like the directory): the typed name
+    shows a listbox, the arrow keys move, Enter picks, and the picked people show as chips while
+    the input carries their handles. ``people`` are the already chosen ``(handle, name)`` pairs a
+    form shows as chips (an edit form's current trainers); ``include_self=False`` leaves the
+    viewer out of the options.
+    """
+
+    def __init__(
+        self,
+        attrs: dict[str, Any] | None = None,
+        *,
+        multiple: bool = False,
+        include_self: bool = True,
+        people: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        super().__init__({"class": "form-control", "autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.multiple = multiple
+        self.include_self = include_self
+        self.people = list(people)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs.update(
+            {
+                "data-person-picker": "",
+                "data-options-url": str(reverse_lazy("accounts:person_options")),
+                "data-multiple": "1" if self.multiple else "0",
+                "data-self": "1" if self.include_self else "0",
+                "data-chosen": json.dumps([{"handle": h, "name": n} for h, n in self.people]),
+                "data-search-label": str(_("Type a name")),
+                "data-remove-label": str(_("Remove {name}")),
+            }
+        )
+        return context
+
+
+class PersonField(forms.CharField):
+    """A person (or, with ``multiple``, several) named by handle or e-mail address, as the
+    :class:`PersonPicker` sends them. Cleans to the token (``str``) or the tokens (``list[str]``),
+    without a leading "@"; whoever uses the form resolves them for its viewer (for example with
+    :func:`intranet.accounts.selectors.users_for_choice`) and answers unknown ones on the field.
+    """
+
+    def __init__(self, *, multiple: bool = False, include_self: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 2000 if multiple else 254)
+        kwargs.setdefault("widget", PersonPicker(multiple=multiple, include_self=include_self))
+        super().__init__(**kwargs)
+        self.multiple = multiple
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value) or ""
+        if self.max_length is not None and len(text) > self.max_length:
+            raise forms.ValidationError(_("That is too long for names of people."), code="max_length")
+        if not self.multiple:
+            return text.strip().lstrip("@")
+        tokens = [token.lstrip("@") for token in _TOKEN_SEPARATORS.split(text) if token.lstrip("@")]
+        return list(dict.fromkeys(tokens))
+
+    def validate(self, value: Any) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def run_validators(self, value: Any) -> None:
+        # The length is checked on the text in to_python; the validators would see the tokens.
+        return None
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(item) for item in value)
+        return value

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Exists, FloatField, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.http import Http404
 
 from intranet.core.pagination import Page, keyset_page
@@ -16,9 +29,10 @@ from intranet.core.viewer import Viewer
 
 from .models import Follow, Profile, Skill, TaggedSkill, User
 from .permissions import visible_users
-from .text import normalise_query
+from .text import query_forms
 
 DIRECTORY_PAGE_SIZE = 24
+PICKER_LIMIT = 8
 DIRECTORY_FACETS_CACHE_KEY = "accounts:directory-facets:v1"
 DIRECTORY_FACETS_TIMEOUT = 10 * 60
 MAX_QUERY_LENGTH = 100
@@ -80,17 +94,91 @@ def user_list_for_directory(
         qs = qs.filter(profile__location=location)
     if skill:
         qs = qs.filter(profile__skills__slug=skill)
-    term = normalise_query(query)[:MAX_QUERY_LENGTH]
-    if not term:
+    forms = query_forms(query[:MAX_QUERY_LENGTH])
+    if not forms:
         return keyset_page(qs, ordering=("search_name", "id"), cursor=cursor, page_size=page_size)
-    # word_similarity() returns a float4; as float8 the cursor's value survives the round trip
-    # through Python exactly, so rows tied with a page's last row are neither lost nor repeated.
-    similarity = Cast(TrigramWordSimilarity(term, "search_name"), FloatField())
-    qs = qs.annotate(similarity=similarity).filter(search_name__trigram_word_similar=term)
+    with name_search():
+        return keyset_page(name_matches(qs, forms), ordering=("-similarity", "id"), cursor=cursor, page_size=page_size)
+
+
+@contextmanager
+def name_search() -> Iterator[None]:
+    """The transaction a name search runs in, with the search's planner settings (one query).
+
+    Every look-up of people by a typed name (the directory, the person picker, @mentions) runs its
+    :func:`name_matches` queryset inside it, so all of them find the same people for the same text.
+    """
     with transaction.atomic(savepoint=False):
         with connection.cursor() as sql:
             sql.execute(_NAME_SEARCH_SETTINGS, [str(NAME_MATCH_THRESHOLD)])
-        return keyset_page(qs, ordering=("-similarity", "id"), cursor=cursor, page_size=page_size)
+        yield
+
+
+def name_matches(qs: QuerySet[User], forms: list[str], *, handles: str = "") -> QuerySet[User]:
+    """``qs`` narrowed to people whose name matches one of the query ``forms`` (see
+    :func:`~intranet.accounts.text.query_forms`), typo- and accent-tolerant through the trigram
+    index on ``search_name``, annotated with ``similarity`` (the best form's). ``handles="exact"``
+    also matches a handle typed in full (through the handle's unique index, so the search over
+    everyone stays on indexes); ``handles="prefix"`` a handle starting with the text, for
+    searches within a small set (the readers of a community). Evaluate inside
+    :func:`name_search`, which sets the match threshold.
+    """
+    # word_similarity() returns a float4; as float8 the cursor's value survives the round trip
+    # through Python exactly, so rows tied with a page's last row are neither lost nor repeated.
+    scores = [Cast(TrigramWordSimilarity(form, "search_name"), FloatField()) for form in forms]
+    similarity = scores[0] if len(scores) == 1 else Greatest(*scores)
+    condition = Q()
+    for form in forms:
+        condition |= Q(search_name__trigram_word_similar=form)
+        if handles == "exact":
+            condition |= Q(handle=form)
+        elif handles == "prefix":
+            condition |= Q(handle__startswith=form)
+    return qs.annotate(similarity=similarity).filter(condition)
+
+
+def user_list_for_picker(
+    *, viewer: Viewer, query: str, exclude_ids: Iterable[int] = (), limit: int = PICKER_LIMIT
+) -> list[User]:
+    """Up to ``limit`` people the viewer may see whose name (or handle) matches ``query``, best
+    first, with their profile: the options of the person picker. Deactivated people never show.
+    Two queries (the search's settings, the people); none for a blank query.
+    """
+    forms = query_forms(query.strip().lstrip("@")[:MAX_QUERY_LENGTH])
+    if not forms:
+        return []
+    qs = visible_users(viewer, User.objects.all()).exclude(pk__in=list(exclude_ids)).select_related("profile")
+    with name_search():
+        return list(name_matches(qs, forms, handles="exact").order_by("-similarity", "search_name", "id")[:limit])
+
+
+def users_for_choice(*, viewer: Viewer, tokens: Iterable[str]) -> tuple[list[User], list[str]]:
+    """The people a form names by handle or e-mail address (case-insensitive), in the order given,
+    and the tokens that name nobody the viewer may see (one query; none for no tokens).
+    """
+    wanted = [token.strip().lstrip("@") for token in tokens if token.strip().lstrip("@")]
+    if not wanted:
+        return [], []
+    lowered = [token.lower() for token in wanted]
+    found = list(
+        visible_users(viewer, User.objects.all())
+        # Handles and e-mail addresses are stored in lower case.
+        .filter(Q(handle__in=lowered) | Q(email__in=lowered))
+        .select_related("profile")
+    )
+    by_token: dict[str, User] = {}
+    for person in found:
+        by_token[person.handle.lower()] = person
+        by_token[person.email.lower()] = person
+    people: list[User] = []
+    missing: list[str] = []
+    for token, key in zip(wanted, lowered, strict=True):
+        chosen = by_token.get(key)
+        if chosen is None:
+            missing.append(token)
+        elif chosen not in people:
+            people.append(chosen)
+    return people, missing
 
 
 def _profile_queryset(viewer: Viewer) -> QuerySet[User]:

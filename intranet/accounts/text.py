@@ -23,6 +23,15 @@ def normalise_query(query: str) -> str:
     return anyascii(query).lower().strip()
 
 
+def query_forms(query: str) -> list[str]:
+    """The forms a typed name is searched by: its plain transliteration and, when it has German
+    umlauts, the German one too ("Jür" is looked up as "jur" and "juer"), so a query matches
+    people whose name is stored either way."""
+    plain = normalise_query(query)
+    german = anyascii(query.translate(_GERMAN)).lower().strip()
+    return [form for form in dict.fromkeys((plain, german)) if form]
+
+
 def handle_from(email: str) -> str:
     local = anyascii(email.split("@", 1)[0]).lower()
     local = re.sub(r"[^a-z0-9._-]+", "", local).strip("._-")

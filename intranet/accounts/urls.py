@@ -8,6 +8,8 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.people_list, name="people_list"),
     path("me/edit/", views.profile_edit, name="profile_edit"),
+    # "-" can never be a handle (handles neither start nor end with one), so this never hides a person.
+    path("-/options/", views.person_options, name="person_options"),
     # Handles may contain dots ("anna.mueller"), so they are matched as plain path segments.
     path("<str:handle>/", views.profile_detail, name="profile_detail"),
     path("<str:handle>/edit/", views.profile_edit, name="profile_edit_for"),

@@ -52,6 +52,24 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET"])
+def person_options(request: HttpRequest) -> HttpResponse:
+    """The person picker's listbox: up to eight people the viewer may see whose name matches ``q``
+    (typo- and umlaut-tolerant, like the directory), for every form that asks for a person
+    (assets/js/people_picker.js). ``self=0`` leaves the viewer out. A blank ``q`` answers an empty
+    list without a query; the answer may be cached briefly by the browser, since the picker asks
+    again for every few letters typed.
+    """
+    viewer = request.viewer  # type: ignore[attr-defined]
+    query = request.GET.get("q", "")
+    exclude = [viewer.user_id] if request.GET.get("self") == "0" else []
+    people = selectors.user_list_for_picker(viewer=viewer, query=query, exclude_ids=exclude)
+    response = render(request, "accounts/_person_options.html", {"people": people, "query": query.strip()})
+    response["Cache-Control"] = "private, max-age=30"
+    return response
+
+
+@login_required
 def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
     person = selectors.user_get_for_profile(viewer=request.viewer, handle=handle)  # type: ignore[attr-defined]
     return render(

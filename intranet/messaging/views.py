@@ -186,10 +186,10 @@ def people_options(request: HttpRequest) -> HttpResponse:
     """People matching ``q`` as a listbox for the recipient picker (assets/js/messages.js)."""
     viewer = viewer_of(request)
     query = request.GET.get("q", "").strip()[:100]
-    found = []
-    if query:
-        page = people.user_list_for_directory(viewer=viewer, query=query, page_size=PEOPLE_OPTIONS + 1)
-        found = [person for person in page.items if person.pk != viewer.user_id][:PEOPLE_OPTIONS]
+    # The same look-up as every person picker (typo- and umlaut-tolerant), without the viewer.
+    found = people.user_list_for_picker(
+        viewer=viewer, query=query, exclude_ids=[viewer.user_id or 0], limit=PEOPLE_OPTIONS
+    )
     return render(request, "messaging/_people_options.html", {"people": found, "query": query})
 
 

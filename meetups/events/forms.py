@@ -12,7 +12,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import edit_string_for_tags, parse_tags
 
-from intranet.accounts.forms import BootstrapMixin
+from intranet.accounts.forms import BootstrapMixin, PersonPicker
 from intranet.core.forms import IsoDateInput, TimeOfDayInput
 from intranet.core.idempotency import IdempotentFormMixin
 from intranet.core.timezones import time_zone_choices
@@ -136,7 +136,8 @@ class SeriesForm(BootstrapMixin, forms.Form):
         label=_("Organisers"),
         required=False,
         max_length=2000,
-        help_text=_("Handles or e-mail addresses of colleagues, separated by commas. You are added anyway."),
+        help_text=_("Start typing a colleague's name and choose them from the list. You are added anyway."),
+        widget=PersonPicker(multiple=True, include_self=False),
     )
     external_organisers = forms.ModelMultipleChoiceField(
         label=_("Organisers from outside"),

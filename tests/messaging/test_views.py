@@ -312,8 +312,8 @@ def test_people_options_query_count_is_pinned(anna_client):
     def action():
         assert anna_client.get(reverse("messaging:people_options"), {"q": "frida"}).status_code == 200
 
-    # The signed-in user, the search settings, the people, their skills.
-    assert_constant_queries(add_rows=add_rows, action=action, small=1, large=6, expected=4)
+    # The signed-in user, the search settings, the people (with their profiles).
+    assert_constant_queries(add_rows=add_rows, action=action, small=1, large=6, expected=3)
 
 
 # Blocking and the badge -------------------------------------------------------------------------

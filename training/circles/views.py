@@ -100,6 +100,13 @@ def circle_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def circle_detail(request: HttpRequest, circle_id: int) -> HttpResponse:
+    return _circle_page(request, circle_id)
+
+
+def _circle_page(
+    request: HttpRequest, circle_id: int, *, member_value: str = "", member_error: str = "", status: int = 200
+) -> HttpResponse:
+    """The circle page; a failed "add member" shows it again with the error on the picker (400)."""
     viewer = _viewer(request)
     page = sel.circle_page(viewer, circle_id)
     circle = page.circle
@@ -118,7 +125,10 @@ def circle_detail(request: HttpRequest, circle_id: int) -> HttpResponse:
             "can_manage": can_manage_circle_members(viewer, circle),
             "min_members": CIRCLE_MIN_MEMBERS,
             "max_members": CIRCLE_MAX_MEMBERS,
+            "member_value": member_value,
+            "member_error": member_error,
         },
+        status=status,
     )
 
 
@@ -200,10 +210,12 @@ def circle_member_add_view(request: HttpRequest, circle_id: int) -> HttpResponse
     circle = sel.circle_get_for_viewer(viewer, circle_id)
     if not can_manage_circle_members(viewer, circle):
         raise PermissionDenied
-    handle = request.POST.get("handle", "").strip().lstrip("@")
+    handle = request.POST.get("handle", "").strip().lstrip("@")[:254]
     person = sel.person_by_handle(viewer, handle)
     if person is None:
-        messages.error(request, _("Nobody with this handle was found."))
+        # The page again with the typed text and the reason on the person picker.
+        error = _("Nobody here is called “%(text)s”. Choose a person from the list.") % {"text": handle}
+        return _circle_page(request, circle.pk, member_value=handle, member_error=error, status=400)
     else:
         try:
             circle_member_add(actor=viewer, circle=circle, user=person)

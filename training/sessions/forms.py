@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from intranet.accounts.forms import PersonField
 from intranet.core.forms import BootstrapMixin, IsoDateTimeInput
 from intranet.core.idempotency import IdempotentFormMixin
 from intranet.core.timezones import time_zone_choices
 from training.programmes.models import Programme, Step
 
 from .models import Session
-from .selectors import trainer_ids_by_email
+from .selectors import trainer_ids_by_handle_or_email
 
 
 class SessionForm(BootstrapMixin, forms.ModelForm):
@@ -29,11 +30,11 @@ class SessionForm(BootstrapMixin, forms.ModelForm):
         help_text=gettext_lazy("In the time zone below."),
     )
     time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), choices=())
-    trainers_text = forms.CharField(
+    trainers_text = PersonField(
         label=gettext_lazy("Trainers"),
+        multiple=True,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("E-mail addresses, one per line or separated by commas."),
+        help_text=gettext_lazy("Start typing a name and choose the trainers from the list."),
     )
 
     class Meta:
@@ -61,7 +62,9 @@ class SessionForm(BootstrapMixin, forms.ModelForm):
         if instance is not None and instance.pk:
             # Show the stored instant in the session's own zone, as the trainer planned it.
             self.initial["starts_at"] = instance.local_starts_at.replace(tzinfo=None)
-            self.initial["trainers_text"] = "\n".join(u.email for u in instance.trainers.order_by("email"))
+            trainers = list(instance.trainers.order_by("display_name", "id"))
+            self.initial["trainers_text"] = [u.handle for u in trainers]
+            self.fields["trainers_text"].widget.people = [(u.handle, u.display_name) for u in trainers]
         if not can_set_trainers:
             del self.fields["trainers_text"]
         self.trainer_ids: list[int] = []
@@ -78,14 +81,10 @@ class SessionForm(BootstrapMixin, forms.ModelForm):
         if not data.get("place") and not data.get("online_url"):
             self.add_error("place", _("Please give a place or an online link."))
         if "trainers_text" in self.fields:
-            emails = [
-                e.strip().lower() for e in (data.get("trainers_text") or "").replace(",", "\n").split() if e.strip()
-            ]
-            self.trainer_ids, missing = trainer_ids_by_email(emails)
+            self.trainer_ids, missing = trainer_ids_by_handle_or_email(data.get("trainers_text") or [])
             if missing:
-                self.add_error(
-                    "trainers_text", _("Nobody has these e-mail addresses: %(list)s") % {"list": ", ".join(missing)}
-                )
+                message = _("Nobody here by these names, handles or e-mail addresses: %(list)s")
+                self.add_error("trainers_text", message % {"list": ", ".join(missing)})
         return data
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -77,12 +78,14 @@ def feed_sessions_for_token(token: str) -> tuple[int, list[Session]] | None:
     return row.user_id, sessions
 
 
-def trainer_ids_by_email(emails: list[str]) -> tuple[list[int], list[str]]:
-    """Active people with these e-mail addresses (case-insensitive): their ids, sorted, and the
-    addresses nobody has (one query)."""
-    wanted = [e.strip().lower() for e in emails if e.strip()]
-    found = {
-        email.lower(): pk
-        for email, pk in get_user_model().objects.filter(email__in=wanted, is_active=True).values_list("email", "pk")
-    }
-    return sorted(set(found.values())), [e for e in wanted if e not in found]
+def trainer_ids_by_handle_or_email(tokens: list[str]) -> tuple[list[int], list[str]]:
+    """Active people named by handle or e-mail address (case-insensitive, as the person picker
+    sends them): their ids, sorted, and the tokens that name nobody (one query; none for none)."""
+    wanted = [t.strip().lstrip("@").lower() for t in tokens if t.strip().lstrip("@")]
+    if not wanted:
+        return [], []
+    found: dict[str, int] = {}
+    rows = get_user_model().objects.filter(Q(email__in=wanted) | Q(handle__in=wanted), is_active=True)
+    for email, handle, pk in rows.values_list("email", "handle", "pk"):
+        found[email.lower()] = found[handle.lower()] = pk
+    return sorted(set(found.values())), [t for t in wanted if t not in found]

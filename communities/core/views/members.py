@@ -51,7 +51,13 @@ def _row_actions(viewer: Viewer, membership: Membership) -> dict[str, Any]:
 
 @login_required
 def member_list(request: HttpRequest, slug: str) -> HttpResponse:
-    community = get_community(request, slug)
+    return _member_page(request, get_community(request, slug))
+
+
+def _member_page(
+    request: HttpRequest, community: Community, *, invite_form: InviteForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The members page; a failed invitation shows it again with its ``invite_form`` (status 400)."""
     viewer = _viewer(request)
     manage = can_manage_members(viewer, community)
     if not (can_read_community_content(viewer, community) or manage):
@@ -73,8 +79,8 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
         queues = selectors.membership_queues_for_community(community=community)
         for membership in [*queues.pending, *queues.invited, *queues.banned]:
             membership.actions = _row_actions(viewer, membership)  # type: ignore[attr-defined]
-        context.update(queues=queues, invite_form=InviteForm(), decision_form=MessageForm())
-    return render(request, "communities/core/member_list.html", context)
+        context.update(queues=queues, invite_form=invite_form or InviteForm(), decision_form=MessageForm())
+    return render(request, "communities/core/member_list.html", context, status=status)
 
 
 def _manager_action(
@@ -179,10 +185,22 @@ def membership_invite(request: HttpRequest, slug: str) -> HttpResponse:
     if not can_manage_members(viewer, community):
         raise PermissionDenied
     form = InviteForm(request.POST)
-    person = selectors.invitee_get_for_viewer(viewer=viewer, identifier=form.data.get("person", ""))
-    if not form.is_valid() or person is None:
-        messages.error(request, _("Nobody with this handle or e-mail address has an account here."))
-        return HttpResponseRedirect(members_url(community))
+    person = None
+    if form.is_valid():
+        person = selectors.invitee_get_for_viewer(viewer=viewer, identifier=form.cleaned_data["person"])
+        if person is None:
+            form.add_error(
+                "person",
+                _(
+                    "Nobody here is called “%(text)s”. Choose a person from the list, or enter their handle "
+                    "or e-mail address."
+                )
+                % {"text": form.cleaned_data["person"]},
+            )
+    if person is None:
+        # The page again, with the error on the field and the typed text kept (the picker's
+        # listbox offers the names that do exist).
+        return _member_page(request, community, invite_form=form, status=400)
     try:
         services.membership_invite(actor=viewer, community=community, user=person)
     except ValidationError as exc:

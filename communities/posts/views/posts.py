@@ -26,6 +26,7 @@ from communities.posts.forms import CommentEditForm, CommentForm, PostForm, Reac
 from communities.posts.live import newest_cursor
 from communities.posts.models import Attachment, Comment, ContentStatus, Post
 from communities.posts.permissions import (
+    can_accept_answer,
     can_comment_on_post,
     can_delete_post,
     can_edit_comment,
@@ -319,10 +320,16 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_comment_on_post(viewer, post):
         raise selectors.taking_part_refusal(viewer, post.community)
     form = CommentForm(request.POST)
+    # A reply sent from a thread's reply form by htmx is added to the thread in place; everything
+    # else (and any reply without JavaScript) goes back to the post page.
+    in_place = _is_htmx(request) and bool(request.POST.get("parent"))
     if not form.is_valid():
         if form.non_field_errors():  # no usable idempotency key: nothing can be saved safely
             return expired_response(request)
-        messages.error(request, _("Write a comment of at most 10,000 characters."))
+        message = _("Write a comment of at most 10,000 characters.")
+        if in_place:
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        messages.error(request, message)
         return HttpResponseRedirect(post.get_absolute_url())
     parent = None
     if form.cleaned_data.get("parent"):
@@ -336,8 +343,18 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
     except ValidationError as error:
+        if in_place:
+            return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain; charset=utf-8")
         error_message(request, error)
         return HttpResponseRedirect(post.get_absolute_url())
+    if in_place and parent is not None:
+        reply = selectors_posts.comment_get_for_thread(viewer, post, comment.pk)
+        can = {"comment": can_comment_on_post(viewer, post), "accept": can_accept_answer(viewer, post)}
+        return render(
+            request,
+            "communities/posts/_reply_created.html",
+            {"reply": reply, "post": post, "can": can, "key_id": f"reply-key-{form.cleaned_data['parent']}"},
+        )
     return HttpResponseRedirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
 
 

@@ -163,12 +163,31 @@ def test_owner_hands_over_by_email_and_sees_form_errors() -> None:
     client = client_for(owner)
     url = reverse("communities:console_handover", args=[community.pk])
     assert client.get(url).status_code == 200
-    bad = client.post(url, {"email": "nobody@example.com"})
-    assert bad.status_code == 400 and "Nobody with this e-mail address." in bad.content.decode()
+    bad = client.post(url, {"person": "nobody@example.com"})
+    assert bad.status_code == 400 and "Nobody here by that name, handle or e-mail address." in bad.content.decode()
     assert client.post(url, {}).status_code == 400
-    assert client.post(url, {"email": other.email}).status_code == 302
+    assert client.post(url, {"person": other.email}).status_code == 302
     assert Membership.objects.get(community=community, user=other).role == Role.OWNER
     assert Membership.objects.get(community=community, user=owner).role == Role.MANAGER
+
+
+def test_owner_hands_over_to_someone_chosen_by_name_in_the_picker() -> None:
+    community = community_with()
+    owner = Membership.objects.get(community=community, role=Role.OWNER).user
+    chosen = UserFactory.create(display_name="Jürgen Groß", handle="juergen.gross")
+    gone = UserFactory.create(display_name="Jürgen Gegangen", handle="juergen.gegangen", is_active=False)
+    client = client_for(owner)
+    url = reverse("communities:console_handover", args=[community.pk])
+    page = client.get(url).content.decode()
+    assert "data-person-picker" in page and 'data-self="0"' in page
+    # Deactivated people cannot be chosen, by handle or by id.
+    before = snapshot()
+    assert client.post(url, {"person": gone.handle}).status_code == 400
+    assert client.post(url, {"to_user": gone.pk}).status_code == 400
+    assert snapshot() == before
+    # The picker sends the handle of the person chosen by name.
+    assert client.post(url, {"person": "@juergen.gross"}).status_code == 302
+    assert Membership.objects.get(community=community, user=chosen).role == Role.OWNER
 
 
 @pytest.mark.parametrize("kind", ["employee", "member", "manager", "scoped_elsewhere"])

@@ -173,7 +173,7 @@ def test_post_get_for_viewer_404_alike(owner, member, community):
     assert reverse("communities:post_detail", kwargs={"pk": post.pk}) == post.get_absolute_url()
 
 
-def test_people_for_mention_one_query_typo_tolerant_and_limited(member, community, owner):
+def test_people_for_mention_two_queries_typo_and_umlaut_tolerant(member, community, owner):
     from communities.posts.selectors import people_for_mention
 
     add_person(community, display_name="Anna Schmidt", handle="anna.schmidt")
@@ -181,10 +181,13 @@ def test_people_for_mention_one_query_typo_tolerant_and_limited(member, communit
     banned = add_person(community, state="banned", display_name="Anna Banned", handle="anna.banned")
     viewer = Viewer(member)
     people_for_mention(viewer, community, "x")  # warm the role map
-    with pin_queries(1):
+    with pin_queries(2):  # the name search's settings, the people
         found = people_for_mention(viewer, community, "Schmit")
     assert [p.handle for p in found] == ["anna.schmidt"]
     assert [p.handle for p in people_for_mention(viewer, community, "jurgen")] == ["juergen.gross"]
+    # Umlaut-tolerant like the directory: "Jür" = "Juer" = "Jur".
+    for typed in ("Jür", "Juer", "Jur", "jü"):
+        assert [p.handle for p in people_for_mention(viewer, community, typed)] == ["juergen.gross"], typed
     assert [p.handle for p in people_for_mention(viewer, community, "@anna.s")] == ["anna.schmidt"]
     assert banned.handle not in [p.handle for p in people_for_mention(viewer, community, "anna")]
     with pin_queries(0):

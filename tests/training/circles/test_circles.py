@@ -170,3 +170,20 @@ def test_default_plan_command_is_idempotent():
     call_command("training_seed_circle_plan")
     plan = CirclePlan.objects.get(title=DEFAULT_TITLE)
     assert plan.weeks.count() == len(DEFAULT_WEEKS) == 12
+
+
+def test_coordinator_adds_a_member_chosen_in_the_person_picker(client, coordinator):
+    circle = circle_create(actor=coordinator, name="Picked", plan=make_plan(), is_open=False, join=False)
+    juergen = UserFactory.create(display_name="Jürgen Groß", handle="juergen.gross")
+    gone = UserFactory.create(display_name="Gone Person", handle="gone.person", is_active=False)
+    client.force_login(coordinator)
+    page = client.get(reverse("training:circle_detail", args=[circle.pk])).content.decode()
+    assert "data-person-picker" in page and 'id="id_handle"' in page and 'data-self="0"' in page
+    url = reverse("training:circle_member_add", args=[circle.pk])
+    for unknown in ("gone.person", "nobody"):
+        response = client.post(url, {"handle": unknown})
+        assert response.status_code == 400
+        assert f"Nobody here is called “{unknown}”. Choose a person from the list." in response.content.decode()
+    assert not CircleMember.objects.filter(circle=circle, user=gone).exists()
+    assert client.post(url, {"handle": "@juergen.gross"}).status_code == 302
+    assert CircleMember.objects.filter(circle=circle, user=juergen).exists()

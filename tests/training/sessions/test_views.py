@@ -49,6 +49,33 @@ def test_trainer_edits_own_session_but_not_trainers(client, session):
     assert session.title == "Renamed" and list(session.trainers.all()) == [trainer]
 
 
+def test_coordinator_chooses_trainers_by_name_in_the_picker(client, session, coordinator):
+    first = UserFactory.create(display_name="Jürgen Groß", handle="juergen.gross")
+    second = UserFactory.create(display_name="Zoë Martin", handle="zoe.martin")
+    gone = UserFactory.create(display_name="Gone Trainer", handle="gone.trainer", is_active=False)
+    session.trainers.add(first)
+    client.force_login(coordinator)
+    url = reverse("training:session_edit", args=[session.pk])
+    page = client.get(url).content.decode()
+    assert "data-person-picker" in page and 'data-multiple="1"' in page and 'value="juergen.gross"' in page
+    data = {
+        "title": "Workshop",
+        "starts_at": session.local_starts_at.strftime("%Y-%m-%dT%H:%M"),
+        "time_zone": "Europe/Berlin",
+        "duration_minutes": 60,
+        "place": "Room 2",
+        "capacity": 4,
+    }
+    bad = client.post(url, {**data, "trainers_text": "juergen.gross, gone.trainer, nobody"})
+    assert bad.status_code == 400
+    assert "Nobody here by these names, handles or e-mail addresses: gone.trainer, nobody" in bad.content.decode()
+    assert list(session.trainers.all()) == [first]
+    # What the picker sends: the handles of the people chosen by name, comma-separated.
+    ok = client.post(url, {**data, "trainers_text": "juergen.gross, zoe.martin"})
+    assert ok.status_code == 302
+    assert set(session.trainers.all()) == {first, second} and gone not in session.trainers.all()
+
+
 def test_attendance_form_and_csv(client, session, coordinator):
     people = UserFactory.create_batch(3)
     bookings = [session_book(actor=viewer_of(p), session=session) for p in people]

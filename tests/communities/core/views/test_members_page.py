@@ -158,9 +158,18 @@ def test_invite_one_person_by_handle_or_email(client, world):
     before = snapshot()
     response = client.post(url("membership_invite", community), {"person": "hanna"}, follow=True)
     assert any("has already been invited" in m for m in messages_of(response))
-    response = client.post(url("membership_invite", community), {"person": "nobody@example.com"}, follow=True)
-    assert "Nobody with this handle or e-mail address has an account here." in messages_of(response)
+    response = client.post(url("membership_invite", community), {"person": "nobody@example.com"})
+    assert response.status_code == 400
+    assert "Nobody here is called “nobody@example.com”. Choose a person from the list" in response.content.decode()
+    assert client.post(url("membership_invite", community), {"person": ""}).status_code == 400
     assert snapshot() == before
+
+
+def test_invite_form_is_the_person_picker(client, world):
+    client.force_login(world["manager"])
+    html = client.get(url("member_list", world["community"])).content.decode()
+    assert 'id="invite-person"' in html and "data-person-picker" in html and 'data-self="0"' in html
+    assert reverse("accounts:person_options") in html
 
 
 def test_bulk_invite_from_csv_shows_the_report(client, world):

@@ -1,0 +1,34 @@
+"""``{% person_picker "handle" "id_handle" %}``: the person picker of :mod:`intranet.accounts.forms`
+for hand-written forms, so every place that asks for a person offers the same name search."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import SafeString
+
+from intranet.accounts.forms import PersonPicker
+
+register = template.Library()
+
+
+@register.simple_tag
+def person_picker(
+    name: str,
+    element_id: str,
+    *,
+    value: str = "",
+    multiple: bool = False,
+    include_self: bool = True,
+    css: str = "form-control",
+    required: bool = False,
+    described_by: str = "",
+) -> SafeString:
+    """The picker's input named ``name`` with the id ``element_id`` (which its ``<label for>``
+    names); ``value`` holds handles already chosen."""
+    attrs: dict[str, str | bool] = {"id": element_id, "class": css}
+    if required:
+        attrs["required"] = True
+    if described_by:
+        attrs["aria-describedby"] = described_by
+    widget = PersonPicker(attrs=attrs, multiple=multiple, include_self=include_self)
+    return widget.render(name, value)
