@@ -270,6 +270,7 @@ def test_header_fits_the_narrowest_and_widest_windows(width, language, browser, 
         if width < 992:
             # The collapsed navigation opens under the counts and its search field fits.
             page.locator(".navbar-toggler").click()
+            page.locator("#site-nav.show").wait_for(timeout=TIMEOUT)  # the opening animation is over
             expect(page.locator("#header-search-q")).to_be_visible(timeout=TIMEOUT)
             _inside(page, "#header-search-q")
             page.screenshot(path=str(screenshots_dir / f"layout-header-{width}-{language}-open.png"))
