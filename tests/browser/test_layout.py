@@ -210,17 +210,25 @@ def _signed_in(browser: Any, base: str, world: World, language: str) -> Any:
     return signed_in
 
 
-def _open_user_menu(page: Page) -> None:
-    """The menu opens and its last entry (sign out) lies inside the window."""
-    page.locator("#user-menu-button").click()
-    menu = page.locator("#user-menu")
-    expect(menu).to_be_visible(timeout=TIMEOUT)
-    for name in ("Koordinationskonsole", "CMS", "Mein Profil", "Abmelden"):
-        expect(menu.get_by_text(name)).to_be_visible()
-    box = menu.get_by_text("Abmelden").bounding_box()
+def _inside(page: Page, selector: str) -> None:
+    box = page.locator(selector).bounding_box()
     width = page.viewport_size["width"]  # type: ignore[index]
-    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (selector, box)
+
+
+def _open_user_menu(page: Page, shot: Path | None = None) -> None:
+    """The menu opens with profile, console, CMS and sign-out, all inside the window."""
+    page.locator("#user-menu-button").click()
+    expect(page.locator("#user-menu")).to_be_visible(timeout=TIMEOUT)
+    for selector in ("a[href='/people/leonie.mueller/']", "a[href='/console/']", "a[href='/cms/']"):
+        expect(page.locator(f"#user-menu {selector}")).to_be_visible()
+        _inside(page, f"#user-menu {selector}")
+    expect(page.locator("#user-menu form[action='/accounts/logout/'] button")).to_be_visible()
+    _inside(page, "#user-menu form[action='/accounts/logout/'] button")
+    if shot is not None:
+        page.screenshot(path=str(shot))
     page.keyboard.press("Escape")
+    expect(page.locator("#user-menu")).to_be_hidden()
 
 
 @pytest.mark.parametrize("width", [390, 1024, 1280, 1440, 1920])
@@ -258,6 +266,14 @@ def test_header_fits_the_narrowest_and_widest_windows(width, language, browser, 
         _wait_for_badges(page)
         problems = _problems(page, f"home at {width}")
         page.screenshot(path=str(screenshots_dir / f"layout-header-{width}-{language}.png"))
+        _open_user_menu(page, screenshots_dir / f"layout-header-{width}-{language}-menu.png")
+        if width < 992:
+            # The collapsed navigation opens under the counts and its search field fits.
+            page.locator(".navbar-toggler").click()
+            page.locator("#site-nav.show").wait_for(timeout=TIMEOUT)  # the opening animation is over
+            expect(page.locator("#header-search-q")).to_be_visible(timeout=TIMEOUT)
+            _inside(page, "#header-search-q")
+            page.screenshot(path=str(screenshots_dir / f"layout-header-{width}-{language}-open.png"))
     finally:
         signed_in.context.close()
     assert not problems, "\n".join(problems)
