@@ -48,7 +48,7 @@ def quiet_seeding(*, verbose: bool) -> Iterator[list[Any]]:
         logging.disable(logging.NOTSET)
         current_app.conf.task_always_eager = eager
         if had_outbox:
-            mail.outbox = saved_outbox
+            mail.outbox = saved_outbox  # type: ignore[assignment]  # whatever a test had put there
         else:
             del mail.outbox
 
