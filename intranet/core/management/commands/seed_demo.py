@@ -42,6 +42,7 @@ def quiet_seeding(*, verbose: bool) -> Iterator[list[Any]]:
     if not verbose:
         logging.disable(logging.INFO)
     try:
+        # Mail is sent through ``get_connection()``, which reads the setting at send time.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             yield mail.outbox
     finally:
