@@ -244,8 +244,8 @@ def _write_weeks(
             replies = [
                 Comment(
                     author_id=person,
-                    body_source=(comment := rng.choice(text["comments"])),
-                    body_html=render_markdown(comment).html,
+                    body_source=(remark := rng.choice(text["comments"])),
+                    body_html=render_markdown(remark).html,
                     created_at=created + timedelta(hours=rng.uniform(0.5, 30)),
                 )
                 for person in others[: rng.randint(1, 3)]

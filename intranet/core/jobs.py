@@ -38,9 +38,10 @@ class UnknownJob(LookupError):
 
 def beat_jobs() -> list[Job]:
     """Every entry of ``CELERY_BEAT_SCHEDULE``, in the order of the settings."""
+    schedule: dict[str, dict[str, Any]] = settings.CELERY_BEAT_SCHEDULE
     return [
         Job(key, entry["task"], tuple(entry.get("args", ())), dict(entry.get("kwargs", {})))
-        for key, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        for key, entry in schedule.items()
     ]
 
 

@@ -32,12 +32,15 @@ def _settings_of(**variables: str) -> list[str]:
 
 
 def test_default_site_url_follows_the_port() -> None:
-    assert Env(_env_file=None).effective_site_url == "http://127.0.0.1:8000"
-    assert Env(_env_file=None, port=8100).effective_site_url == "http://127.0.0.1:8100"
+    # Explicit values: the test process's own environment must not decide.
+    assert Env(site_url="", port=8000).effective_site_url == "http://127.0.0.1:8000"
+    assert Env(site_url="", port=8100).effective_site_url == "http://127.0.0.1:8100"
+    assert Env.model_fields["site_url"].default == ""
+    assert Env.model_fields["port"].default == 8000
 
 
 def test_site_url_set_wins_over_the_port() -> None:
-    env = Env(_env_file=None, port=8100, site_url="https://intranet.example.com/")
+    env = Env(port=8100, site_url="https://intranet.example.com/")
     assert env.effective_site_url == "https://intranet.example.com"
 
 

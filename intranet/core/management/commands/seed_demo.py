@@ -42,13 +42,14 @@ def quiet_seeding(*, verbose: bool) -> Iterator[list[Any]]:
     if not verbose:
         logging.disable(logging.INFO)
     try:
+        # Mail is sent through ``get_connection()``, which reads the setting at send time.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             yield mail.outbox
     finally:
         logging.disable(logging.NOTSET)
         current_app.conf.task_always_eager = eager
         if had_outbox:
-            mail.outbox = saved_outbox
+            mail.outbox = saved_outbox  # type: ignore[assignment]  # whatever a test had put there
         else:
             del mail.outbox
 
