@@ -118,10 +118,14 @@ def inbox_counter(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     show = works_inbox(viewer)
     counters = selectors.inbox_counters_for_viewer(viewer) if show else None
+    variant = request.GET.get("variant", "page")
+    # The header's copy also brings the console link into the user menu of coordinators who are not
+    # staff (staff get it with the page): the page itself spends no query on it.
+    console_link = variant == "header" and show and not viewer.is_staff and can_view_console(viewer)
     return render(
         request,
         "communities/inbox/_counter.html",
-        {"counters": counters, "show": show, "variant": request.GET.get("variant", "page")},
+        {"counters": counters, "show": show, "variant": variant, "console_link": console_link},
     )
 
 

@@ -7,13 +7,23 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
 from communities.core import services
 from communities.inbox import services as inbox_services
 from communities.inbox.selectors import INBOX_PAGE_SIZE
-from communities.models import Community, CommunityRules, ContentStatus, InboxItem, InboxSettings, Membership, Post
+from communities.models import (
+    Community,
+    CommunityRules,
+    ContentStatus,
+    CoordinatorScope,
+    InboxItem,
+    InboxSettings,
+    Membership,
+    Post,
+)
 from intranet.core.models import AuditEntry
 from tests.communities.inbox.conftest import add_person, open_for_post, write_post
 from tests.factories import UserFactory
@@ -126,6 +136,31 @@ def test_counter_variants(client, moderator, member, community) -> None:
     assert 'id="inbox-header-count">1<' in header and "live:inbox-changed from:body" in header
     client.force_login(member)
     assert "hx-trigger" not in client.get(COUNTER, {"variant": "header"}).content.decode()
+
+
+def test_header_counter_brings_the_console_link_to_coordinators_who_are_not_staff(
+    client, moderator, member, community
+) -> None:
+    """The user menu renders without a query; the header badge, loaded after the page, swaps the
+    console link in for holders of ``communities.coordinate`` (staff have it in the page already)."""
+    coordinator = UserFactory.create()
+    coordinator.user_permissions.add(
+        Permission.objects.get(codename="coordinate", content_type__app_label="communities")
+    )
+    CoordinatorScope.objects.create(user=coordinator).communities.set([community])
+    oob = 'id="user-menu-console" hx-swap-oob="true"'
+    client.force_login(coordinator)
+    header = client.get(COUNTER, {"variant": "header"}).content.decode()
+    assert oob in header and reverse("communities:console_overview") in header
+    assert oob not in client.get(COUNTER).content.decode()  # the inbox page's own counter
+    home = client.get(reverse("home")).content.decode()
+    assert '<li id="user-menu-console" hidden></li>' in home
+    client.get(COUNTER, {"variant": "header"})
+    # user, role map with permissions, scope, counts
+    assert count_queries(lambda: client.get(COUNTER, {"variant": "header"}))[0] == 4
+    for person in (moderator, member, UserFactory.create(is_staff=True)):
+        client.force_login(person)
+        assert oob not in client.get(COUNTER, {"variant": "header"}).content.decode()
 
 
 # Item page and actions -------------------------------------------------------------------------------
