@@ -39,6 +39,7 @@ from communities.lifecycle.permissions import (
 )
 from intranet.accounts.forms import PersonField, PersonPicker
 from intranet.core.csvexport import csv_response
+from intranet.core.forms import IsoDateInput
 from intranet.core.idempotency import IdempotentFormMixin
 from intranet.core.web import apply_errors, error_message
 from intranet.core.web import viewer_of as _viewer
@@ -95,7 +96,7 @@ class NoteForm(IdempotentFormMixin, forms.Form):
     next_action_due = forms.DateField(
         label=gettext_lazy("Due"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=IsoDateInput(attrs={"class": "form-control"}),
     )
 
 

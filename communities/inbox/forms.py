@@ -13,7 +13,8 @@ from django.utils.translation import pgettext_lazy
 
 from communities.inbox.models import InboxItem
 from communities.inbox.selectors import SORTS, STATUS_FILTERS, InboxFilters
-from intranet.accounts.forms import BootstrapMixin
+from intranet.accounts.forms import BootstrapMixin, PersonField
+from intranet.core.forms import IsoDateTimeInput
 from intranet.core.idempotency import IdempotentFormMixin
 from intranet.core.timezones import time_zone_choices
 from intranet.core.web import apply_errors
@@ -91,14 +92,15 @@ class SnoozeForm(forms.Form):
     until = forms.DateTimeField(
         label=_("or until"),
         required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control form-control-sm"}),
+        widget=IsoDateTimeInput(attrs={"class": "form-control form-control-sm", "id": "snooze-until"}),
     )
     wake = forms.BooleanField(required=False)
 
     def until_value(self, now: dt.datetime | None = None) -> dt.datetime | None:
         """The chosen moment, ``None`` for "wake now"; raises ``ValidationError`` when nothing fits."""
         if not self.is_valid():
+            if "until" in self.errors:
+                raise ValidationError(_("Enter the moment as YYYY-MM-DD HH:MM, for example 2026-12-31 18:30."))
             raise ValidationError(_("Choose how long to snooze."))
         if self.cleaned_data.get("wake"):
             return None
@@ -130,7 +132,9 @@ class NoteForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.IntegerField(required=False, min_value=1)
+    """The person picker's handle (or e-mail address); empty gives the item back to nobody."""
+
+    assignee = PersonField(label=_("Assign to"), required=False)
 
 
 class StatusForm(forms.Form):

@@ -24,6 +24,8 @@ from communities.inbox.hooks import DECIDING_ROLES, WORKING_ROLES
 from communities.inbox.models import InboxItem, InboxNote, SavedReply
 from communities.inbox.permissions import can_edit_saved_reply, can_view_inbox_item, inbox_items_for_viewer
 from communities.moderation.models import CommunityRules
+from intranet.accounts.selectors import MAX_QUERY_LENGTH, PICKER_LIMIT, name_matches, name_search
+from intranet.accounts.text import query_forms
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.viewer import Viewer
 
@@ -265,10 +267,36 @@ def saved_reply_get_for_viewer(viewer: Viewer, pk: int) -> SavedReply:
     return reply
 
 
-def assignee_get(user_id: int) -> User:
-    """The active person an item is being assigned to (one query); ``ValidationError`` when there is
-    none. The assign service checks that they may work the item."""
-    person = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+def _assignable_queryset(item: InboxItem) -> QuerySet[User]:
+    roles = DECIDING_ROLES if item.kind == Kind.JOIN_REQUEST else WORKING_ROLES
+    members = Membership.objects.filter(community_id=item.community_id, state=Membership.State.ACTIVE, role__in=roles)
+    return get_user_model().objects.filter(is_active=True, pk__in=members.values("user_id"))
+
+
+def assignable_people_for_picker(*, item: InboxItem, query: str, limit: int = PICKER_LIMIT) -> list[User]:
+    """Up to ``limit`` of :func:`assignable_people` whose name (or handle, from its start) matches
+    ``query``, best first, with their profile: the options of the inbox's assignee picker. Typo- and
+    umlaut-tolerant like the people directory (the same name search). Two queries whatever the
+    number of candidates (the search's settings, the people); none for a blank query.
+    """
+    forms = query_forms(query.strip().lstrip("@")[:MAX_QUERY_LENGTH])
+    if not forms:
+        return []
+    qs = _assignable_queryset(item).select_related("profile")
+    with name_search():
+        ranked = name_matches(qs, forms, handles="prefix").order_by("-similarity", "search_name", "id")
+        return list(ranked[:limit])
+
+
+def assignee_get(token: str | int) -> User:
+    """The active person an item is being assigned to, named by handle or e-mail address (what the
+    person picker sends) or by id (one query); ``ValidationError`` when there is none. The assign
+    service checks that they may work the item."""
+    text = str(token).strip().lstrip("@").lower()
+    match = Q(handle=text) | Q(email=text)
+    if text.isdigit():
+        match |= Q(pk=int(text))
+    person = get_user_model().objects.filter(match, is_active=True).first() if text else None
     if person is None:
         raise ValidationError(_("Choose one of the offered people."))
     return person

@@ -13,6 +13,7 @@ urlpatterns = [
     path("inbox/<int:pk>/", inbox.inbox_item, name="inbox_item"),
     path("inbox/<int:pk>/claim/", inbox.inbox_item_claim, name="inbox_item_claim"),
     path("inbox/<int:pk>/assign/", inbox.inbox_item_assign, name="inbox_item_assign"),
+    path("inbox/<int:pk>/assignees/", inbox.inbox_item_assignees, name="inbox_item_assignees"),
     path("inbox/<int:pk>/status/", inbox.inbox_item_status, name="inbox_item_status"),
     path("inbox/<int:pk>/snooze/", inbox.inbox_item_snooze, name="inbox_item_snooze"),
     path("inbox/<int:pk>/resolve/", inbox.inbox_item_resolve, name="inbox_item_resolve"),

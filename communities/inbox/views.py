@@ -171,7 +171,8 @@ def _item_context(request: HttpRequest, item: InboxItem) -> dict[str, Any]:
         "item": item,
         "now": now,
         "notes": selectors.inbox_notes_for_item(item),
-        "people": selectors.assignable_people(item) if can_work_inbox_item(viewer, item) else [],
+        "snooze_form": SnoozeForm(),
+        "assignee_chosen": [(item.assignee.handle, item.assignee.display_name)] if item.assignee else [],
         "can_work": can_work_inbox_item(viewer, item),
         "can_escalate": can_escalate_inbox_item(viewer, item),
         "actions": services.RESOLVE_ACTIONS.get(item.kind, ()),
@@ -213,14 +214,39 @@ def inbox_item_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_item_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the item to the person chosen in the assignee picker (a handle; empty for nobody).
+    Someone who may not work the item, or nobody known, answers 400 on the item page."""
+    viewer = _viewer(request)
+    item = selectors.inbox_item_get_for_viewer(viewer, pk)
     form = AssignForm(request.POST)
-    person_id = form.cleaned_data.get("assignee") if form.is_valid() else None
-
-    def assign(viewer: Viewer, item: InboxItem) -> None:
-        person = selectors.assignee_get(person_id) if person_id else None
+    try:
+        if not form.is_valid():
+            raise ValidationError(list(form.errors["assignee"]))
+        token = form.cleaned_data["assignee"]
+        person = selectors.assignee_get(token) if token else None
         services.inbox_item_assign(actor=viewer, item=item, assignee=person)
+    except ValidationError as exc:
+        error_message(request, exc)
+        return render(request, "communities/inbox/inbox_item.html", _item_context(request, item), status=400)
+    messages.success(request, _("The assignment has been saved."))
+    return _back(request, item.get_absolute_url())
 
-    return _item_action(request, pk, assign, _("The assignment has been saved."))
+
+@login_required
+@require_GET
+def inbox_item_assignees(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assignee picker's listbox: the people who may be given this item whose name matches
+    ``q`` (typo- and umlaut-tolerant). ``Http404`` for items the viewer cannot work, like missing
+    ones; a blank ``q`` answers an empty list."""
+    viewer = _viewer(request)
+    item = selectors.inbox_item_get_for_viewer(viewer, pk)
+    if not can_work_inbox_item(viewer, item):
+        raise Http404
+    query = request.GET.get("q", "")
+    people = selectors.assignable_people_for_picker(item=item, query=query)
+    response = render(request, "accounts/_person_options.html", {"people": people, "query": query.strip()})
+    response["Cache-Control"] = "private, max-age=30"
+    return response
 
 
 @login_required

@@ -141,7 +141,8 @@ class PersonPicker(forms.TextInput):
     shows a listbox, the arrow keys move, Enter picks, and the picked people show as chips while
     the input carries their handles. ``people`` are the already chosen ``(handle, name)`` pairs a
     form shows as chips (an edit form's current trainers); ``include_self=False`` leaves the
-    viewer out of the options.
+    viewer out of the options. ``options_url`` names a narrower options endpoint answering the same
+    listbox (the people who may be assigned an inbox item).
     """
 
     def __init__(
@@ -151,11 +152,13 @@ class PersonPicker(forms.TextInput):
         multiple: bool = False,
         include_self: bool = True,
         people: Iterable[tuple[str, str]] = (),
+        options_url: str = "",
     ) -> None:
         super().__init__({"class": "form-control", "autocomplete": "off", "spellcheck": "false", **(attrs or {})})
         self.multiple = multiple
         self.include_self = include_self
         self.people = list(people)
+        self.options_url = options_url
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -163,7 +166,7 @@ class PersonPicker(forms.TextInput):
         widget_attrs.update(
             {
                 "data-person-picker": "",
-                "data-options-url": str(reverse_lazy("accounts:person_options")),
+                "data-options-url": self.options_url or str(reverse_lazy("accounts:person_options")),
                 "data-multiple": "1" if self.multiple else "0",
                 "data-self": "1" if self.include_self else "0",
                 "data-chosen": json.dumps([{"handle": h, "name": n} for h, n in self.people]),
