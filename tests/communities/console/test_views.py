@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -349,3 +351,20 @@ def test_size_filter_offers_labels_smallest_first(staff) -> None:
     assert '<option value="s" selected>10 to 49 members</option>' in html
     assert ">xs<" not in html and ">s<" not in html
     assert [c.name for c in response.context["page"]] == ["Size s"]
+
+
+def test_note_due_date_is_an_iso_text_input_and_parses_iso(staff) -> None:
+    """The "Due" field shows and takes 2026-12-31 in every browser (no native mm/dd/yyyy picker)."""
+    community = community_with()
+    owner = Membership.objects.get(community=community, role=Role.OWNER).user
+    url = reverse("communities:console_manager", args=[owner.pk])
+    client = client_for(staff)
+    page = client.get(url).content.decode()
+    field = re.search(r'<input[^>]*name="next_action_due"[^>]*>', page)
+    assert field is not None
+    field = field.group(0)
+    assert 'type="text"' in field and 'placeholder="YYYY-MM-DD"' in field and 'type="date"' not in page
+    assert client.post(url, with_key(text="Call", next_action="Call", next_action_due="2026-12-31")).status_code == 302
+    assert CoordinatorNote.objects.get().next_action_due == dt.date(2026, 12, 31)
+    bad = client.post(url, with_key(text="Call", next_action="Call", next_action_due="12/31/2026"))
+    assert bad.status_code == 400 and CoordinatorNote.objects.count() == 1

@@ -314,3 +314,28 @@ def test_counter_and_item_page_query_counts(client, manager, member, community) 
     # user, the item with its community, rules, post, people..., role map, notes (the co-managers
     # to assign to are asked for by the picker as one types)
     assert_constant_queries(add_rows=add_notes, action=lambda: client.get(url("inbox_item", pk=item.pk)), expected=4)
+
+
+def test_snooze_until_is_an_iso_text_input_and_parses_what_it_sends(client, moderator, member, community) -> None:
+    """The "until" field shows and takes 2026-12-31 18:30 (no native mm/dd/yyyy picker); the
+    moment is read in the site's time zone; anything else answers with the expected shape."""
+    item = open_for_post(write_post(member, community))
+    client.force_login(moderator)
+    page = client.get(url("inbox_item", pk=item.pk)).content.decode()
+    field = re.search(r'<input[^>]*name="until"[^>]*>', page)
+    assert field is not None
+    assert 'id="snooze-until"' in field.group(0) and 'type="text"' in field.group(0)
+    assert 'placeholder="YYYY-MM-DD HH:MM"' in field.group(0) and "datetime-local" not in page
+    later = timezone.localtime() + dt.timedelta(days=3)
+    typed = later.strftime("%Y-%m-%d %H:%M")
+    response = client.post(url("inbox_item_snooze", pk=item.pk), {"snooze": "1h", "until": typed})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.snoozed_until is not None
+    assert timezone.localtime(item.snoozed_until).strftime("%Y-%m-%d %H:%M") == typed
+    client.post(url("inbox_item_snooze", pk=item.pk), {"wake": "1"})
+    client.post(url("inbox_item_snooze", pk=item.pk), {"snooze": "1h", "until": "12/31/2026 06:30 PM"})
+    item.refresh_from_db()
+    assert item.snoozed_until is None
+    page = client.get(url("inbox_item", pk=item.pk)).content.decode()
+    assert "Enter the moment as YYYY-MM-DD HH:MM" in page
