@@ -2,20 +2,26 @@
 
 The @mention picker finds "Jürgen" from "@Jür"; a community manager invites a colleague and an
 owner hands a community over, both by typing part of a name with an umlaut and choosing from the
-accessible listbox with the keyboard; a reader answers a thread in place, without a reload.
+accessible listbox with the keyboard; an owner assigns an inbox item to a co-moderator found the
+same way (only people who may work the item are offered); a reader answers a thread in place,
+without a reload.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from communities.core.services import community_create
-from communities.models import Comment, Community, Membership, Post
+from communities.inbox.hooks import open_item
+from communities.models import Comment, Community, InboxItem, Membership, Post
 from communities.posts import services as post_services
 from tests.browser.conftest import sign_in
+from tests.communities.factories import add_person
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -134,6 +140,77 @@ def test_owner_hands_over_to_a_successor_chosen_by_name(browser, live_server, sc
     expect(page.locator("body")).to_contain_text("Jürgen Groß is now an owner of Radfahren Stuttgart.", timeout=TIMEOUT)
     _shot(page, screenshots_dir, f"handover-done-{width}")
     assert Membership.objects.get(community=cycling, user=successor).role == Role.OWNER
+    signed.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_owner_assigns_an_inbox_item_to_a_moderator_chosen_by_name(
+    browser, live_server, screenshots_dir: Path, width: int
+):
+    otto = UserFactory.create(email="otto.owner@corp.example", display_name="Otto Owner", handle="otto.owner")
+    cycling = _community(otto)
+    juergen = add_person(cycling, Role.MODERATOR, display_name="Jürgen Groß", handle="juergen.gross")
+    add_person(cycling, display_name="Jürgen Mitglied", handle="juergen.mitglied")  # may not work the item
+    UserFactory.create(display_name="Jürgen Fremd", handle="juergen.fremd")  # not in the community
+    post = post_services.post_create(actor=otto, community=cycling, title="Wer hat den Schlüssel?", body="Frage")
+    item = open_item(
+        community=cycling, kind=InboxItem.Kind.FLAGGED_POST, key=f"post:{post.pk}", post=post, summary=post.title
+    )
+    assert item is not None
+    signed = sign_in(browser, live_server.url, otto)
+    page = signed.page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/inbox/{item.pk}/")
+    field = page.get_by_role("combobox", name="Assign to")
+    field.click()
+    field.press_sequentially("jürg", delay=30)
+    expect(_option(page, "Jürgen Groß")).to_be_visible(timeout=TIMEOUT)
+    listbox = page.locator('[role="listbox"]')
+    expect(listbox).not_to_contain_text("Jürgen Mitglied")
+    expect(listbox).not_to_contain_text("Jürgen Fremd")
+    _no_overflow(page)
+    _shot(page, screenshots_dir, f"assignee-listbox-{width}")
+    field.press("ArrowDown")
+    field.press("Enter")
+    expect(page.locator("#assign .person-chip")).to_have_text("Jürgen Groß")
+    page.locator("#assign").get_by_role("button", name="Assign", exact=True).click()
+    expect(page.locator("#item-assignee")).to_contain_text("Assigned to Jürgen Groß", timeout=TIMEOUT)
+    # The current assignee shows as the picker's chip; removing it gives the item back to nobody.
+    expect(page.locator("#assign .person-chip")).to_have_text("Jürgen Groß")
+    _no_overflow(page)
+    _shot(page, screenshots_dir, f"assignee-assigned-{width}")
+    item.refresh_from_db()
+    assert item.assignee_id == juergen.pk
+    page.locator("#assign [data-remove-person]").click()
+    page.locator("#assign").get_by_role("button", name="Assign", exact=True).click()
+    expect(page.locator("#item-assignee")).to_contain_text("Nobody has claimed it yet.", timeout=TIMEOUT)
+    item.refresh_from_db()
+    assert item.assignee_id is None
+    signed.context.close()
+
+
+def test_snooze_until_takes_an_iso_moment(browser, live_server, screenshots_dir: Path):
+    otto = UserFactory.create(email="otto.owner@corp.example", display_name="Otto Owner", handle="otto.owner")
+    cycling = _community(otto)
+    post = post_services.post_create(actor=otto, community=cycling, title="Später ansehen", body="Frage")
+    item = open_item(
+        community=cycling, kind=InboxItem.Kind.FLAGGED_POST, key=f"post:{post.pk}", post=post, summary=post.title
+    )
+    assert item is not None
+    signed = sign_in(browser, live_server.url, otto)
+    page = signed.page
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{live_server.url}/inbox/{item.pk}/")
+    until = page.get_by_label("or until")
+    expect(until).to_have_attribute("placeholder", "YYYY-MM-DD HH:MM")
+    later = timezone.localtime() + dt.timedelta(days=10)
+    until.fill(later.strftime("%Y-%m-%d 18:30"))
+    _shot(page, screenshots_dir, "snooze-until-390")
+    page.locator("#item-work").get_by_role("button", name="Snooze").click()
+    expect(page.locator("#item-work")).to_contain_text("Snoozed until", timeout=TIMEOUT)
+    item.refresh_from_db()
+    assert item.snoozed_until is not None
+    assert timezone.localtime(item.snoozed_until).strftime("%Y-%m-%d %H:%M") == later.strftime("%Y-%m-%d 18:30")
     signed.context.close()
 
 
