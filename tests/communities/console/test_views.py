@@ -360,9 +360,9 @@ def test_note_due_date_is_an_iso_text_input_and_parses_iso(staff) -> None:
     url = reverse("communities:console_manager", args=[owner.pk])
     client = client_for(staff)
     page = client.get(url).content.decode()
-    field = re.search(r'<input[^>]*name="next_action_due"[^>]*>', page)
-    assert field is not None
-    field = field.group(0)
+    match = re.search(r'<input[^>]*name="next_action_due"[^>]*>', page)
+    assert match is not None
+    field = match.group(0)
     assert 'type="text"' in field and 'placeholder="YYYY-MM-DD"' in field and 'type="date"' not in page
     assert client.post(url, with_key(text="Call", next_action="Call", next_action_due="2026-12-31")).status_code == 302
     assert CoordinatorNote.objects.get().next_action_due == dt.date(2026, 12, 31)
