@@ -212,18 +212,6 @@ def inbox_notes_for_item(item: InboxItem) -> list[InboxNote]:
     return list(InboxNote.objects.filter(item=item).select_related("author").order_by("created_at", "id"))
 
 
-def assignable_people(item: InboxItem) -> list[User]:
-    """Co-managers who may get the item: the community's active moderators and above (managers and
-    owners for join requests); one query."""
-    roles = DECIDING_ROLES if item.kind == Kind.JOIN_REQUEST else WORKING_ROLES
-    rows = (
-        Membership.objects.filter(community_id=item.community_id, state=Membership.State.ACTIVE, role__in=roles)
-        .select_related("user")
-        .order_by("user__display_name", "user_id")
-    )
-    return [row.user for row in rows if row.user.is_active]
-
-
 # Tonality and saved replies ------------------------------------------------------------------------
 
 
@@ -268,13 +256,15 @@ def saved_reply_get_for_viewer(viewer: Viewer, pk: int) -> SavedReply:
 
 
 def _assignable_queryset(item: InboxItem) -> QuerySet[User]:
+    """Co-managers who may get the item: the community's active moderators and above (managers and
+    owners for join requests), active accounts only."""
     roles = DECIDING_ROLES if item.kind == Kind.JOIN_REQUEST else WORKING_ROLES
     members = Membership.objects.filter(community_id=item.community_id, state=Membership.State.ACTIVE, role__in=roles)
     return get_user_model().objects.filter(is_active=True, pk__in=members.values("user_id"))
 
 
 def assignable_people_for_picker(*, item: InboxItem, query: str, limit: int = PICKER_LIMIT) -> list[User]:
-    """Up to ``limit`` of :func:`assignable_people` whose name (or handle, from its start) matches
+    """Up to ``limit`` of the people who may be given ``item`` whose name (or handle, from its start) matches
     ``query``, best first, with their profile: the options of the inbox's assignee picker. Typo- and
     umlaut-tolerant like the people directory (the same name search). Two queries whatever the
     number of candidates (the search's settings, the people); none for a blank query.
