@@ -13,6 +13,7 @@ import { enableTrainingPrint } from "./training.js";
 import { enableExamTimer } from "./exam_timer.js";
 import { enhanceRecurrencePickers } from "./recurrence.js";
 import { enhanceMergeSearch } from "./merge.js";
+import { enhancePartnerPickers } from "./partner_picker.js";
 
 window.bootstrap = bootstrap;
 enableSavedReplies();
@@ -26,6 +27,7 @@ function enhance(root) {
   enhanceRecurrencePickers(root);
   enhanceMergeSearch(root);
   enhancePeoplePickers(root);
+  enhancePartnerPickers(root);
   enhanceComments(root);
   root.querySelectorAll('[data-bs-toggle="tooltip"]').forEach((el) => {
     bootstrap.Tooltip.getOrCreateInstance(el);

@@ -68,9 +68,13 @@ class ProposalForm(_Form):
 class PartnerProposalForm(IdempotentFormMixin, ProposalForm):
     partner = forms.ModelChoiceField(label=_("Partner community"), queryset=PartnerCommunity.objects.none())
 
-    def __init__(self, *args: Any, partners: list[PartnerCommunity], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, partners: list[PartnerCommunity], options_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["partner"]
+        if options_url:  # assets/js/partner_picker.js turns the select into a name search over it
+            field.widget.attrs.update(
+                {"data-partner-options-url": options_url, "data-search-label": str(_("Type a name"))}
+            )
         field.queryset = PartnerCommunity.objects.filter(pk__in=[p.pk for p in partners])  # type: ignore[attr-defined]
         field.choices = [("", "---------")] + [(p.pk, f"{p.name} ({p.organisation.name})") for p in partners]  # type: ignore[attr-defined]
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from anyascii import anyascii
+from django.contrib.postgres.lookups import Unaccent
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from communities.api import Community, Membership, community_ids_where, coordinator_reach, visible_communities
@@ -142,6 +146,31 @@ def meeting_list_for_tandem(*, tandem: Tandem) -> list[TandemMeeting]:
 def partner_list_for_choice() -> list[PartnerCommunity]:
     """Partner communities for the proposal form, with their organisation (one query)."""
     return list(PartnerCommunity.objects.select_related("organisation").order_by("name", "id")[:500])
+
+
+PARTNER_OPTIONS_SHOWN = 8
+PARTNER_NAME_SIMILARITY = 0.4
+
+
+def partner_list_matching(*, query: str, limit: int = PARTNER_OPTIONS_SHOWN) -> list[PartnerCommunity]:
+    """Partner communities whose name or organisation's name matches ``query``, best match first
+    (case-, accent- and typo-tolerant, like the console's merge search): the options of the
+    proposal form's partner search. One query; none without a search."""
+    term = " ".join(anyascii(query or "").lower().split())[:80]
+    if not term:
+        return []
+    folded = Unaccent(Lower("name"))
+    folded_organisation = Unaccent(Lower("organisation__name"))
+    qs = PartnerCommunity.objects.annotate(
+        similarity=TrigramWordSimilarity(Value(term), folded),  # type: ignore[arg-type]  # an expression works too
+        folded_name=folded,
+        folded_organisation=folded_organisation,
+    ).filter(
+        Q(folded_name__contains=term)
+        | Q(folded_organisation__contains=term)
+        | Q(similarity__gte=PARTNER_NAME_SIMILARITY)
+    )
+    return list(qs.select_related("organisation").order_by("-similarity", "name", "pk")[:limit])
 
 
 def managed_community_list(*, viewer: Viewer) -> list[Community]:

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("tandems/partners/new/", views.partner_create, name="partner_create"),
     path("tandems/for/<slug:slug>/", views.tandem_suggestions, name="tandem_suggestions"),
     path("tandems/for/<slug:slug>/propose/", views.tandem_propose, name="tandem_propose"),
+    path("tandems/for/<slug:slug>/partners/", views.tandem_partner_options, name="tandem_partner_options"),
     path("tandems/for/<slug:slug>/partner/", views.tandem_propose_partner, name="tandem_propose_partner"),
     path("tandems/<int:pk>/", views.tandem_detail, name="tandem_detail"),
     path("tandems/<int:pk>/accept/", views.tandem_accept, name="tandem_accept"),

@@ -64,11 +64,30 @@ def tandem_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "community": community,
         "rows": rows,
-        "partner_form": PartnerProposalForm(partners=partners),
+        "partner_form": PartnerProposalForm(partners=partners, options_url=_partner_options_url(community)),
         "has_partners": bool(partners),
         "can_propose_partner": can_propose_tandem(viewer, community, None),
     }
     return render(request, "meetups/tandems/tandem_suggestions.html", context)
+
+
+def _partner_options_url(community: Community) -> str:
+    return reverse("meetups:tandem_partner_options", kwargs={"slug": community.slug})
+
+
+@login_required
+@require_http_methods(["GET"])
+def tandem_partner_options(request: HttpRequest, slug: str) -> HttpResponse:
+    """The partner search's listbox: partner communities whose name (or organisation's) matches
+    ``q``; ``Http404`` for people who may not enter a partner tandem for this community."""
+    viewer = viewer_of(request)
+    community = _community_for_suggestions(request, slug)
+    if not can_propose_tandem(viewer, community, None):
+        raise Http404
+    query = request.GET.get("q", "")
+    partners = selectors.partner_list_matching(query=query)
+    context = {"partners": partners, "query": query.strip()}
+    return render(request, "meetups/tandems/_partner_options.html", context)
 
 
 @login_required
@@ -106,7 +125,7 @@ def tandem_propose_partner(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_of(request)
     community = _community_for_suggestions(request, slug)
     partners = selectors.partner_list_for_choice()
-    form = PartnerProposalForm(request.POST, partners=partners)
+    form = PartnerProposalForm(request.POST, partners=partners, options_url=_partner_options_url(community))
     if form.is_valid():
         try:
             tandem = services.tandem_propose(

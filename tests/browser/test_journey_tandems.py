@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from intranet.notifications.models import Notification
-from meetups.models import Tandem
+from meetups.models import Organisation, PartnerCommunity, Tandem
 from meetups.tandems.services import tandem_suggestions_refresh
 from tests.browser.conftest import sign_in
 from tests.factories import UserFactory
@@ -111,3 +111,34 @@ def test_tandem_suggested_accepted_by_both_and_meeting_logged(browser, asgi_live
     finally:
         a.context.close()
         b.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_partner_community_chosen_by_name(browser, live_server, screenshots_dir, width: int):
+    """Omar enters a tandem with a partner organisation's community by typing part of its name
+    (without the umlaut) and picking it from the accessible listbox."""
+    omar = UserFactory.create(email="omar.haddad@corp.example", display_name="Omar Haddad", handle="omar.haddad")
+    home = make_community("Solar Garden", owner=omar, tags=("solar",), description="Panels on roofs.")
+    org = Organisation.objects.create(name="Stadtwerke Süd", kind=Organisation.Kind.EXTERNAL)
+    gruen = PartnerCommunity.objects.create(organisation=org, name="Grüne Dächer", contact_name="Kim Kontakt")
+    PartnerCommunity.objects.create(organisation=org, name="Radverkehr", contact_name="Kim Kontakt")
+    signed = sign_in(browser, live_server.url, omar)
+    page = signed.page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/meetups/tandems/for/{home.slug}/")
+    field = page.get_by_role("combobox", name="Partner community")
+    field.click()
+    field.press_sequentially("grune", delay=30)
+    option = page.locator('[role="listbox"] [role="option"]', has_text="Grüne Dächer")
+    expect(option).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator('[role="listbox"]')).not_to_contain_text("Radverkehr")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    _shot(page, screenshots_dir, f"partner-listbox-{width}")
+    field.press("ArrowDown")
+    field.press("Enter")
+    expect(field).to_have_value("Grüne Dächer (Stadtwerke Süd)")
+    page.get_by_role("button", name="Enter tandem").click()
+    expect(page.locator("body")).to_contain_text("The tandem with the partner community was entered.", timeout=TIMEOUT)
+    _shot(page, screenshots_dir, f"partner-entered-{width}")
+    assert Tandem.objects.get().partner_id == gruen.pk
+    signed.context.close()
