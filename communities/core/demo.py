@@ -228,8 +228,9 @@ def seed_orphaned_community(*, stdout: _Output) -> None:
     the demo conversations can be written), and left by :func:`seed_departure` afterwards."""
     name, language, category_slug, tags = ORPHANED
     slug = slug_base(name)
-    if Community.objects.filter(slug=slug).exists():
-        return
+    category = Category.objects.filter(slug=category_slug).first()
+    if category is None or Community.objects.filter(slug=slug).exists():
+        return  # no demo communities were seeded (no demo people), or it exists already
     email, display_name = DEPARTED_OWNER
     owner = User.objects.filter(email__iexact=email).first() or user_create(
         email=email, password=None, display_name=display_name, language=User.Language.GERMAN
@@ -243,7 +244,7 @@ def seed_orphaned_community(*, stdout: _Output) -> None:
         slug=slug,
         description=DESCRIPTIONS[language].format(topic=topic),
         purpose=PURPOSES[language].format(topic=topic),
-        category=Category.objects.get(slug=category_slug),
+        category=category,
         tags=tags,
         language=language,
         visibility=Community.Visibility.PUBLIC,

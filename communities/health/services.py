@@ -41,6 +41,6 @@ def health_recompute_request(*, actor: Viewer) -> bool:
         recent = AuditEntry.objects.filter(action=RECOMPUTE_ACTION, created_at__gte=timezone.now() - RECOMPUTE_GUARD)
         if recent.exists():
             return False
-        audit_log(actor=actor.user, action=RECOMPUTE_ACTION, scope="console")
+        audit_log(actor=actor.user, action="health.recompute_requested", scope="console")
         events.recompute_requested(actor.user_id)
     return True

@@ -27,7 +27,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communities.core.models import Community, Membership
@@ -153,6 +153,7 @@ SENTENCES: dict[str, Promise] = {
     "training.exam_created": _("%(actor)s created the exam %(target)s"),
     "training.exam_updated": _("%(actor)s changed the exam %(target)s"),
     "training.answer_graded": _("%(actor)s graded an answer in %(target)s"),
+    "health.recompute_requested": _("%(actor)s had the health scores and tandem suggestions recomputed"),
     "training.level_created": _("%(actor)s created the level %(target)s"),
     "training.level_changed": _("%(actor)s changed the level %(target)s"),
     "training.level_promoted": _("%(actor)s promoted %(person)s to the level %(value)s"),
@@ -182,7 +183,7 @@ OTHER_COMMUNITY_KEYS: dict[str, tuple[str, str]] = {
 }
 
 _INBOX_KINDS = {
-    "report": _("Report"),
+    "report": pgettext_lazy("noun", "Report"),
     "held_post": _("Post held for approval"),
     "join_request": _("Join request"),
     "unanswered_question": _("Unanswered question"),

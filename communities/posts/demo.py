@@ -181,6 +181,7 @@ def seed_history(*, stdout: Any) -> None:
     communities = list(Community.objects.active().filter(post_count__gt=0).order_by("pk"))
     members = _active_members([c.pk for c in communities])
     posts = comments = reactions = 0
+    written: list[int] = []
     with transaction.atomic():
         for index, community in enumerate(communities):
             people = members.get(community.pk, [])
@@ -190,9 +191,9 @@ def seed_history(*, stdout: Any) -> None:
                 _make_dormant(community, now)
                 continue
             weekly = _weekly_posts(index, slowing=community.name in SLOWING)
-            p, c, r = _write_weeks(community, people, weekly, now, rng)
+            p, c, r = _write_weeks(community, people, weekly, now, rng, written)
             posts, comments, reactions = posts + p, comments + c, reactions + r
-        _recount(now)
+        _recount(written)
     stdout.write(
         f"communities: {HISTORY_WEEKS} weeks of history ({posts} posts, {comments} comments, {reactions} reactions)."
     )
@@ -219,8 +220,10 @@ def _weekly_posts(index: int, *, slowing: bool) -> list[int]:
 
 
 def _write_weeks(
-    community: Community, people: list[int], weekly: list[int], now: datetime, rng: random.Random
+    community: Community, people: list[int], weekly: list[int], now: datetime, rng: random.Random, written: list[int]
 ) -> tuple[int, int, int]:
+    """Bulk-inserts the weeks' posts with their comments and likes; appends the posts' ids to
+    ``written`` (their counters are set by :func:`_recount`)."""
     text = HISTORY_TEXTS.get(community.language, HISTORY_TEXTS["en"])
     new_posts: list[tuple[Post, list[Comment], list[Reaction]]] = []
     for week, count in enumerate(weekly):
@@ -258,6 +261,7 @@ def _write_weeks(
             ]
             new_posts.append((post, replies, likes))
     Post.objects.bulk_create([post for post, _c, _r in new_posts])
+    written.extend(post.pk for post, _c, _r in new_posts)
     for post, replies, likes in new_posts:
         for comment in replies:
             comment.post = post
@@ -284,13 +288,13 @@ def _make_dormant(community: Community, now: datetime) -> None:
     Community.objects.filter(pk=community.pk).update(last_activity_at=now - shift)
 
 
-def _recount(now: datetime) -> None:
-    """Counters of the bulk-inserted rows: comments and reactions per post, posts per community,
-    the last activity of posts and communities."""
+def _recount(post_ids: list[int]) -> None:
+    """Counters of the bulk-inserted posts (``post_ids``, whatever their age): comments and likes
+    per post, posts per community, the last activity of the posts."""
     visible = Q(status=ContentStatus.PUBLISHED, deleted_at__isnull=True)
     comments = Comment.objects.filter(visible, post=OuterRef("pk")).order_by().values("post")
     likes = Reaction.objects.filter(post=OuterRef("pk"), kind=ReactionKind.LIKE).order_by().values("post")
-    historic = Post.objects.filter(created_at__lt=now - timedelta(days=7))
+    historic = Post.objects.filter(pk__in=post_ids)
     historic.update(
         comment_count=Coalesce(Subquery(comments.annotate(n=Count("pk")).values("n")), 0),
         reaction_count=Coalesce(Subquery(likes.annotate(n=Count("pk")).values("n")), 0),

@@ -93,8 +93,13 @@ PAGES: dict[str, Callable[[World], str]] = {
 EXTRA: dict[str, dict[str, str]] = {"search:results": {"q": "garden", "type": "posts"}}
 
 
+# POST-only views that answer a form error with a list page: the cursor they read is that list's
+# own (fuzzed above under the list's name); a GET of them is a 405.
+RE_RENDERING_LIST: frozenset[str] = frozenset({"communities:membership_invite"})
+
+
 def test_every_cursor_page_is_fuzzed():
-    scanned = views_reading(CURSOR_PARAMS)
+    scanned = {name: params for name, params in views_reading(CURSOR_PARAMS).items() if name not in RE_RENDERING_LIST}
     assert set(scanned) - set(PAGES) == set(), "a list page reads a cursor: add it to PAGES"
     assert set(PAGES) - set(scanned) == set(), "PAGES names a page that reads no cursor any more"
 
