@@ -56,3 +56,9 @@ def pytest_configure(config):
     # Playwright's sync API keeps an event loop running in the test thread; Django's ORM refuses
     # to run there unless told that this is intended (tests only).
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` (a minute or more each) are collected first, so that xdist starts them at
+    once and spreads the short ones around them instead of waiting for one at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -173,6 +173,7 @@ def _assert_reset_mails_are_limited(url: str) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_every_password_page_is_allauths_or_hands_over_to_it():
     ensure_page_tree()  # the CMS pages render as they do in a deployment
     # Staff, so that the Django admin's own sign-in would have let the probe in too.

@@ -50,6 +50,7 @@ def _postgres_processes(pgdata: Path) -> list[psutil.Process]:
 
 
 @pytest.mark.timeout(START_TIMEOUT + 120)
+@pytest.mark.slow
 def test_make_run_serves_with_an_embedded_database_and_stops_cleanly(tmp_path):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
