@@ -137,6 +137,22 @@ def test_migrations_run_in_the_pre_install_pre_upgrade_hook_job_only(values):
     assert int(config["metadata"]["annotations"]["helm.sh/hook-weight"]) < weight
 
 
+def test_the_migration_job_may_bypass_pgbouncer():
+    large = ROOT / "deploy" / "helm" / "ci" / "large-values.yaml"
+    docs = render(large, "migrate.directDatabase=true")
+    (job,) = of_kind(docs, "Job")
+    env = {item["name"]: item for item in job["spec"]["template"]["spec"]["containers"][0]["env"]}
+    reference = env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+    assert reference == {"name": "intranet-settings", "key": "MIGRATE_DATABASE_URL"}
+    assert env["DATABASE_POOLER"]["value"] == ""
+    # The long-running processes keep DATABASE_URL (PgBouncer) from the Secret.
+    for deployment in of_kind(docs, "Deployment"):
+        names = {item["name"] for item in deployment["spec"]["template"]["spec"]["containers"][0].get("env", [])}
+        assert "DATABASE_URL" not in names
+    small = ROOT / "deploy" / "helm" / "ci" / "small-values.yaml"
+    assert "database.migrateUrl" in helm_fails(small, "migrate.directDatabase=true")
+
+
 @values_files
 def test_no_long_running_container_runs_migrate(values):
     for deployment in of_kind(render(values), "Deployment"):
@@ -258,6 +274,46 @@ def test_the_chart_renders_its_own_secret_and_config_map():
         env_from = deployment["spec"]["template"]["spec"]["containers"][0]["envFrom"]
         assert {"secretRef": {"name": secret[0]["metadata"]["name"]}} in env_from
         assert {"configMapRef": {"name": config[0]["metadata"]["name"]}} in env_from
+
+
+# Read by the process commands rather than the settings: the image's entrypoint and gunicorn.conf.py.
+TOOLING_VARIABLES = {"DJANGO_SETTINGS_MODULE", "FORWARDED_ALLOW_IPS"}
+# Settings the topology and privacy work of issue 21 adds to intranet/settings/env.py in parallel
+# with the chart; once merged they are Env fields and this set is redundant.
+ISSUE_21_SETTINGS = {
+    "DATABASE_REPLICA_URLS",
+    "DATABASE_POOLER",
+    "DATABASE_PRIMARY_PIN_SECONDS",
+    "PRIVACY_PRESENCE",
+    "PRIVACY_READ_RECEIPTS",
+    "PRIVACY_PERSON_FIGURES",
+    "PRIVACY_MIN_GROUP_SIZE",
+    "PRIVACY_AUDIT_READERS",
+}
+
+
+@values_files
+def test_every_variable_of_the_config_map_and_secret_is_a_setting(values):
+    """A misspelt variable would be ignored by the settings (extra="ignore") and fail silently."""
+    from intranet.settings.env import Env
+
+    known = {name.upper() for name in Env.model_fields} | TOOLING_VARIABLES | ISSUE_21_SETTINGS
+    every_secret = (
+        "secret.existingSecret=",
+        "secret.secretKey=x",
+        "secret.emailHostPassword=x",
+        "secret.oidcClientSecret=x",
+        "database.url=postgres://h/d",
+        "database.migrateUrl=postgres://h/d",
+        "database.replicaUrls={postgres://r1/d,postgres://r2/d}",
+        "redis.url=redis://h",
+        "redis.brokerUrl=amqp://h",
+    )
+    docs = render(values, *every_secret)
+    assert len(named(docs, "Secret", "intranet")["data"]) == 8
+    for doc in [*of_kind(docs, "ConfigMap"), *of_kind(docs, "Secret")]:
+        unknown = set(doc["data"]) - known - {"MIGRATE_DATABASE_URL"}
+        assert not unknown, (doc["metadata"]["name"], unknown)
 
 
 @pytest.mark.parametrize(

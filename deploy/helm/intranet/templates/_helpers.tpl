@@ -122,6 +122,9 @@ REDIS_URL: {{ required "redis.url is required unless secret.existingSecret is se
 {{- with .Values.database.replicaUrls }}
 DATABASE_REPLICA_URLS: {{ join "," . | b64enc | quote }}
 {{- end }}
+{{- with .Values.database.migrateUrl }}
+MIGRATE_DATABASE_URL: {{ . | b64enc | quote }}
+{{- end }}
 {{- with .Values.redis.brokerUrl }}
 CELERY_BROKER_URL: {{ . | b64enc | quote }}
 {{- end }}
@@ -219,8 +222,15 @@ containers:
           name: {{ .configMap }}
       - secretRef:
           name: {{ .secret }}
-    {{- if or .env .extraEnv }}
+    {{- if or .env .extraEnv .envFromSecret }}
     env:
+      {{- range $key, $ref := .envFromSecret }}
+      - name: {{ $key }}
+        valueFrom:
+          secretKeyRef:
+            name: {{ $ref.name }}
+            key: {{ $ref.key }}
+      {{- end }}
       {{- range $key, $value := .env }}
       - name: {{ $key }}
         value: {{ $value | quote }}
