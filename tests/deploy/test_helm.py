@@ -69,12 +69,17 @@ def named(docs: list[Manifest], kind: str, suffix: str) -> Manifest:
 
 
 def component(doc: Manifest) -> str:
-    return str(doc["metadata"]["labels"]["app.kubernetes.io/component"])
+    return str(doc["metadata"]["labels"].get("app.kubernetes.io/component", ""))
 
 
 def pod_templates(docs: list[Manifest]) -> list[tuple[Manifest, Manifest]]:
     """(workload, pod spec) of every Deployment and Job."""
     return [(doc, doc["spec"]["template"]["spec"]) for doc in docs if doc["kind"] in ("Deployment", "Job")]
+
+
+def app_deployments(docs: list[Manifest]) -> list[Manifest]:
+    """The Deployments of the project's image (all but the nginx of the public uploads)."""
+    return [doc for doc in of_kind(docs, "Deployment") if component(doc) != "media"]
 
 
 def budgets_selecting(docs: list[Manifest], labels: dict[str, str]) -> list[Manifest]:
@@ -95,9 +100,7 @@ def test_every_process_type_has_its_deployment(values):
     kinds = {component(doc) for doc in of_kind(docs, "Deployment")}
     assert {"web", "realtime", "beat"} <= kinds
     assert any(kind.startswith("worker-") for kind in kinds)
-    args = {
-        component(doc): doc["spec"]["template"]["spec"]["containers"][0]["args"] for doc in of_kind(docs, "Deployment")
-    }
+    args = {component(doc): doc["spec"]["template"]["spec"]["containers"][0]["args"] for doc in app_deployments(docs)}
     assert args["web"] == ["web"]
     assert args["realtime"] == ["realtime"]
     assert args["beat"] == ["beat"]
@@ -168,7 +171,9 @@ def test_every_container_has_start_up_liveness_and_readiness_probes(values):
         name = component(deployment)
         for container in deployment["spec"]["template"]["spec"]["containers"]:
             probes = {kind: container[kind] for kind in ("startupProbe", "livenessProbe", "readinessProbe")}
-            if name in ("web", "realtime"):
+            if name == "media":
+                assert all(probe["httpGet"]["path"] == "/healthz" for probe in probes.values())
+            elif name in ("web", "realtime"):
                 assert probes["startupProbe"]["httpGet"]["path"] == "/healthz/live"
                 assert probes["livenessProbe"]["httpGet"]["path"] == "/healthz/live"
                 assert probes["readinessProbe"]["httpGet"]["path"] == "/healthz/ready"
@@ -222,8 +227,9 @@ def test_ingress_routes_websockets_to_realtime_and_the_rest_to_web(values):
         for path in rule["http"]["paths"]
     }
     assert paths["/ws/"] == named(docs, "Service", "-realtime")["metadata"]["name"]
+    assert paths["/media/"] == named(docs, "Service", "-media")["metadata"]["name"]
     assert paths["/"] == named(docs, "Service", "-web")["metadata"]["name"]
-    for suffix in ("web", "realtime"):
+    for suffix in ("web", "realtime", "media"):
         service = named(docs, "Service", f"-{suffix}")
         deployment = named(docs, "Deployment", f"-{suffix}")
         labels = deployment["spec"]["template"]["metadata"]["labels"]
@@ -233,7 +239,7 @@ def test_ingress_routes_websockets_to_realtime_and_the_rest_to_web(values):
 @values_files
 def test_web_realtime_and_workers_have_autoscalers_and_disruption_budgets(values):
     docs = render(values)
-    scalable = [d for d in of_kind(docs, "Deployment") if component(d) != "beat"]
+    scalable = [d for d in app_deployments(docs) if component(d) != "beat"]
     hpa_targets = {hpa["spec"]["scaleTargetRef"]["name"] for hpa in of_kind(docs, "HorizontalPodAutoscaler")}
     assert {d["metadata"]["name"] for d in scalable} == hpa_targets
     for deployment in scalable:
@@ -270,7 +276,7 @@ def test_the_chart_renders_its_own_secret_and_config_map():
     assert config[0]["data"]["ALLOWED_HOSTS"] == "intranet.small.example"
     # Nothing secret in the ConfigMap.
     assert not {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_HOST_PASSWORD"} & set(config[0]["data"])
-    for deployment in of_kind(docs, "Deployment"):
+    for deployment in app_deployments(docs):
         env_from = deployment["spec"]["template"]["spec"]["containers"][0]["envFrom"]
         assert {"secretRef": {"name": secret[0]["metadata"]["name"]}} in env_from
         assert {"configMapRef": {"name": config[0]["metadata"]["name"]}} in env_from
@@ -312,6 +318,8 @@ def test_every_variable_of_the_config_map_and_secret_is_a_setting(values):
     docs = render(values, *every_secret)
     assert len(named(docs, "Secret", "intranet")["data"]) == 8
     for doc in [*of_kind(docs, "ConfigMap"), *of_kind(docs, "Secret")]:
+        if component(doc) == "media":
+            continue  # nginx's configuration file
         unknown = set(doc["data"]) - known - {"MIGRATE_DATABASE_URL"}
         assert not unknown, (doc["metadata"]["name"], unknown)
 
@@ -328,6 +336,8 @@ def test_an_existing_secret_is_used_by_name(values, sets):
     docs = render(values, *sets)
     assert not of_kind(docs, "Secret"), "the chart must not render a Secret of its own"
     for workload, pod in pod_templates(docs):
+        if component(workload) == "media":
+            continue
         for container in pod["containers"]:
             refs = [source["secretRef"]["name"] for source in container["envFrom"] if "secretRef" in source]
             assert refs == ["company-intranet"], workload["metadata"]["name"]
@@ -365,3 +375,27 @@ def test_lint_schema_and_policy_checks_pass_for_every_values_file(tmp_path):
     for values in CI_VALUES:
         assert (tmp_path / f"{values.stem}.yaml").stat().st_size > 0
     assert output.count("Failed checks: 0,") == len(CI_VALUES), output
+
+
+def test_the_media_server_serves_exactly_the_public_prefixes_of_the_settings():
+    from django.conf import settings
+
+    chart_values = yaml.safe_load((CHART / "values.yaml").read_text())
+    assert chart_values["mediaServer"]["publicPrefixes"] == settings.PUBLIC_MEDIA_PREFIXES
+
+
+@values_files
+def test_the_media_server_reads_the_media_volume_read_only(values):
+    docs = render(values)
+    pod = named(docs, "Deployment", "-media")["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    mounts = {mount["name"]: mount for mount in container["volumeMounts"]}
+    assert mounts["media"]["readOnly"] is True
+    volumes = {volume["name"]: volume for volume in pod["volumes"]}
+    assert volumes["media"]["persistentVolumeClaim"]["readOnly"] is True
+    web_pod = named(docs, "Deployment", "-web")["spec"]["template"]["spec"]
+    web_volumes = {volume["name"]: volume for volume in web_pod["volumes"]}
+    assert (
+        volumes["media"]["persistentVolumeClaim"]["claimName"]
+        == web_volumes["media"]["persistentVolumeClaim"]["claimName"]
+    )
