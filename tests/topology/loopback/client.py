@@ -20,6 +20,8 @@ class Browser:
         self.base = topology.proxy_url
         self.origin = topology.origin
         self.session = requests.Session()
+        # Assertions read the English texts (the platform's default language is German).
+        self.session.headers["Accept-Language"] = "en"
 
     def _cookies(self) -> list[Cookie]:
         return list(CookieJar.__iter__(self.session.cookies))
