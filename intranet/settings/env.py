@@ -33,6 +33,14 @@ class Env(BaseSettings):
     # database outage answers a 503 after this long instead of hanging (settings/database.py).
     database_pool_timeout: float = Field(default=5.0, gt=0)
     database_connect_timeout: int = Field(default=5, ge=2)
+    # Streaming read replicas (comma-separated URLs): aliases ``replica_1``, ``replica_2``... that
+    # serve the reads of web requests (intranet/core/dbrouter.py). Empty: every query on the primary.
+    database_replica_urls: CommaList = Field(default_factory=list)
+    # ``pgbouncer``: the URLs lead to PgBouncer in transaction pooling, so no server-side prepared
+    # statements or cursors (settings/database.py).
+    database_pooler: Literal["", "pgbouncer"] = ""
+    # Seconds a person who wrote reads from the primary (read-your-writes, core/dbrouter.py).
+    database_primary_pin_seconds: int = Field(default=10, ge=0)
 
     redis_url: str | None = None
     celery_broker_url: str | None = None
@@ -79,7 +87,12 @@ class Env(BaseSettings):
     benchmark: bool = False
 
     @field_validator(
-        "allowed_hosts", "csrf_trusted_origins", "signup_email_domains", "common_time_zones", mode="before"
+        "allowed_hosts",
+        "csrf_trusted_origins",
+        "signup_email_domains",
+        "common_time_zones",
+        "database_replica_urls",
+        mode="before",
     )
     @classmethod
     def _split_commas(cls, value: object) -> object:

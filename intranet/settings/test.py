@@ -17,6 +17,18 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 # The pool is per process and pytest-django swaps database names; plain connections are simpler.
 DATABASES["default"]["OPTIONS"].pop("pool", None)  # type: ignore[name-defined]
+# A replica alias on the test database itself (a test mirror: the same connection settings, no
+# database of its own), for the router's tests; reads use it only where a test lists it in
+# DATABASE_REPLICAS (intranet/core/dbrouter.py). tests/topology runs a real streaming replica.
+DATABASES.setdefault(  # type: ignore[name-defined]
+    "replica_1",
+    {
+        **DATABASES["default"],  # type: ignore[name-defined]
+        "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),  # type: ignore[name-defined]
+        "TEST": {"MIRROR": "default"},
+    },
+)
+DATABASES["replica_1"]["OPTIONS"].pop("pool", None)  # type: ignore[name-defined]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 CELERY_TASK_ALWAYS_EAGER = ENV.celery_always_eager if ENV.celery_always_eager is not None else True
