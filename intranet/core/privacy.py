@@ -231,8 +231,7 @@ EVIDENCE_REASON = _(
 )
 #: Why editorial or organisational content of the company stays.
 COMPANY_CONTENT_REASON = _(
-    "Content published for the company (not about the person); kept, the link to its author is "
-    "removed on erasure."
+    "Content published for the company (not about the person); kept, the link to its author is removed on erasure."
 )
 
 
