@@ -14,3 +14,4 @@ class PrivacyConfig(AppConfig):
         # them all here, so the kernel never imports a feature and the register is complete in every
         # process (web, worker, management commands, tests).
         autodiscover_modules("privacy")
+        from . import jobs, notify, tasks  # noqa: F401  (register the beat task, the kind and the subscribers)

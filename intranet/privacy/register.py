@@ -171,3 +171,55 @@ def write_into(path: Path) -> bool:
 def is_current(path: Path) -> bool:
     text = path.read_text() if path.exists() else ""
     return markdown() in text
+
+
+@dataclass(frozen=True)
+class SwitchRow:
+    setting: str
+    label: str
+    value: object
+    effect: str
+
+
+def switch_rows() -> list[SwitchRow]:
+    """The works-council switches with their current values (intranet/core/switches.py)."""
+    from intranet.core import switches
+
+    return [
+        SwitchRow(
+            "PRIVACY_PRESENCE",
+            _("Presence and typing indicators"),
+            switches.presence_allowed(),
+            _("Off: nobody is shown as online or typing; the platform neither keeps nor sends it."),
+        ),
+        SwitchRow(
+            "PRIVACY_READ_RECEIPTS",
+            _("Read receipts in direct messages"),
+            switches.read_receipts_allowed(),
+            _("Off: senders do not see whether their messages were read, on pages, in the API and in exports."),
+        ),
+        SwitchRow(
+            "PRIVACY_PERSON_FIGURES",
+            _("Figures about one person"),
+            switches.person_figures_allowed(),
+            _(
+                "Off: no activity or training figures about a named person for anyone else (console, "
+                "managers' views, training reports); everyone still sees their own."
+            ),
+        ),
+        SwitchRow(
+            "PRIVACY_MIN_GROUP_SIZE",
+            _("Minimum group size"),
+            switches.min_group_size(),
+            _("Figures about fewer people than this are shown as \u201cfewer than N\u201d everywhere."),
+        ),
+        SwitchRow(
+            "PRIVACY_AUDIT_READERS",
+            _("Who reads audit logs"),
+            switches.audit_readers().value,
+            _(
+                "staff: community managers their community's log, coordinators the platform log; "
+                "coordinators: coordinators only; superusers: operators only."
+            ),
+        ),
+    ]

@@ -86,6 +86,9 @@ class Env(BaseSettings):
     privacy_min_group_size: int | None = Field(default=None, ge=1)
     health_min_group_size: int = Field(default=5, ge=1)
     privacy_audit_readers: Literal["staff", "coordinators", "superusers"] = "staff"
+    # "Download my data": hours a download link works, and exports one person may ask for per day.
+    privacy_export_link_hours: int = Field(default=72, ge=1)
+    privacy_export_per_day: int = Field(default=2, ge=1)
 
     @field_validator(
         "allowed_hosts", "csrf_trusted_origins", "signup_email_domains", "common_time_zones", mode="before"
