@@ -29,6 +29,7 @@ urlpatterns = [
     path("search/", include("intranet.search.urls")),
     path("notifications/", include("intranet.notifications.urls")),
     path("messages/", include("intranet.messaging.urls")),
+    path("privacy/", include("intranet.privacy.urls")),
     path("", include("communities.urls")),
     path("training/", include("training.urls")),
     path("meetups/", include("meetups.urls")),

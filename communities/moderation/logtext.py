@@ -160,6 +160,9 @@ SENTENCES: dict[str, Promise] = {
     "training.level_demoted": _("%(actor)s set the level of %(person)s to %(value)s"),
     "training.level_application_approved": _("%(actor)s approved the level application of %(person)s"),
     "training.level_application_declined": _("%(actor)s declined the level application of %(person)s"),
+    # Privacy (intranet/privacy): access requests answered with a data export
+    "privacy.export_requested": _("%(actor)s asked for a copy of the data of %(person)s"),
+    "privacy.export_downloaded": _("%(actor)s downloaded the data export of %(person)s"),
 }
 
 #: For a code without a sentence (rows written by an older release): say what is known.

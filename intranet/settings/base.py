@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "intranet.search",
     "intranet.notifications",
     "intranet.messaging",
+    "intranet.privacy",
     # Domain
     "communities",
     "training",
@@ -253,6 +254,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # Community health (issue 9): nightly figures for yesterday, then the health score.
+# Data exports whose download link expired: their files are deleted (intranet/privacy/jobs.py).
+CELERY_BEAT_SCHEDULE["privacy-exports-expire"] = {"task": "privacy.exports_expire", "schedule": crontab(minute=20)}
 CELERY_BEAT_SCHEDULE["communities-health-figures-nightly"] = {
     "task": "communities.health_figures_daily",
     "schedule": crontab(minute=30, hour=2),
@@ -278,8 +281,19 @@ DEMO_SUMMARY = [
     ("training.Programme", "training programmes"),
     ("notifications.Notification", "in-app notifications"),
 ]
+# Works-council switches (intranet/core/switches.py; read them through its functions) ----------
+PRIVACY_PRESENCE = ENV.privacy_presence
+PRIVACY_READ_RECEIPTS = ENV.privacy_read_receipts
+PRIVACY_PERSON_FIGURES = ENV.privacy_person_figures
 #: No figure derived from people (members, active members, joins, leaves) is shown below this.
-HEALTH_MIN_GROUP_SIZE = 5
+PRIVACY_MIN_GROUP_SIZE = ENV.privacy_min_group_size or ENV.health_min_group_size
+#: Old name of PRIVACY_MIN_GROUP_SIZE, kept so existing configuration still works; code reads
+#: ``intranet.core.switches.min_group_size()``.
+HEALTH_MIN_GROUP_SIZE = PRIVACY_MIN_GROUP_SIZE
+PRIVACY_AUDIT_READERS = ENV.privacy_audit_readers
+#: "Download my data" (intranet/privacy): how long a link works, how many exports a day per person.
+PRIVACY_EXPORT_LINK_HOURS = ENV.privacy_export_link_hours
+PRIVACY_EXPORT_PER_DAY = ENV.privacy_export_per_day
 #: A community without posts, comments or reactions for this many days is "dormant".
 HEALTH_DORMANT_DAYS = 90
 #: An owner or manager without activity or login for this many days no longer counts as present.

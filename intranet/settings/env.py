@@ -86,6 +86,18 @@ class Env(BaseSettings):
     # Benchmark hooks (``make bench`` only): the constant "limit" view and a query-count header.
     benchmark: bool = False
 
+    # Works-council switches (intranet/core/switches.py, docs/privacy.md); defaults keep today's
+    # behaviour. HEALTH_MIN_GROUP_SIZE is read as an alias when PRIVACY_MIN_GROUP_SIZE is unset.
+    privacy_presence: bool = True
+    privacy_read_receipts: bool = True
+    privacy_person_figures: bool = True
+    privacy_min_group_size: int | None = Field(default=None, ge=1)
+    health_min_group_size: int = Field(default=5, ge=1)
+    privacy_audit_readers: Literal["staff", "coordinators", "superusers"] = "staff"
+    # "Download my data": hours a download link works, and exports one person may ask for per day.
+    privacy_export_link_hours: int = Field(default=72, ge=1)
+    privacy_export_per_day: int = Field(default=2, ge=1)
+
     @field_validator(
         "allowed_hosts",
         "csrf_trusted_origins",
