@@ -1,7 +1,7 @@
 """Reads of community health: the score rows, their explanation as sentences, the managers' page.
 
 Privacy: every figure that counts people (members, active members, joins, leaves) goes through
-:func:`people_count`, which shows small groups (1 to ``HEALTH_MIN_GROUP_SIZE`` - 1) as "fewer than
+:func:`people_count`, which shows small groups (1 to ``PRIVACY_MIN_GROUP_SIZE`` - 1) as "fewer than
 N" only, so no figure points at an individual. Figures counting content (posts, comments,
 reactions, questions) are shown exactly: the content itself is visible, with its authors, to
 everyone who can read the community, so the count reveals nothing more.
@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.http import Http404
 from django.utils import timezone
@@ -26,6 +25,7 @@ from communities.core.permissions import visible_communities
 from communities.health.models import CommunityDayFigures, CommunityHealth
 from communities.health.permissions import can_view_community_health, can_view_health_measures
 from communities.health.score import SIZE_CLASSES
+from intranet.core import switches
 from intranet.core.permissions import require_visible
 from intranet.core.viewer import Viewer
 
@@ -49,7 +49,8 @@ def health_for_communities(community_ids: Iterable[int]) -> dict[int, CommunityH
 
 
 def min_group_size() -> int:
-    return int(settings.HEALTH_MIN_GROUP_SIZE)
+    """The works-council minimum group size (``PRIVACY_MIN_GROUP_SIZE``), one setting everywhere."""
+    return switches.min_group_size()
 
 
 def people_count(value: int | None, *, short: bool = False) -> str:

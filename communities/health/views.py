@@ -74,7 +74,7 @@ def health_measures(request: HttpRequest) -> HttpResponse:
 
 def _measures_context() -> dict[str, object]:
     return {
-        "min_group_size": settings.HEALTH_MIN_GROUP_SIZE,
+        "min_group_size": selectors_health.min_group_size(),
         "dormant_days": settings.HEALTH_DORMANT_DAYS,
         "orphan_days": settings.HEALTH_ORPHAN_INACTIVE_DAYS,
         "retention_days": settings.HEALTH_FIGURES_RETENTION_DAYS,

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "intranet.search",
     "intranet.notifications",
     "intranet.messaging",
+    "intranet.privacy",
     # Domain
     "communities",
     "training",
@@ -271,8 +272,16 @@ DEMO_SUMMARY = [
     ("training.Programme", "training programmes"),
     ("notifications.Notification", "in-app notifications"),
 ]
+# Works-council switches (intranet/core/switches.py; read them through its functions) ----------
+PRIVACY_PRESENCE = ENV.privacy_presence
+PRIVACY_READ_RECEIPTS = ENV.privacy_read_receipts
+PRIVACY_PERSON_FIGURES = ENV.privacy_person_figures
 #: No figure derived from people (members, active members, joins, leaves) is shown below this.
-HEALTH_MIN_GROUP_SIZE = 5
+PRIVACY_MIN_GROUP_SIZE = ENV.privacy_min_group_size or ENV.health_min_group_size
+#: Old name of PRIVACY_MIN_GROUP_SIZE, kept so existing configuration still works; code reads
+#: ``intranet.core.switches.min_group_size()``.
+HEALTH_MIN_GROUP_SIZE = PRIVACY_MIN_GROUP_SIZE
+PRIVACY_AUDIT_READERS = ENV.privacy_audit_readers
 #: A community without posts, comments or reactions for this many days is "dormant".
 HEALTH_DORMANT_DAYS = 90
 #: An owner or manager without activity or login for this many days no longer counts as present.

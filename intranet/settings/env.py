@@ -91,6 +91,15 @@ class Env(BaseSettings):
     # Benchmark hooks (``make bench`` only): the constant "limit" view and a query-count header.
     benchmark: bool = False
 
+    # Works-council switches (intranet/core/switches.py, docs/privacy.md); defaults keep today's
+    # behaviour. HEALTH_MIN_GROUP_SIZE is read as an alias when PRIVACY_MIN_GROUP_SIZE is unset.
+    privacy_presence: bool = True
+    privacy_read_receipts: bool = True
+    privacy_person_figures: bool = True
+    privacy_min_group_size: int | None = Field(default=None, ge=1)
+    health_min_group_size: int = Field(default=5, ge=1)
+    privacy_audit_readers: Literal["staff", "coordinators", "superusers"] = "staff"
+
     @field_validator(
         "allowed_hosts", "csrf_trusted_origins", "signup_email_domains", "common_time_zones", mode="before"
     )

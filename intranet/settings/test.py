@@ -26,7 +26,9 @@ STORAGES = {
 }
 # The OpenID Connect tests run a real identity provider (django-oauth-toolkit) inside the live
 # test server; it exists only in this settings module.
-INSTALLED_APPS = [*INSTALLED_APPS, "oauth2_provider"]
+# The register of personal data (tests/privacy/test_register.py) skips apps listed here.
+TEST_ONLY_APPS = ["oauth2_provider"]
+INSTALLED_APPS = [*INSTALLED_APPS, *TEST_ONLY_APPS]
 ROOT_URLCONF = "intranet.test_urls"
 MIDDLEWARE = list(MIDDLEWARE)
 

@@ -30,7 +30,7 @@ SEES_FIGURES = {"manager", "owner", "coordinator", "scoped_in"}
 @pytest.fixture(autouse=True)
 def _english(settings: Any) -> None:
     settings.LANGUAGE_CODE = "en"
-    settings.HEALTH_MIN_GROUP_SIZE = 5
+    settings.PRIVACY_MIN_GROUP_SIZE = 5
 
 
 def health_url(community: Community) -> str:
