@@ -41,8 +41,8 @@ class CommunitiesConfig(AppConfig):
         from communities.posts.views.posts import post_stream_context
         from intranet.accounts.second_factor import register_second_factor_role
         from intranet.accounts.signals import user_deactivating
-        from intranet.core import tasks as outbox_tasks
-        from intranet.core.erasure import register_erasure_step  # noqa: F401  (see below)
+        from intranet.core import tasks as outbox_tasks  # noqa: F401  (see below)
+        from intranet.core.erasure import register_erasure_step
 
         # The outbox imports its delivery task only when it first relays; communities records events
         # from the first request on, so the task is registered with Celery here, at start-up, in every

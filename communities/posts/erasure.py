@@ -76,9 +76,7 @@ def _delete_content(ctx: ErasureContext) -> None:
         ctx.files.append((Attachment._meta.get_field("file").storage, name))
     ctx.count("communities.Post", "deleted", posts.delete()[0])
     for post_id in touched:
-        live = Comment.objects.filter(
-            post_id=post_id, status=ContentStatus.PUBLISHED, deleted_at__isnull=True
-        ).count()
+        live = Comment.objects.filter(post_id=post_id, status=ContentStatus.PUBLISHED, deleted_at__isnull=True).count()
         Post.objects.filter(pk=post_id).update(comment_count=live)
 
 

@@ -14,9 +14,8 @@ class MessagingConfig(AppConfig):
         from intranet.core.realtime import register_topic
 
         from .erasure import erase_person_messages
-        from .retention import register_rules
-
         from .realtime import may_receive_conversation  # also registers the outbox subscribers
+        from .retention import register_rules
 
         # conversation.<id>: participants only; who is online there is announced, typing is relayed.
         register_topic("conversation", may_receive_conversation, presence=True, relay=("typing",))

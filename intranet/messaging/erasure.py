@@ -33,9 +33,7 @@ def erase_person_messages(ctx: ErasureContext) -> None:
     """The messaging step of erasing ``ctx.user`` (see the module docstring)."""
     sent = Message.objects.filter(author=ctx.user)
     conversation_ids = set(sent.values_list("conversation_id", flat=True))
-    conversation_ids |= set(
-        Conversation.objects.filter(last_message_author=ctx.user).values_list("pk", flat=True)
-    )
+    conversation_ids |= set(Conversation.objects.filter(last_message_author=ctx.user).values_list("pk", flat=True))
     if getattr(settings, "ERASURE_DIRECT_MESSAGES", "delete") == "anonymise":
         moved = sent.update(author=ctx.placeholder)
         ctx.count("messaging.Message", "anonymised", moved)

@@ -14,3 +14,8 @@ class PrivacyConfig(AppConfig):
         # them all here, so the kernel never imports a feature and the register is complete in every
         # process (web, worker, management commands, tests).
         autodiscover_modules("privacy")
+        # Retention (intranet/privacy/retention/): the shell's own rules, and the nightly task.
+        from .retention import jobs as retention_jobs  # noqa: F401  (registers the beat task)
+        from .retention.rules import register_rules
+
+        register_rules()

@@ -27,6 +27,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Replace
@@ -57,7 +58,7 @@ def _user_fk(model: type[models.Model], path: str) -> models.ForeignKey[Any, Any
         return None
     try:
         field = model._meta.get_field(path)
-    except Exception:  # noqa: BLE001 - FieldDoesNotExist, or a reverse relation
+    except FieldDoesNotExist:
         return None
     if isinstance(field, models.ForeignKey) and field.related_model is get_user_model():
         return field
@@ -99,7 +100,7 @@ def _anonymise_rows(ctx: ErasureContext, entry: privacy.Entry, qs: models.QueryS
     for name, declared in entry.fields.items():
         try:
             field = model._meta.get_field(name)
-        except Exception:  # noqa: BLE001 - a declared property or reverse relation: nothing stored here
+        except FieldDoesNotExist:  # a declared property: nothing stored under that name
             continue
         if not getattr(field, "concrete", False) or field.primary_key:
             continue
@@ -121,9 +122,17 @@ def _anonymise_rows(ctx: ErasureContext, entry: privacy.Entry, qs: models.QueryS
         if fk is None:
             continue
         declared = entry.fields.get(name)
-        if declared is not None and declared.on_erase is privacy.OnErase.KEEP and fk.remote_field.on_delete is not models.PROTECT:
+        if (
+            declared is not None
+            and declared.on_erase is privacy.OnErase.KEEP
+            and fk.remote_field.on_delete is not models.PROTECT
+        ):
             continue
-        target = None if fk.null and declared is not None and declared.on_erase is privacy.OnErase.DELETE else ctx.placeholder
+        target = (
+            None
+            if fk.null and declared is not None and declared.on_erase is privacy.OnErase.DELETE
+            else ctx.placeholder
+        )
         rows.filter(**{fk.attname: user_pk}).update(**{fk.attname: target.pk if target is not None else None})
     return len(row_ids)
 
@@ -158,7 +167,11 @@ def _scrub_audit(ctx: ErasureContext, label: str) -> None:
     # Snapshots of other actions (a profile edit by staff, a post hidden) may quote the person.
     quoting = AuditEntry.objects.filter(Q(actor_id=ctx.user.pk) | Q(target_repr__in=ctx.identifiers))
     quoting.update(target_repr=_replace_identifiers(F("target_repr"), ctx.identifiers, label))
-    ctx.count("core.AuditEntry", "re-attributed", AuditEntry.objects.filter(actor_id=ctx.user.pk).update(actor_id=ctx.placeholder.pk))
+    ctx.count(
+        "core.AuditEntry",
+        "re-attributed",
+        AuditEntry.objects.filter(actor_id=ctx.user.pk).update(actor_id=ctx.placeholder.pk),
+    )
 
 
 def _reassign_protected(ctx: ErasureContext) -> None:
@@ -188,7 +201,7 @@ def person_erase(*, user_id: int, actor: Any | None = None) -> dict[str, dict[st
     when the person is already gone. The caller (the erasure request workflow) has checked the
     approvals and writes the audit row of the request.
     """
-    with transaction.atomic():
+    with transaction.atomic(), audit_redaction():
         user = User.objects.select_for_update().get(pk=user_id)
         placeholder = former_employee()
         if user.pk == placeholder.pk:
@@ -199,13 +212,12 @@ def person_erase(*, user_id: int, actor: Any | None = None) -> dict[str, dict[st
         for _name, step in erasure_steps():
             step(ctx)
         _generic_pass(ctx, label)
-        with audit_redaction():
-            _scrub_audit(ctx, label)
+        _scrub_audit(ctx, label)
         _reassign_protected(ctx)
         profile = Profile.objects.filter(user=user).first()
         if profile is not None and profile.avatar:
             ctx.delete_file_after_commit(profile.avatar)
-        deleted, by_model = User.objects.filter(pk=user.pk).delete()
+        _deleted, by_model = User.objects.filter(pk=user.pk).delete()
         for model_label, n in by_model.items():
             ctx.count(model_label, "deleted", n)
         files = list(ctx.files)

@@ -22,7 +22,7 @@ PLACEHOLDER_HANDLE = "former-employee"
 
 
 def former_employee_label() -> str:
-    """"Former employee" in the active language (for texts that mention an erased person)."""
+    """ "Former employee" in the active language (for texts that mention an erased person)."""
     return pgettext("erased person", "Former employee")
 
 
