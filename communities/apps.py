@@ -29,6 +29,7 @@ class CommunitiesConfig(AppConfig):
         from communities.lifecycle import jobs as lifecycle_jobs  # noqa: F401  (beat tasks)
         from communities.lifecycle import notify as lifecycle_notify
         from communities.lifecycle.handover import on_user_deactivating
+        from communities.moderation import erasure as moderation_erasure
         from communities.moderation import retention as moderation_retention
         from communities.moderation import screening
         from communities.posts import erasure as posts_erasure
@@ -64,4 +65,5 @@ class CommunitiesConfig(AppConfig):
         moderation_retention.register_rules()
         posts_retention.register_rules()
         register_erasure_step("communities.posts", posts_erasure.erase_person_content, order=10)
+        register_erasure_step("communities.moderation", moderation_erasure.erase_person_from_evidence, order=11)
         user_deactivating.connect(on_user_deactivating, dispatch_uid="communities.hand_over_on_deactivation")

@@ -27,6 +27,8 @@ class ErasureContext:
     placeholder: Any
     #: The strings that identify the person (display name, e-mail, handle), longest first.
     identifiers: tuple[str, ...]
+    #: What stands where the person's name stood ("Former employee", in the active language).
+    label: str = ""
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     #: Storage files to delete after commit: ``(storage, name)``.
     files: list[tuple[Any, str]] = field(default_factory=list)

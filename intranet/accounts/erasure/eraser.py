@@ -34,7 +34,7 @@ from django.db.models.functions import Replace
 
 from intranet.core import privacy
 from intranet.core.erasure import ErasureContext, audit_redaction, erasure_steps
-from intranet.core.models import AuditEntry
+from intranet.core.models import AuditEntry, OutboxEvent, OutboxReceipt
 
 from ..models import Profile, User
 from ..selectors import DIRECTORY_FACETS_CACHE_KEY
@@ -174,6 +174,28 @@ def _scrub_audit(ctx: ErasureContext, label: str) -> None:
     )
 
 
+#: Payload keys of outbox events that name a person, and keys that carry free text someone wrote.
+_PERSON_KEYS = ("user_id", "actor_id", "author_id", "recipient_id", "reporter_id", "member_id", "by_id")
+_TEXT_KEYS = ("message", "summary", "text", "body", "title", "preview", "reason", "note")
+
+
+def _purge_outbox(ctx: ErasureContext) -> None:
+    """Relayed outbox events that name the person or quote free text go: their work is done and the
+    kernel would purge them after two weeks anyway; a payload may quote what the person wrote.
+    Events not yet relayed stay (their consumers still have to run; they only carry row numbers
+    of rows that are gone or anonymised by now)."""
+    names = Q()
+    for key in _PERSON_KEYS:
+        names |= Q(**{f"payload__{key}": ctx.user.pk})
+    for key in _TEXT_KEYS:
+        names |= Q(**{"payload__has_key": key})
+    for identifier in ctx.identifiers:
+        names |= Q(payload__icontains=identifier)
+    ids = list(OutboxEvent.objects.filter(names, relayed_at__isnull=False).values_list("pk", flat=True))
+    OutboxReceipt.objects.filter(event_id__in=ids).delete()
+    ctx.count("core.OutboxEvent", "deleted", OutboxEvent.objects.filter(pk__in=ids).delete()[0])
+
+
 def _reassign_protected(ctx: ErasureContext) -> None:
     """Whatever still points at the person with PROTECT or DO_NOTHING moves to the placeholder."""
     user_model = get_user_model()
@@ -208,11 +230,12 @@ def person_erase(*, user_id: int, actor: Any | None = None) -> dict[str, dict[st
             raise ValueError("The former-employee placeholder cannot be erased.")
         user_deactivate(actor=None, user=user, reason=ERASURE_REASON)
         label = former_employee_label()
-        ctx = ErasureContext(user=user, placeholder=placeholder, identifiers=person_identifiers(user))
+        ctx = ErasureContext(user=user, placeholder=placeholder, identifiers=person_identifiers(user), label=label)
         for _name, step in erasure_steps():
             step(ctx)
         _generic_pass(ctx, label)
         _scrub_audit(ctx, label)
+        _purge_outbox(ctx)
         _reassign_protected(ctx)
         profile = Profile.objects.filter(user=user).first()
         if profile is not None and profile.avatar:
