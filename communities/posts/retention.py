@@ -55,7 +55,12 @@ def _delete(qs: QuerySet[Any]) -> int:
     storage = Attachment._meta.get_field("file").storage
     names = list(Attachment.objects.filter(post__in=qs).values_list("file", flat=True))
     deleted = qs.delete()[1].get(Post._meta.label, 0)
-    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
     return deleted
 
 

@@ -102,8 +102,8 @@ def _anonymise_rows(ctx: ErasureContext, entry: privacy.Entry, qs: models.QueryS
             field = model._meta.get_field(name)
         except FieldDoesNotExist:  # a declared property: nothing stored under that name
             continue
-        if not getattr(field, "concrete", False) or field.primary_key:
-            continue
+        if not isinstance(field, models.Field) or not field.concrete or field.primary_key:
+            continue  # many-to-many links and reverse relations: the account row takes them along
         if _user_fk(model, name) is not None:
             continue  # links to people are handled below, row by row
         if declared.on_erase is privacy.OnErase.DELETE:
@@ -121,18 +121,14 @@ def _anonymise_rows(ctx: ErasureContext, entry: privacy.Entry, qs: models.QueryS
         fk = _user_fk(model, name)
         if fk is None:
             continue
-        declared = entry.fields.get(name)
+        link = entry.fields.get(name)
         if (
-            declared is not None
-            and declared.on_erase is privacy.OnErase.KEEP
+            link is not None
+            and link.on_erase is privacy.OnErase.KEEP
             and fk.remote_field.on_delete is not models.PROTECT
         ):
             continue
-        target = (
-            None
-            if fk.null and declared is not None and declared.on_erase is privacy.OnErase.DELETE
-            else ctx.placeholder
-        )
+        target = None if fk.null and link is not None and link.on_erase is privacy.OnErase.DELETE else ctx.placeholder
         rows.filter(**{fk.attname: user_pk}).update(**{fk.attname: target.pk if target is not None else None})
     return len(row_ids)
 
@@ -205,6 +201,8 @@ def _reassign_protected(ctx: ErasureContext) -> None:
         if relation.on_delete not in (models.PROTECT, models.DO_NOTHING, models.RESTRICT):
             continue
         model = relation.related_model
+        if isinstance(model, str):
+            continue  # an unresolved lazy reference: no table behind it
         moved = model._default_manager.filter(**{relation.field.attname: ctx.user.pk}).update(
             **{relation.field.attname: ctx.placeholder.pk}
         )

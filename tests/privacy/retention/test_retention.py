@@ -188,20 +188,20 @@ def test_run_job_runs_it_now(settings: Any) -> None:
 
 
 @pytest.fixture
-def retention_worker(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
-    # The worker is a separate process: it reads its settings from the environment.
+def retention_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The worker is a separate process: it reads its settings from the environment. Requested
+    # before ``celery_worker`` so the worker starts with it.
     monkeypatch.setenv("RETENTION_NOTIFICATIONS_DAYS", str(DAYS))
-    return request.getfixturevalue("celery_worker")
 
 
 @pytest.mark.redis
 @pytest.mark.worker
-def test_job_runs_in_a_real_worker(retention_worker: Any) -> None:
+def test_job_runs_in_a_real_worker(retention_env: None, celery_worker: Any) -> None:
     kept, gone = (
         _notification(timezone.now() - dt.timedelta(days=DAYS - 1)),
         _notification(timezone.now() - dt.timedelta(days=DAYS + 1)),
     )
     result = retention_apply_task.delay()
-    wait_for(lambda: not Notification.objects.filter(pk=gone).exists(), worker=retention_worker)
+    wait_for(lambda: not Notification.objects.filter(pk=gone).exists(), worker=celery_worker)
     assert Notification.objects.filter(pk=kept).exists()
     assert result.get(timeout=30)["notifications"] == 1
