@@ -29,9 +29,13 @@ class CommunitiesConfig(AppConfig):
         from communities.lifecycle import jobs as lifecycle_jobs  # noqa: F401  (beat tasks)
         from communities.lifecycle import notify as lifecycle_notify
         from communities.lifecycle.handover import on_user_deactivating
+        from communities.moderation import erasure as moderation_erasure
+        from communities.moderation import retention as moderation_retention
         from communities.moderation import screening
+        from communities.posts import erasure as posts_erasure
         from communities.posts import notify as posts_notify  # noqa: F401  (registers subscribers)
         from communities.posts import realtime as posts_realtime
+        from communities.posts import retention as posts_retention
         from communities.posts import search
         from communities.posts import tasks as posts_tasks  # noqa: F401  (registers the task)
         from communities.posts.screening import register_screener
@@ -39,6 +43,7 @@ class CommunitiesConfig(AppConfig):
         from intranet.accounts.second_factor import register_second_factor_role
         from intranet.accounts.signals import user_deactivating
         from intranet.core import tasks as outbox_tasks  # noqa: F401  (see below)
+        from intranet.core.erasure import register_erasure_step
 
         # The outbox imports its delivery task only when it first relays; communities records events
         # from the first request on, so the task is registered with Celery here, at start-up, in every
@@ -57,4 +62,8 @@ class CommunitiesConfig(AppConfig):
         register_post_stream(post_stream_context)
         register_screener(screening)  # moderation's rules and watched words screen what posts stores
         register_second_factor_role(is_coordinator)  # coordinators see other people's data: MFA required
+        moderation_retention.register_rules()
+        posts_retention.register_rules()
+        register_erasure_step("communities.posts", posts_erasure.erase_person_content, order=10)
+        register_erasure_step("communities.moderation", moderation_erasure.erase_person_from_evidence, order=11)
         user_deactivating.connect(on_user_deactivating, dispatch_uid="communities.hand_over_on_deactivation")

@@ -19,6 +19,7 @@ class TrainingConfig(AppConfig):
         from .circles import jobs as circle_jobs  # noqa: F401  (registers the beat task)
         from .exams import jobs as exam_jobs  # noqa: F401  (registers the beat task)
         from .exams import notify as exam_notify
+        from .exams import retention as exam_retention
         from .levels import notify as level_notify
         from .levels.selectors import levels_for_users
         from .onboarding import notify as onboarding_notify
@@ -33,3 +34,4 @@ class TrainingConfig(AppConfig):
         manager_appointed.connect(on_manager_appointed, dispatch_uid="training.basic_programme_offer")
         register_qualification_source(certificates=certificates_for_users, levels=levels_for_users)
         register_profile_section(training_profile_section, order=50)
+        exam_retention.register_rules()

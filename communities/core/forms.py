@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
-from communities.core.models import Category, Community, Membership
+from communities.core.models import Category, Community, Membership, PostRetention
 from communities.core.selectors import MAX_QUERY_LENGTH, DirectoryFilters, DirectorySort
 from intranet.accounts.forms import BootstrapMixin, PersonField, PersonPicker
 from intranet.core.idempotency import IdempotentFormMixin
@@ -152,12 +152,25 @@ class CommunitySettingsForm(CommunityForm):
 
     remove_cover = forms.BooleanField(label=_("Remove the current cover image"), required=False)
     is_official = forms.BooleanField(label=_("Official community"), required=False)
+    post_retention_days = forms.IntegerField(
+        label=_("Keep posts for (days)"),
+        min_value=0,
+        max_value=36500,
+        required=False,
+        help_text=_("Posts older than this are archived or deleted every night. 0 or empty keeps them for ever."),
+    )
+    post_retention_action = forms.ChoiceField(label=_("Then"), choices=PostRetention.choices, required=False)
 
-    def __init__(self, *args: Any, can_set_official: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, can_set_official: bool = False, can_set_retention: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["slug"]
         if not can_set_official:
             del self.fields["is_official"]
+        if not can_set_retention:
+            del self.fields["post_retention_days"]
+            del self.fields["post_retention_action"]
 
     @classmethod
     def initial_for(cls, community: Community) -> dict[str, Any]:
@@ -172,6 +185,8 @@ class CommunitySettingsForm(CommunityForm):
             "visibility": community.visibility,
             "join_policy": community.join_policy,
             "is_official": community.is_official,
+            "post_retention_days": community.post_retention_days,
+            "post_retention_action": community.post_retention_action,
         }
 
 

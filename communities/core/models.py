@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -118,6 +119,13 @@ class CommunityQuerySet(models.QuerySet["Community"]):
         )
 
 
+class PostRetention(models.TextChoices):
+    """What the nightly retention job does with a community's posts older than its retention."""
+
+    ARCHIVE = "archive", pgettext_lazy("post retention", "Archive (read-only)")
+    DELETE = "delete", pgettext_lazy("post retention", "Delete")
+
+
 class Community(models.Model):  # type: ignore[django-manager-missing]  # taggit's through model
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("Public: every employee can read")
@@ -179,6 +187,20 @@ class Community(models.Model):  # type: ignore[django-manager-missing]  # taggit
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    #: Retention of posts (issue 23): posts older than this many days are archived (closed to new
+    #: comments) or deleted by the nightly retention job; 0 keeps them for ever.
+    post_retention_days = models.PositiveIntegerField(
+        _("keep posts for (days)"),
+        default=0,
+        help_text=_("0 keeps posts for ever."),
+    )
+    post_retention_action = models.CharField(
+        _("after that"),
+        max_length=10,
+        choices=PostRetention.choices,
+        default=PostRetention.ARCHIVE,
+    )
 
     member_count = models.PositiveIntegerField(_("members"), default=0, editable=False)
     post_count = models.PositiveIntegerField(_("posts"), default=0, editable=False)

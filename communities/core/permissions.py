@@ -499,6 +499,14 @@ def can_unban_member(viewer: Viewer, membership: Membership) -> bool:
     return membership.state == State.BANNED and can_manage_members(viewer, membership.community)
 
 
+def can_change_post_retention(viewer: Viewer, community: Community) -> bool:
+    """Choose how long the community keeps its posts (issue 23): owners and coordinators; not while
+    archived. Deleting old posts for everyone is weightier than the other settings."""
+    if community.is_archived:
+        return False
+    return _active_rank(viewer, community) == ROLE_RANK[Role.OWNER] or is_coordinator(viewer, community)
+
+
 def can_change_community_settings(viewer: Viewer, community: Community) -> bool:
     """Edit name, description, category, tags, visibility and join policy: managers and above, and
     coordinators; not while archived."""

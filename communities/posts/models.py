@@ -117,6 +117,8 @@ class Post(models.Model):  # type: ignore[django-manager-missing]  # taggit's th
     #: when the author edits again.
     moderator_note = models.CharField(_("moderator's reason"), max_length=1000, blank=True, default="", db_default="")
     deleted_at = models.DateTimeField(null=True, blank=True)
+    #: Set by the community's post retention (issue 23): the post stays readable, locked.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
 
     comment_count = models.PositiveIntegerField(default=0, editable=False)

@@ -13,6 +13,7 @@ class AccountsConfig(AppConfig):
         from allauth.mfa.signals import authenticator_removed
 
         from . import notify, receivers, search_providers  # noqa: F401  (they register subscribers and receivers)
+        from .erasure import services as erasure_services  # noqa: F401  (the erasure.approved subscriber)
         from .second_factor import second_factor_forget_check
 
         search_providers.register_providers()

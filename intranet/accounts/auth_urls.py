@@ -1,6 +1,6 @@
 """Sign-in extras around django-allauth. Included before ``allauth.urls``, so ``login/`` here wins."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import auth_views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("invitations/", auth_views.invitation_list, name="account_invitations"),
     path("invitations/<int:pk>/revoke/", auth_views.invitation_revoke_view, name="account_invitation_revoke"),
     path("invitations/<int:pk>/resend/", auth_views.invitation_resend_view, name="account_invitation_resend"),
+    path("", include("intranet.accounts.erasure.urls")),
 ]

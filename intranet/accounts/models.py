@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -204,3 +205,49 @@ class Invitation(models.Model):
 
     def is_usable(self, now: Any | None = None) -> bool:
         return self.accepted_at is None and (now or timezone.now()) < self.expires_at
+
+
+class ErasureRequest(models.Model):
+    """A request to erase a person (GDPR Art. 17), decided by a second member of staff.
+
+    The workflow and the eraser live in ``intranet.accounts.erasure``. Once the person is erased
+    the request keeps no identity: ``subject`` is gone (SET_NULL) and only ``subject_ref`` (the
+    former primary key) and the counts of what was erased remain, as the record of the erasure.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("erasure request", "Waiting for approval")
+        APPROVED = "approved", pgettext_lazy("erasure request", "Approved, erasing")
+        REJECTED = "rejected", pgettext_lazy("erasure request", "Rejected")
+        DONE = "done", pgettext_lazy("erasure request", "Erased")
+        FAILED = "failed", pgettext_lazy("erasure request", "Failed")
+
+    subject = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("person")
+    )
+    subject_ref = models.PositiveBigIntegerField(editable=False)
+    reason = models.TextField(_("reason"), max_length=2000)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note"), max_length=2000, blank=True, default="")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    #: What the eraser did, per register entry: ``{"communities.Post": {"anonymised": 3}, ...}``.
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_ref"],
+                condition=models.Q(state__in=["pending", "approved"]),
+                name="erasure_one_open_request",
+            ),
+        ]
+        indexes = [models.Index(fields=["-requested_at", "-id"], name="erasure_recent")]
+
+    def __str__(self) -> str:
+        return f"erasure #{self.pk} (person #{self.subject_ref})"

@@ -516,6 +516,21 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     )
 }
 
+# Erasure and retention (issue 23; intranet/accounts/erasure/, intranet/privacy/retention/) -------
+ERASURE_DIRECT_MESSAGES = ENV.erasure_direct_messages
+ERASURE_POSTS = ENV.erasure_posts
+RETENTION_DIRECT_MESSAGES_DAYS = ENV.retention_direct_messages_days
+RETENTION_NOTIFICATIONS_DAYS = ENV.retention_notifications_days
+RETENTION_AUDIT_DAYS = ENV.retention_audit_days
+RETENTION_REPORTS_DAYS = ENV.retention_reports_days
+RETENTION_EXAM_ATTEMPTS_DAYS = ENV.retention_exam_attempts_days
+RETENTION_INACTIVE_ACCOUNTS_DAYS = ENV.retention_inactive_accounts_days
+RETENTION_BATCH_SIZE = ENV.retention_batch_size
+CELERY_BEAT_SCHEDULE["privacy-retention-nightly"] = {
+    "task": "privacy.retention_apply",
+    "schedule": crontab(minute=10, hour=3),
+}
+
 # Logging --------------------------------------------------------------------------------------
 from .logging import build_logging
 

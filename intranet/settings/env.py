@@ -64,6 +64,19 @@ class Env(BaseSettings):
     oidc_name: str = "Company login"
 
     community_creation_restricted: bool = False
+    # Erasure (GDPR Art. 17, intranet/accounts/erasure/): what happens to an erased person's direct
+    # messages and community posts. Retention (intranet/privacy/retention/): days each kind of data
+    # is kept; 0 keeps it for ever (docs/privacy.md).
+    erasure_direct_messages: Literal["delete", "anonymise"] = "delete"
+    erasure_posts: Literal["anonymise", "delete"] = "anonymise"
+    retention_direct_messages_days: int = Field(default=0, ge=0)
+    retention_notifications_days: int = Field(default=0, ge=0)
+    retention_audit_days: int = Field(default=0, ge=0)
+    retention_reports_days: int = Field(default=0, ge=0)
+    retention_exam_attempts_days: int = Field(default=0, ge=0)
+    retention_inactive_accounts_days: int = Field(default=0, ge=0)
+    # Rows one run of the nightly retention job removes per kind at most (the rest follow next night).
+    retention_batch_size: int = Field(default=5000, ge=1)
     # Reverse proxies in front of the application that append to ``client_ip_header``; ``None``
     # (unset) fails ``check --deploy`` under the production settings, which trust a proxy.
     trusted_proxy_count: int | None = Field(default=None, ge=0)

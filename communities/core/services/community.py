@@ -18,10 +18,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from communities.core.history import membership_event_record
-from communities.core.models import Category, Community, CommunityTag, Membership, MembershipEvent
+from communities.core.models import Category, Community, CommunityTag, Membership, MembershipEvent, PostRetention
 from communities.core.permissions import (
     can_archive_community,
     can_change_community_settings,
+    can_change_post_retention,
     can_create_community,
     can_set_official,
     forget_memberships,
@@ -360,15 +361,65 @@ def community_set_official(*, actor: Viewer | User, community: Community, is_off
     return community
 
 
+POST_RETENTION_MAX_DAYS = 36500
+
+
+@transaction.atomic
+def community_set_post_retention(*, actor: Viewer | User, community: Community, days: int, action: str) -> Community:
+    """Keep the community's posts ``days`` days (0: for ever), then archive or delete them
+    (``PostRetention``); applied by the nightly retention job. Owners and coordinators; one audit
+    row when something changed. ``ValidationError`` for a negative or absurd period or an unknown
+    action."""
+    viewer = as_viewer(actor)
+    require(can_change_post_retention(viewer, community))
+    if not isinstance(days, int) or not 0 <= days <= POST_RETENTION_MAX_DAYS:
+        raise ValidationError(
+            {
+                "post_retention_days": _("Enter a number of days between 0 and %(max)d.")
+                % {"max": POST_RETENTION_MAX_DAYS}
+            }
+        )
+    action = _clean_choice(action, PostRetention, "post_retention_action")
+    community = lock_community(community)
+    before = {
+        "post_retention_days": community.post_retention_days,
+        "post_retention_action": community.post_retention_action,
+    }
+    after = {"post_retention_days": days, "post_retention_action": action}
+    if before != after:
+        community.post_retention_days = days
+        community.post_retention_action = action
+        community.save(update_fields=["post_retention_days", "post_retention_action", "updated_at"])
+        audit(
+            viewer,
+            action="community.post_retention_changed",
+            community=community,
+            target=community,
+            before=before,
+            after=after,
+        )
+    return community
+
+
 @transaction.atomic
 def community_settings_save(
-    *, actor: Viewer | User, community: Community, changes: dict[str, Any], is_official: bool | None = None
+    *,
+    actor: Viewer | User,
+    community: Community,
+    changes: dict[str, Any],
+    is_official: bool | None = None,
+    post_retention: tuple[int, str] | None = None,
 ) -> Community:
     """The settings page's save: :func:`community_update` with ``changes`` (its keyword arguments)
-    and, unless ``is_official`` is ``None``, :func:`community_set_official`, all or nothing."""
+    and, unless ``is_official`` is ``None``, :func:`community_set_official`, and unless
+    ``post_retention`` (days, action) is ``None``, :func:`community_set_post_retention`; all or
+    nothing."""
     updated = community_update(actor=actor, community=community, **changes)
     if is_official is not None:
         updated = community_set_official(actor=actor, community=updated, is_official=is_official)
+    if post_retention is not None:
+        days, action = post_retention
+        updated = community_set_post_retention(actor=actor, community=updated, days=days, action=action)
     return updated
 
 

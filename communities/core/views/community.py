@@ -20,6 +20,7 @@ from communities.core.models import Community, Membership
 from communities.core.permissions import (
     can_archive_community,
     can_change_community_settings,
+    can_change_post_retention,
     can_leave_community,
     can_set_official,
     can_view_community,
@@ -74,10 +75,13 @@ def community_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if not may_edit and not can_archive_community(viewer, community):
         raise PermissionDenied
     official = can_set_official(viewer, community)
+    retention = can_change_post_retention(viewer, community)
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
-        form = CommunitySettingsForm(request.POST, request.FILES, can_set_official=official)
+        form = CommunitySettingsForm(
+            request.POST, request.FILES, can_set_official=official, can_set_retention=retention
+        )
         if form.is_valid():
             try:
                 _save_settings(viewer, community, form)
@@ -88,7 +92,9 @@ def community_settings(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(community_url(community))
         form.mark_invalid()
     else:
-        form = CommunitySettingsForm(initial=CommunitySettingsForm.initial_for(community), can_set_official=official)
+        form = CommunitySettingsForm(
+            initial=CommunitySettingsForm.initial_for(community), can_set_official=official, can_set_retention=retention
+        )
     context = header_context(request, community)
     context.update(form=form, may_edit=may_edit, tab="settings", reason_form=ReasonForm())
     return render(request, "communities/core/community_settings.html", context)
@@ -111,7 +117,15 @@ def _save_settings(viewer: Viewer, community: Community, form: CommunitySettings
     elif data.get("remove_cover") and community.cover_image:
         changes["cover_image"] = None
     is_official = data["is_official"] if "is_official" in form.fields else None
-    services.community_settings_save(actor=viewer, community=community, changes=changes, is_official=is_official)
+    post_retention = None
+    if "post_retention_days" in form.fields:
+        post_retention = (
+            data["post_retention_days"] or 0,
+            data["post_retention_action"] or community.post_retention_action,
+        )
+    services.community_settings_save(
+        actor=viewer, community=community, changes=changes, is_official=is_official, post_retention=post_retention
+    )
 
 
 def _lifecycle(request: HttpRequest, slug: str, *, archive: bool) -> HttpResponse:

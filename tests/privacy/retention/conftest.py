@@ -1,0 +1,1 @@
+from tests.notifications.conftest import celery_worker  # noqa: F401  (fixture)
