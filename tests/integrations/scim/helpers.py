@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from django.test import Client
-from django.test.client import Client as _Client
 
 CT = "application/scim+json"
 
@@ -14,31 +13,39 @@ CT = "application/scim+json"
 class Scim:
     """A SCIM caller with one bearer token: ``scim.post("/Users", {...})`` returns the response."""
 
-    def __init__(self, raw_token: str | None, client: _Client | None = None) -> None:
+    def __init__(self, raw_token: str | None, client: Client | None = None) -> None:
         self.client = client or Client()
         self.headers = {"Authorization": f"Bearer {raw_token}"} if raw_token else {}
 
-    def call(self, method: str, path: str, body: Any = None, raw: bytes | None = None, **headers: str) -> Any:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         data = raw if raw is not None else (json.dumps(body) if body is not None else "")
         return self.client.generic(
-            method, f"/scim/v2{path}", data=data, content_type=CT, headers={**self.headers, **headers}
+            method, f"/scim/v2{path}", data=data, content_type=CT, headers={**self.headers, **(headers or {})}
         )
 
-    def get(self, path: str, **headers: str) -> Any:
-        return self.call("GET", path, **headers)
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Any:
+        return self.call("GET", path, headers=headers)
 
-    def post(self, path: str, body: Any, **headers: str) -> Any:
-        return self.call("POST", path, body, **headers)
+    def post(self, path: str, body: Any) -> Any:
+        return self.call("POST", path, body)
 
-    def put(self, path: str, body: Any, **headers: str) -> Any:
-        return self.call("PUT", path, body, **headers)
+    def put(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
+        return self.call("PUT", path, body, headers=headers)
 
-    def patch(self, path: str, operations: list[dict[str, Any]], **headers: str) -> Any:
+    def patch(self, path: str, operations: list[dict[str, Any]]) -> Any:
         body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": operations}
-        return self.call("PATCH", path, body, **headers)
+        return self.call("PATCH", path, body)
 
-    def delete(self, path: str, **headers: str) -> Any:
-        return self.call("DELETE", path, **headers)
+    def delete(self, path: str) -> Any:
+        return self.call("DELETE", path)
 
 
 def user_payload(user_name: str, **extra: Any) -> dict[str, Any]:

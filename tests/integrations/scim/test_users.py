@@ -122,10 +122,10 @@ def test_if_match_guards_against_lost_updates(scim):
     created = scim.post("/Users", user_payload("v@example.com")).json()
     path = f"/Users/{created['id']}"
     stale = created["meta"]["version"]
-    assert scim.put(path, user_payload("v@example.com", title="One"), **{"If-Match": stale}).status_code == 200
-    assert is_scim_error(scim.put(path, user_payload("v@example.com", title="Two"), **{"If-Match": stale}), 412)
+    assert scim.put(path, user_payload("v@example.com", title="One"), headers={"If-Match": stale}).status_code == 200
+    assert is_scim_error(scim.put(path, user_payload("v@example.com", title="Two"), headers={"If-Match": stale}), 412)
     current = scim.get(path)
-    assert scim.get(path, **{"If-None-Match": current["ETag"]}).status_code == 304
+    assert scim.get(path, headers={"If-None-Match": current["ETag"]}).status_code == 304
 
 
 def test_delete_runs_the_leaver_path_and_forgets_the_resource(scim):
