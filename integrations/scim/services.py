@@ -51,6 +51,15 @@ def _is_email(value: str | None) -> bool:
     return True
 
 
+MAX_ID_LENGTH = 255
+
+
+def _check_lengths(resource: Any) -> None:
+    for name, value in (("userName", resource.user_name), ("externalId", resource.external_id)):
+        if value and len(value) > MAX_ID_LENGTH:
+            raise InvalidValueException(detail=f"{name} may have at most {MAX_ID_LENGTH} characters.")
+
+
 def _sign_in_email(resource: Any) -> str:
     """userName when it is an e-mail address (Entra's UPN, Okta's login), else the primary e-mail."""
     if _is_email(resource.user_name):
@@ -129,6 +138,7 @@ def scim_user_create(*, token: ScimToken, resource: Any) -> ScimUser:
     adopted (first connection of an identity provider); a superuser account never is."""
     if not resource.user_name:
         raise InvalidValueException(detail="userName is required.")
+    _check_lengths(resource)
     email = _sign_in_email(resource)
     try:
         with transaction.atomic():
@@ -165,6 +175,7 @@ def scim_user_replace(*, token: ScimToken, scim_user: ScimUser, resource: Any) -
     when it turns false)."""
     if not resource.user_name:
         raise InvalidValueException(detail="userName is required.")
+    _check_lengths(resource)
     email = _sign_in_email(resource)
     try:
         with transaction.atomic():
@@ -257,7 +268,9 @@ def _group_display_name(resource: Any) -> str:
     name = (resource.display_name or "").strip()
     if not name:
         raise InvalidValueException(detail="displayName is required.")
-    return name[:255]
+    if len(name) > MAX_ID_LENGTH or len(resource.external_id or "") > MAX_ID_LENGTH:
+        raise InvalidValueException(detail=f"displayName and externalId may have at most {MAX_ID_LENGTH} characters.")
+    return name
 
 
 def scim_group_create(*, token: ScimToken, resource: Group) -> ScimGroup:

@@ -7,6 +7,7 @@ SCIM error body (``urn:ietf:params:scim:api:messages:2.0:Error``) with its statu
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,7 @@ from .resources import CONFIG, DEFAULT_COUNT, MAX_PAYLOAD, MAX_RESULTS, PROVIDER
 from .tokens import scim_token_authenticate
 
 CONTENT_TYPE = "application/scim+json"
+_NUL = re.compile(rb"\\u0000|\x00", re.IGNORECASE)
 #: Requests per minute and token; an initial sync of a large directory stays well below it.
 TOKEN_LIMIT = Limit(scope="scim", count=3000, window=60)
 
@@ -106,6 +108,9 @@ def _base_url(request: HttpRequest) -> str:
 def _body(request: HttpRequest) -> Any:
     if len(request.body) > MAX_PAYLOAD:
         raise PayloadTooLargeException()
+    if _NUL.search(request.body):
+        # PostgreSQL cannot store NUL in text; refuse it here rather than fail in the database.
+        raise InvalidValueException(detail="Values may not contain the NUL character.")
     try:
         data = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):

@@ -44,3 +44,16 @@ def test_entra_adds_members_with_a_capitalised_op(scim):
     response = scim.patch(f"/Groups/{group}", [{"op": "Add", "path": "members", "value": [{"value": member}]}])
     assert response.status_code == 200, response.content
     assert [m["value"] for m in scim.get(f"/Groups/{group}").json()["members"]] == [member]
+
+
+def test_entra_changes_the_work_email_through_a_value_filter_path(scim):
+    created = scim.post(
+        "/Users", user_payload("E100", emails=[{"value": "a@example.com", "type": "work", "primary": True}])
+    )
+    assert created.status_code == 201
+    response = scim.patch(
+        f"/Users/{created.json()['id']}",
+        [{"op": "replace", "path": 'emails[type eq "work"].value', "value": "b@example.com"}],
+    )
+    assert response.status_code == 200, response.content
+    assert User.objects.filter(email="b@example.com").exists()

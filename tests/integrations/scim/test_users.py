@@ -170,6 +170,17 @@ def test_malformed_input_answers_400_with_a_scim_error(scim, method, path, raw, 
         assert response.json()["scimType"] == scim_type
 
 
+def test_values_the_database_cannot_store_are_refused(scim):
+    assert is_scim_error(scim.post("/Users", user_payload("x" * 300 + "@example.com")), 400)
+    assert is_scim_error(scim.post("/Users", user_payload("a@example.com", externalId="e" * 300)), 400)
+    assert is_scim_error(scim.post("/Users", user_payload("a@example.com", title="T" * 300)), 400)
+    nul = scim.call("POST", "/Users", raw=b'{"userName": "a\\u0000b@example.com"}')
+    assert is_scim_error(nul, 400)
+    response = scim.get('/Users?filter=userName eq "a%00b"')
+    assert response.status_code == 400
+    assert not ScimUser.objects.exists()
+
+
 def test_unknown_ids_and_addresses_answer_404(scim):
     assert is_scim_error(scim.get("/Users/not-a-uuid"), 404)
     assert is_scim_error(scim.get("/Users/2f1f2b3c-0000-4000-8000-000000000000"), 404)
