@@ -119,7 +119,7 @@ def _clean_languages(languages: Sequence[str]) -> list[str]:
 
 def profile_update(
     *,
-    actor: User,
+    actor: User | None,
     user: User,
     display_name: str | None = None,
     job_title: str | None = None,
@@ -135,10 +135,12 @@ def profile_update(
 
     Validates everything before writing anything: a bad value raises ``ValidationError`` (a dict
     keyed by field) and nothing is saved. Keeps ``User.search_name`` in step with the display name.
-    When staff edit someone else's profile the change is audit-logged. The replaced avatar file is
+    When staff (or the system: ``actor=None``, e.g. SCIM provisioning) edit someone else's profile
+    the change is audit-logged. The replaced avatar file is
     deleted and the directory filters are refreshed after commit.
     """
-    require(can_edit_profile(viewer_for(actor), user))
+    if actor is not None:
+        require(can_edit_profile(viewer_for(actor), user))
     errors: dict[str, list[Any]] = {}
 
     texts = {"display_name": display_name, "job_title": job_title, "department": department, "location": location}
@@ -212,7 +214,7 @@ def profile_update(
                 if current != wanted:
                     profile.skills.set(skill_objects)
                     skills_changed = True
-            if actor.pk != user.pk and (user_fields or profile_fields or skills_changed):
+            if (actor is None or actor.pk != user.pk) and (user_fields or profile_fields or skills_changed):
                 audit_log(
                     actor=actor,
                     action="accounts.profile.update",
@@ -321,10 +323,11 @@ def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User
 
 
 @transaction.atomic
-def user_reactivate(*, actor: User, user: User, reason: str = "") -> User:
-    """Switch a deactivated account back on (staff only). One audit row; roles handed over at
-    deactivation stay with their successors."""
-    require(bool(actor.is_authenticated and actor.is_active and (actor.is_staff or actor.is_superuser)))
+def user_reactivate(*, actor: User | None, user: User, reason: str = "") -> User:
+    """Switch a deactivated account back on (staff only; ``actor=None`` for system jobs such as
+    SCIM provisioning). One audit row; roles handed over at deactivation stay with their successors."""
+    if actor is not None:
+        require(bool(actor.is_authenticated and actor.is_active and (actor.is_staff or actor.is_superuser)))
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.is_active:
         return locked

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "communities",
     "training",
     "meetups",
+    # Integrations
+    "integrations.scim",
     # Benchmark tooling: no models; its management command seed_scale loads the reference dataset.
     "bench",
     # Wagtail

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("intranet", "communities", "training", "meetups", "bench", "scripts")
+PACKAGES = ("intranet", "communities", "training", "meetups", "bench", "scripts", "integrations")
 SKIPPED_PARTS = {"migrations", "__pycache__"}
 
 # The message arguments (positions) of each function of django.utils.translation.
