@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "communities",
     "training",
     "meetups",
+    # Integrations (issue 22): the REST API.
+    "integrations.api",
     # Benchmark tooling: no models; its management command seed_scale loads the reference dataset.
     "bench",
     # Wagtail
