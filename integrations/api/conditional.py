@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_etags

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Schema, Status
 
 from .models import IdempotentRequest
 from .problems import ApiProblem
@@ -49,12 +49,12 @@ def _key(request: HttpRequest) -> str | None:
     return key
 
 
-def run_idempotent(request: HttpRequest, create: Callable[[], Schema], *, status: int = 201) -> tuple[int, Any]:
+def run_idempotent(request: HttpRequest, create: Callable[[], Schema], *, status: int = 201) -> Status[Any]:
     """Run ``create`` (which calls one creating service and returns the output schema) once per
-    ``Idempotency-Key``; without the header it simply runs. Returns ``(status, body)``."""
+    ``Idempotency-Key``; without the header it simply runs. Returns the answer (status and body)."""
     key = _key(request)
     if key is None:
-        return status, create().model_dump(mode="json")
+        return Status(status, create().model_dump(mode="json"))
     user_id = request.user.pk
     fingerprint = _fingerprint(request)
     with transaction.atomic():
@@ -69,7 +69,7 @@ def run_idempotent(request: HttpRequest, create: Callable[[], Schema], *, status
                     _("Use a new Idempotency-Key for a new request; this one was sent with another body."),
                 )
             request.idempotent_replay = True  # type: ignore[attr-defined]
-            return first.status, first.body
+            return Status(first.status, first.body)
         body = create().model_dump(mode="json")
         IdempotentRequest.objects.filter(pk=claimed[0]).update(status=status, body=body)
-        return status, body
+        return Status(status, body)

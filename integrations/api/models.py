@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccessToken(models.Model):
@@ -18,7 +19,7 @@ class AccessToken(models.Model):
     """
 
     class Scope(models.TextChoices):
-        READ = "read", _("Read")
+        READ = "read", pgettext_lazy("token scope", "Read")
         WRITE = "write", _("Read and write")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_access_tokens")
@@ -66,3 +67,6 @@ class IdempotentRequest(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_once")]
         indexes = [models.Index(fields=["created_at"], name="api_idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

@@ -24,7 +24,7 @@ KINDS: dict[str, tuple[int, Any]] = {
     "invalid-idempotency-key": (400, _("The Idempotency-Key header is not valid")),
     "unauthenticated": (401, _("Authentication is required")),
     "forbidden": (403, _("You are not allowed to do this")),
-    "insufficient-scope": (403, _("The token’s scope does not allow this")),
+    "insufficient-scope": (403, _("The token’s scope does not allow this")),  # noqa: RUF001
     "not-found": (404, pgettext_lazy("api problem", "Not found")),
     "method-not-allowed": (405, _("This method is not allowed here")),
     "conflict": (409, _("The request conflicts with the current state")),

@@ -19,7 +19,13 @@ from .conditional import conditional_get
 from .endpoints import communities, posts
 from .problems import MEDIA_TYPE, ApiProblem, field_errors, problem_response
 
-_STATUS_CODES = {400: "bad-request", 401: "unauthenticated", 403: "forbidden", 404: "not-found", 405: "method-not-allowed"}
+_STATUS_CODES = {
+    400: "bad-request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+}
 
 
 class SwaggerFromOwnStatic(DocsBase):

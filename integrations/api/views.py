@@ -38,7 +38,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 lifetime=dt.timedelta(days=int(form.cleaned_data["lifetime"])),
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
+            for field, errors in (
+                error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+            ):
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:

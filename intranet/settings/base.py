@@ -438,6 +438,8 @@ from csp.constants import NONCE, NONE, SELF
 
 # Violations are reported to the kernel's endpoint (intranet/core/security.py): logged, not stored.
 CSP_REPORT_URL = "/csp-report/"
+# Malformed input below these paths (the REST API) answers problem+json, not the 400 page.
+PROBLEM_JSON_PATH_PREFIXES = ["/api/"]
 _CSP_DIRECTIVES = {
     "default-src": [SELF],
     "script-src": [SELF, NONCE],

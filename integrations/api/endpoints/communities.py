@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
 from ninja import Field as NField
+from ninja import Path, Query, Router, Schema, Status
 
 from communities.core.selectors import (
     DirectoryFilters,
@@ -153,7 +153,7 @@ def membership_enter(request: HttpRequest, slug: Path[Slug], data: MembershipReq
     else:
         membership = membership_join(actor=viewer, community=community)
     membership.user = viewer.user
-    return 201, MembershipOut.of(membership, community)
+    return Status(201, MembershipOut.of(membership, community))
 
 
 @router.delete(
@@ -161,7 +161,7 @@ def membership_enter(request: HttpRequest, slug: Path[Slug], data: MembershipReq
 )
 def membership_exit(request: HttpRequest, slug: Path[Slug]) -> Any:
     membership_leave(actor=request.viewer, community=_community_for_action(request, slug))  # type: ignore[attr-defined]
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
 from ninja import Field as NField
+from ninja import Path, Query, Router, Schema, Status
 
 from communities.core.selectors import community_get_for_viewer
 from communities.posts.selectors import (
@@ -18,8 +18,13 @@ from communities.posts.selectors import (
     post_get_for_viewer,
     post_list_for_community,
 )
-from communities.posts.services.comments import answer_accept, answer_unaccept, comment_create, comment_delete
-from communities.posts.services.comments import comment_update
+from communities.posts.services.comments import (
+    answer_accept,
+    answer_unaccept,
+    comment_create,
+    comment_delete,
+    comment_update,
+)
 from communities.posts.services.posts import post_create, post_delete, post_update
 from communities.posts.services.reactions import reaction_toggle
 
@@ -124,7 +129,7 @@ def post_edit(request: HttpRequest, post_id: Path[Id], data: PostPatch) -> Any:
 def post_remove(request: HttpRequest, post_id: Path[Id]) -> Any:
     viewer = _viewer(request)
     post_delete(actor=viewer, post=post_get_for_action(viewer, post_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -191,4 +196,4 @@ def comment_edit(request: HttpRequest, comment_id: Path[Id], data: CommentPatch)
 def comment_remove(request: HttpRequest, comment_id: Path[Id]) -> Any:
     viewer = _viewer(request)
     comment_delete(actor=viewer, comment=comment_get_for_action(viewer, comment_id))
-    return 204, None
+    return Status(204, None)
