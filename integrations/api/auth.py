@@ -92,7 +92,7 @@ class SessionCsrfAuth(APIKeyCookie):
         user = request.user
         request.viewer = Viewer(user)  # type: ignore[attr-defined]
         request.api_token = None  # type: ignore[attr-defined]
-        _count(request, user_id=user.pk, token_id=None)
+        _count(request, user_id=user.pk, token_id=None)  # type: ignore[arg-type]  # authenticated
         return user
 
 

@@ -24,7 +24,7 @@ def conditional_get(request: HttpRequest, response: HttpResponse) -> HttpRespons
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
     response["ETag"] = content_etag(response.content)
-    return get_conditional_response(request, etag=response["ETag"], response=response)
+    return get_conditional_response(request, etag=response["ETag"], response=response) or response
 
 
 def content_etag(content: bytes) -> str:

@@ -55,7 +55,7 @@ def run_idempotent(request: HttpRequest, create: Callable[[], Schema], *, status
     key = _key(request)
     if key is None:
         return Status(status, create().model_dump(mode="json"))
-    user_id = request.user.pk
+    user_id: int = request.user.pk  # type: ignore[assignment]  # authenticated by now
     fingerprint = _fingerprint(request)
     with transaction.atomic():
         with connection.cursor() as cursor:

@@ -22,7 +22,7 @@ def can_revoke_token(viewer: Viewer, token: AccessToken) -> bool:
 def visible_tokens(viewer: Viewer, qs: QuerySet[AccessToken] | None = None) -> QuerySet[AccessToken]:
     """The twin of :func:`can_revoke_token`: the viewer's own tokens."""
     qs = qs if qs is not None else AccessToken.objects.all()
-    if not viewer.is_authenticated:
+    if viewer.user_id is None:
         return qs.none()
     return qs.filter(user_id=viewer.user_id)
 

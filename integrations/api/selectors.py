@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +19,7 @@ TOKENS_MAX = 50
 
 def token_list_for_settings(viewer: Viewer) -> list[AccessToken]:
     """The viewer's tokens that still work or ended within the last 30 days, newest first (one query)."""
-    recent = timezone.now() - timezone.timedelta(days=30)
+    recent = timezone.now() - dt.timedelta(days=30)
     qs = visible_tokens(viewer).exclude(revoked_at__lt=recent).exclude(expires_at__lt=recent)
     return list(qs.order_by("-created_at", "-id")[:TOKENS_MAX])
 

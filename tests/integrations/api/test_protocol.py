@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from communities.models import Community, Post
@@ -113,7 +115,7 @@ def test_keyset_pages_walk_every_post_once(user):
     seen: list[int] = []
     cursor = None
     while True:
-        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        params: dict[str, Any] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
         page = api.get(f"/communities/{community.slug}/posts", **params).json()
         seen += [item["id"] for item in page["items"]]
         cursor = page["next_cursor"]
