@@ -196,6 +196,8 @@ class PostPatch(Schema):
     title: Annotated[Text, Field(min_length=1, max_length=200)] | None = None
     body: Annotated[Text, Field(max_length=20000)] | None = None
     tags: list[Annotated[Text, Field(max_length=50)]] | None = Field(default=None, max_length=10)
+    #: Required when a moderator edits someone else's post: the author reads it.
+    reason: Annotated[Text, Field(max_length=500)] = ""
 
 
 class CommentOut(Schema):
@@ -237,6 +239,7 @@ class CommentIn(Schema):
 
 class CommentPatch(Schema):
     body: Annotated[Text, Field(min_length=1, max_length=10000)]
+    reason: Annotated[Text, Field(max_length=500)] = ""
 
 
 class ReactionIn(Schema):

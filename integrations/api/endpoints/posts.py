@@ -121,7 +121,7 @@ def post_edit(request: HttpRequest, post_id: Path[Id], data: PostPatch) -> Any:
     viewer = _viewer(request)
     post = post_get_for_action(viewer, post_id)
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
-    post_update(actor=viewer, post=post, **changes)
+    post_update(actor=viewer, post=post, **changes)  # "reason" included: the service's own argument
     return _post_detail(request, post_id)
 
 
@@ -187,7 +187,9 @@ def comment_create_endpoint(request: HttpRequest, post_id: Path[Id], data: Comme
 @router.patch("/comments/{comment_id}", response={200: CommentOut, **COMMON_ERRORS}, auth=WRITE, summary="Edit")
 def comment_edit(request: HttpRequest, comment_id: Path[Id], data: CommentPatch) -> Any:
     viewer = _viewer(request)
-    comment = comment_update(actor=viewer, comment=comment_get_for_action(viewer, comment_id), body=data.body)
+    comment = comment_update(
+        actor=viewer, comment=comment_get_for_action(viewer, comment_id), body=data.body, reason=data.reason
+    )
     comment.author = viewer.user if comment.author_id == viewer.user_id else comment.author
     return comment_out(comment)
 
