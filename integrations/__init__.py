@@ -1,0 +1,1 @@
+"""Integrations: the REST API, outgoing webhooks and SCIM provisioning (the top layer)."""

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from communities.posts.views import feed as feed_views
+from integrations.api.v1 import api as api_v1
 from intranet.accounts import login_doors
 from intranet.accounts.language_views import set_language
 from intranet.core.media import media_urlpatterns
@@ -34,6 +35,8 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("meetups/", include("meetups.urls")),
     path("scim/v2/", include("integrations.scim.urls")),
+    path("api/v1/", api_v1.urls),
+    path("settings/api-tokens/", include("integrations.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     # One door (issue 17): the libraries' own sign-in and password pages hand over to allauth's, so
     # its rate limits, lockout and second-factor stage always apply. They shadow the URLs below.

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -72,6 +73,11 @@ def _carries_nul(request: HttpRequest) -> bool:
 
 
 def bad_request(request: HttpRequest, message: str, *, back_url: str = "/", back_label: str = "") -> HttpResponse:
-    """A plain, translated 400 page saying what was wrong with the request, with a way back."""
+    """A plain, translated 400 page saying what was wrong with the request, with a way back; below
+    ``PROBLEM_JSON_PATH_PREFIXES`` (the API) an RFC 9457 problem instead of a page."""
+    if request.path.startswith(tuple(getattr(settings, "PROBLEM_JSON_PATH_PREFIXES", ()))):
+        body = {"type": "urn:intranet:problem:bad-request", "title": str(_("The request is malformed")), "status": 400}
+        body.update({"detail": str(message), "instance": request.path, "errors": []})
+        return JsonResponse(body, status=400, content_type="application/problem+json")
     context = {"message": message, "back_url": back_url, "back_label": back_label or _("Back")}
     return render(request, "core/bad_request.html", context, status=400)

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "meetups",
     # Integrations
     "integrations.scim",
+    # Integrations (issue 22): the REST API.
+    "integrations.api",
     # Benchmark tooling: no models; its management command seed_scale loads the reference dataset.
     "bench",
     # Wagtail
@@ -459,6 +461,8 @@ from csp.constants import NONCE, NONE, SELF
 
 # Violations are reported to the kernel's endpoint (intranet/core/security.py): logged, not stored.
 CSP_REPORT_URL = "/csp-report/"
+# Malformed input below these paths (the REST API) answers problem+json, not the 400 page.
+PROBLEM_JSON_PATH_PREFIXES = ["/api/"]
 _CSP_DIRECTIVES = {
     "default-src": [SELF],
     "script-src": [SELF, NONCE],
