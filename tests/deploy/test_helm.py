@@ -399,3 +399,31 @@ def test_the_media_server_reads_the_media_volume_read_only(values):
         volumes["media"]["persistentVolumeClaim"]["claimName"]
         == web_volumes["media"]["persistentVolumeClaim"]["claimName"]
     )
+
+
+def test_without_a_media_volume_nothing_mounts_or_serves_media():
+    """Uploads in object storage (django-storages): no claim, no mounts, no media server."""
+    docs = render(CI_VALUES[0], "media.enabled=false")
+    assert not of_kind(docs, "PersistentVolumeClaim")
+    assert not [doc for doc in docs if component(doc) == "media"]
+    for _workload, pod in pod_templates(docs):
+        assert [volume["name"] for volume in pod["volumes"]] == ["tmp"]
+    (ingress,) = of_kind(docs, "Ingress")
+    assert "/media/" not in {path["path"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]}
+    config = [doc for doc in of_kind(docs, "ConfigMap") if "helm.sh/hook" not in doc["metadata"].get("annotations", {})]
+    assert "MEDIA_ROOT" not in config[0]["data"]
+
+
+@pytest.mark.parametrize(
+    "switch", ["ingress.enabled=false", "networkPolicy.enabled=false", "serviceAccount.create=false"]
+)
+def test_optional_parts_can_be_left_to_the_platform(switch):
+    kind = {"ingress": "Ingress", "networkPolicy": "NetworkPolicy", "serviceAccount": "ServiceAccount"}[
+        switch.split(".")[0]
+    ]
+    docs = render(CI_VALUES[0], switch)
+    assert not of_kind(docs, kind)
+    if kind == "ServiceAccount":
+        for _workload, pod in pod_templates(docs):
+            assert pod["serviceAccountName"] == "default"
+            assert pod["automountServiceAccountToken"] is False
