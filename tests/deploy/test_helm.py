@@ -9,8 +9,10 @@ fail instead of being skipped, so CI cannot pass without checking the chart.
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -427,3 +429,36 @@ def test_optional_parts_can_be_left_to_the_platform(switch):
         for _workload, pod in pod_templates(docs):
             assert pod["serviceAccountName"] == "default"
             assert pod["automountServiceAccountToken"] is False
+
+
+@values_files
+def test_the_production_settings_load_from_the_rendered_configuration_and_pass_check_deploy(values):
+    """The ConfigMap and Secret as a pod sees them, and nothing else: `check --deploy` has nothing to
+    say (no warning either), so every value the chart writes parses and the proxy settings agree."""
+    secrets = (
+        "secret.existingSecret=",
+        "secret.secretKey=only-for-this-test-0123456789abcdefghijklmnopqrstuvwxyz",
+        "database.url=postgres://intranet:pw@db.example:5432/intranet",
+        "database.migrateUrl=postgres://intranet:pw@primary.example:5432/intranet",
+        "redis.url=redis://redis.example:6379/0",
+    )
+    docs = render(values, *secrets)
+    config = named(docs, "ConfigMap", "intranet")["data"]
+    secret = {key: base64.b64decode(value).decode() for key, value in named(docs, "Secret", "intranet")["data"].items()}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(ROOT),
+        **config,
+        **secret,
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
