@@ -9,8 +9,10 @@ fail instead of being skipped, so CI cannot pass without checking the chart.
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -399,3 +401,64 @@ def test_the_media_server_reads_the_media_volume_read_only(values):
         volumes["media"]["persistentVolumeClaim"]["claimName"]
         == web_volumes["media"]["persistentVolumeClaim"]["claimName"]
     )
+
+
+def test_without_a_media_volume_nothing_mounts_or_serves_media():
+    """Uploads in object storage (django-storages): no claim, no mounts, no media server."""
+    docs = render(CI_VALUES[0], "media.enabled=false")
+    assert not of_kind(docs, "PersistentVolumeClaim")
+    assert not [doc for doc in docs if component(doc) == "media"]
+    for _workload, pod in pod_templates(docs):
+        assert [volume["name"] for volume in pod["volumes"]] == ["tmp"]
+    (ingress,) = of_kind(docs, "Ingress")
+    assert "/media/" not in {path["path"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]}
+    config = [doc for doc in of_kind(docs, "ConfigMap") if "helm.sh/hook" not in doc["metadata"].get("annotations", {})]
+    assert "MEDIA_ROOT" not in config[0]["data"]
+
+
+@pytest.mark.parametrize(
+    "switch", ["ingress.enabled=false", "networkPolicy.enabled=false", "serviceAccount.create=false"]
+)
+def test_optional_parts_can_be_left_to_the_platform(switch):
+    kind = {"ingress": "Ingress", "networkPolicy": "NetworkPolicy", "serviceAccount": "ServiceAccount"}[
+        switch.split(".")[0]
+    ]
+    docs = render(CI_VALUES[0], switch)
+    assert not of_kind(docs, kind)
+    if kind == "ServiceAccount":
+        for _workload, pod in pod_templates(docs):
+            assert pod["serviceAccountName"] == "default"
+            assert pod["automountServiceAccountToken"] is False
+
+
+@values_files
+def test_the_production_settings_load_from_the_rendered_configuration_and_pass_check_deploy(values):
+    """The ConfigMap and Secret as a pod sees them, and nothing else: `check --deploy` has nothing to
+    say (no warning either), so every value the chart writes parses and the proxy settings agree."""
+    secrets = (
+        "secret.existingSecret=",
+        "secret.secretKey=only-for-this-test-0123456789abcdefghijklmnopqrstuvwxyz",
+        "database.url=postgres://intranet:pw@db.example:5432/intranet",
+        "database.migrateUrl=postgres://intranet:pw@primary.example:5432/intranet",
+        "redis.url=redis://redis.example:6379/0",
+    )
+    docs = render(values, *secrets)
+    config = named(docs, "ConfigMap", "intranet")["data"]
+    secret = {key: base64.b64decode(value).decode() for key, value in named(docs, "Secret", "intranet")["data"].items()}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(ROOT),
+        **config,
+        **secret,
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
