@@ -10,7 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +58,8 @@ class ScimUser(models.Model):
         verbose_name_plural = _("SCIM users")
         constraints = [models.UniqueConstraint(Lower("user_name"), name="scim_user_name_ci_unique")]
         indexes = [
+            # Django's iexact compares UPPER(column): the index filters by userName use.
+            models.Index(Upper("user_name"), name="scim_user_name_upper"),
             models.Index(fields=["external_id"], name="scim_user_external_id"),
             models.Index(fields=["created_at", "id"], name="scim_user_order"),
         ]
@@ -82,6 +84,7 @@ class ScimGroup(models.Model):
         verbose_name_plural = _("SCIM groups")
         constraints = [models.UniqueConstraint(Lower("display_name"), name="scim_group_name_ci_unique")]
         indexes = [
+            models.Index(Upper("display_name"), name="scim_group_name_upper"),
             models.Index(fields=["external_id"], name="scim_group_external_id"),
             models.Index(fields=["created_at", "id"], name="scim_group_order"),
         ]

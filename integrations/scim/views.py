@@ -36,6 +36,7 @@ from intranet.core.ratelimit import Limit, hit
 
 from . import selectors, services
 from .models import ScimGroup, ScimToken, ScimUser
+from .permissions import can_provision
 from .resources import CONFIG, DEFAULT_COUNT, MAX_PAYLOAD, MAX_RESULTS, PROVIDER, FullUser, Group
 from .tokens import scim_token_authenticate
 
@@ -85,7 +86,7 @@ def scim_view(view: View) -> View:
         header = request.headers.get("Authorization", "")
         scheme, _sep, raw = header.partition(" ")
         token = scim_token_authenticate(raw.strip()) if scheme.lower() == "bearer" else None
-        if token is None:
+        if token is None or not can_provision(token):
             return _error(UnauthorizedException(detail="A valid identity-provider bearer token is required."))
         if hit(str(token.pk), TOKEN_LIMIT) is not None:
             return _error(TooManyRequestsException())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from allauth.account.models import EmailAddress
 
 from integrations.scim.models import ScimUser
 from intranet.accounts.models import User
@@ -116,6 +117,10 @@ def test_email_moves_with_the_user_name(scim):
     scim.put(f"/Users/{created['id']}", user_payload("after@example.com"))
     assert User.objects.filter(email="after@example.com").exists()
     assert not User.objects.filter(email="before@example.com").exists()
+    moved = User.objects.get(email="after@example.com")
+    assert list(EmailAddress.objects.filter(user=moved).values_list("email", "verified", "primary")) == [
+        ("after@example.com", True, True)
+    ]
 
 
 def test_if_match_guards_against_lost_updates(scim):
