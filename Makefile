@@ -7,13 +7,14 @@ VENV_STAMP := $(VENV)/.requirements-installed
 ASSET_STAMP := static/dist/.built
 
 .DEFAULT_GOAL := help
-.PHONY: help run test venv assets lint format lock clean-data bench
+.PHONY: help run test venv assets lint format lock clean-data bench image
 
 help:
 	@echo "make run    serve the intranet with demo data at http://127.0.0.1:8000 (PORT=8100 make run: another port; Ctrl-C stops everything)"
 	@echo "make test   ruff, mypy, import contracts, migrations checks and pytest against PostgreSQL"
 	@echo "make format apply ruff's fixes and formatting"
 	@echo "make bench  benchmark the production server against a seeded database (docs/performance.md)"
+	@echo "make image  build the container image intranet:latest with podman (deploy/Containerfile; IMAGE=name:tag)"
 
 run: venv assets
 	$(PY) scripts/dev.py run
@@ -71,3 +72,8 @@ lock:
 # Removes the embedded PostgreSQL data (demo database included).
 clean-data:
 	rm -rf .data
+
+# The container image of every process type (deploy/Containerfile, deploy/README.md "Image"):
+# podman, runc and mmdebstrap; the Debian bases are cached in ~/.cache/intranet-image/.
+image:
+	bash deploy/image/build.sh
