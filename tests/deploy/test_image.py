@@ -170,9 +170,11 @@ def containers() -> Iterator[list[str]]:
         _podman("volume", "rm", "--force", f"{name}-media", check=False)
 
 
+# django_db: the containers use this run's (migrated) test database, not the configured one.
+@pytest.mark.django_db
 @pytest.mark.timeout(1800)
 def test_image_migrates_and_serves_web_and_realtime_read_only(
-    image: str, containers: list[str], django_db_setup: None, redis_url: str
+    image: str, containers: list[str], redis_url: str
 ) -> None:
     # A Redis database of its own: the containers' cache keys never meet other tests'.
     redis = urlunsplit(urlsplit(redis_url)._replace(path="/12"))
