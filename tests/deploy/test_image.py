@@ -1,6 +1,7 @@
 """The container image (deploy/Containerfile, issue 21 item 1) builds through ``make image``'s script
-and serves: ``migrate`` then ``web`` and ``realtime`` on a read-only root filesystem, against this
-run's test database and Redis, as a non-root user, with the static files collected at build time.
+and runs: ``migrate``, then ``web``, ``realtime`` and ``worker`` on a read-only root filesystem
+against this run's test database and Redis, as a non-root user, with the static files collected at
+build time.
 
 The first build on a machine takes several minutes (the Debian bases are debootstrapped, then
 cached outside the checkout); later ones reuse the cached bases and podman's layers. The test fails,
@@ -141,6 +142,18 @@ def _wait_ready(name: str, base: str) -> dict[str, object]:
     )
 
 
+def _wait_for_log(name: str, text: str, timeout: float = READY_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    output = ""
+    while time.monotonic() < deadline:
+        logs = _podman("logs", name, check=False)
+        output = logs.stdout + logs.stderr
+        if text in output:
+            return
+        time.sleep(1)
+    pytest.fail(f"{name} did not log {text!r} within {timeout:.0f} s:\n{output[-6000:]}")
+
+
 @pytest.fixture
 def image() -> str:
     """Builds the image through the script of ``make image``; the build log goes with a failure."""
@@ -173,7 +186,7 @@ def containers() -> Iterator[list[str]]:
 # django_db: the containers use this run's (migrated) test database, not the configured one.
 @pytest.mark.django_db
 @pytest.mark.timeout(1800)
-def test_image_migrates_and_serves_web_and_realtime_read_only(
+def test_image_migrates_then_serves_web_realtime_and_worker_read_only(
     image: str, containers: list[str], redis_url: str
 ) -> None:
     # A Redis database of its own: the containers' cache keys never meet other tests'.
@@ -189,9 +202,13 @@ def test_image_migrates_and_serves_web_and_realtime_read_only(
 
     web_port, realtime_port = _free_port(), _free_port()
     web, realtime = f"intranet-test-web-{suffix}", f"intranet-test-realtime-{suffix}"
-    containers.extend([web, realtime])
+    worker = f"intranet-test-worker-{suffix}"
+    containers.extend([web, realtime, worker])
     _podman(*_run_args(web, web_port, redis), "--detach", image, "web")
     _podman(*_run_args(realtime, realtime_port, redis), "--detach", image, "realtime")
+    # A worker on a queue of its own (the private Redis database is its broker).
+    worker_args = _run_args(worker, _free_port(), redis)
+    _podman(*worker_args, "--env", "CELERY_QUEUES=image-test", "--detach", image, "worker", "--concurrency", "1")
     web_base, realtime_base = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{realtime_port}"
 
     checks = _wait_ready(web, web_base)
@@ -200,8 +217,13 @@ def test_image_migrates_and_serves_web_and_realtime_read_only(
     realtime_checks = _wait_ready(realtime, realtime_base)
     assert realtime_checks["status"] == "ok"
 
+    # The worker answers a ping over the broker (it needs no HTTP probe).
+    _wait_for_log(worker, " ready.")
+    ping = _podman("exec", worker, "celery", "-A", "intranet", "inspect", "ping", "--timeout", "10", timeout=60)
+    assert "pong" in ping.stdout, ping.stdout + ping.stderr
+
     # Neither process runs as root, and neither can write to its root filesystem.
-    for name in (web, realtime):
+    for name in (web, realtime, worker):
         assert _podman("exec", name, "id", "-u").stdout.strip() == NON_ROOT_UID
         assert _podman("inspect", "--format", "{{.HostConfig.ReadonlyRootfs}}", name).stdout.strip() == "true"
         denied = _podman("exec", name, "touch", "/app/written-at-run-time", check=False)
