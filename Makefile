@@ -7,7 +7,7 @@ VENV_STAMP := $(VENV)/.requirements-installed
 ASSET_STAMP := static/dist/.built
 
 .DEFAULT_GOAL := help
-.PHONY: help run test venv assets lint format lock clean-data bench helm-tools test-helm test-topology
+.PHONY: help run test venv assets lint format lock clean-data bench helm-tools test-helm test-topology image
 
 help:
 	@echo "make run    serve the intranet with demo data at http://127.0.0.1:8000 (PORT=8100 make run: another port; Ctrl-C stops everything)"
@@ -15,6 +15,7 @@ help:
 	@echo "make format apply ruff's fixes and formatting"
 	@echo "make bench  benchmark the production server against a seeded database (docs/performance.md)"
 	@echo "make test-helm  lint, schema-check and policy-check the Helm chart for every deploy/helm/ci values file"
+	@echo "make image  build the container image intranet:latest with podman (deploy/Containerfile; IMAGE=name:tag)"
 
 run: venv assets
 	$(PY) scripts/dev.py run
@@ -114,3 +115,7 @@ $(TOOLS_VENV_STAMP): deploy/helm/requirements.txt
 
 test-helm: helm-tools
 	HELM=$(HELM) deploy/helm/check.sh
+# The container image of every process type (deploy/Containerfile, deploy/README.md "Image"):
+# podman, runc and mmdebstrap; the Debian bases are cached in ~/.cache/intranet-image/.
+image:
+	bash deploy/image/build.sh

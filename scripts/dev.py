@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -313,6 +314,10 @@ def cmd_test(args: argparse.Namespace) -> int:
                     # Not skipped: deselected, and said so. CI sets REDIS_URL and REQUIRE_SERVICES=1.
                     say("REDIS_URL is unset: tests marked 'redis' or 'worker' are deselected")
                     marker += " and not redis and not worker"
+            if shutil.which("podman") is None and not require_services:
+                # The image test fails without podman; CI installs it (.ci/run).
+                say("podman is not installed: the container image test (marked 'image') is deselected")
+                marker += " and not image"
             pytest = [PYTHON, "-m", "pytest"]
             # CI builds the test databases from scratch; locally they are reused (migrate still runs).
             if env.get("CI") or args.create_db:
