@@ -223,7 +223,11 @@ class Topology:
         """Run one set-up step to completion; its output goes to the step's log; fail loudly."""
         log = self._log(name)
         proc = self._popen(argv, env if env is not None else dict(os.environ), as_postgres=as_postgres, log=log)
-        if proc.wait() != 0:
+        # Tracked, so that a stop in the middle of a set-up step (a timeout) stops it too.
+        self.services[f"setup:{name}"] = Service(f"setup:{name}", argv, {}, as_postgres, proc=proc)
+        code = proc.wait()
+        del self.services[f"setup:{name}"]
+        if code != 0:
             tail = log.read_text(errors="replace")[-3000:]
             raise RuntimeError(f"{' '.join(argv[:3])}... failed (exit {proc.returncode}):\n{tail}")
 

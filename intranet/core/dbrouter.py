@@ -10,7 +10,8 @@ from ``DATABASE_REPLICA_URLS``; settings/database.py). The rules, in order:
    primary (read-your-writes, so nobody misses their own post behind replication lag).
 3. Everything else reads the primary: Celery tasks (a task is queued right after the commit it
    acts on, so a lagging replica could miss the very row it was queued for), websocket consumers,
-   management commands, the shell. A task that tolerates lag (a report over last month) says so
+   management commands, the shell, and the views marked :func:`primary_reads` (the re-fetches a
+   live update triggers). A task that tolerates lag (a report over last month) says so
    with ``@shared_task(base=ReplicaReadsTask)``.
 
 How a request knows that its person wrote: :class:`ReadYourWritesMiddleware` sets a signed cookie
@@ -27,6 +28,7 @@ task has its own.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -145,6 +147,27 @@ class ReadYourWritesMiddleware:
                 samesite="Lax",
             )
         return response
+
+
+def primary_reads(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Make a view read the primary: for the views a client calls right after a live update (the
+    websocket hint goes out on commit and can outrun the replica's replay by a few milliseconds,
+    long enough to fetch a post card the replica does not have yet)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        state = _state.get()
+        if state is None:
+            return view(request, *args, **kwargs)
+        previous = state.replica_reads
+        state.replica_reads = False
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            state.replica_reads = previous
+
+    wrapper.primary_reads = True  # type: ignore[attr-defined]
+    return wrapper
 
 
 # Celery -----------------------------------------------------------------------------------------

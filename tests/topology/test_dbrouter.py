@@ -15,11 +15,13 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import connections, transaction
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from intranet.core import dbrouter
-from intranet.core.dbrouter import PIN_COOKIE, PrimaryReplicaRouter, ReplicaReadsTask, routing
+from intranet.core.dbrouter import PIN_COOKIE, PrimaryReplicaRouter, ReplicaReadsTask, primary_reads, routing
 from intranet.settings.database import databases
 from intranet.settings.env import Env
 from tests.factories import PASSWORD, UserFactory
@@ -204,6 +206,34 @@ def test_without_replicas_the_middleware_sets_nothing(client, settings):
     response = client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
     assert response.status_code == 302
     assert PIN_COOKIE not in response.cookies
+
+
+# Views a live update calls -----------------------------------------------------------------------
+
+
+def test_primary_reads_views_read_the_primary_then_the_request_goes_on(replicas):
+    router = PrimaryReplicaRouter()
+    seen: list[str] = []
+
+    @primary_reads
+    def view(request: HttpRequest) -> HttpResponse:
+        seen.append(router.db_for_read(User))
+        return HttpResponse()
+
+    with routing(replica_reads=True) as state:
+        view(RequestFactory().get("/"))
+        assert state.replica_reads
+        assert router.db_for_read(User) == "replica_1"
+    assert seen == ["default"]
+    view(RequestFactory().get("/"))  # outside a request's routing: nothing to change
+    assert seen == ["default", "default"]
+
+
+def test_the_views_behind_live_updates_read_the_primary():
+    from communities.posts.views import live
+
+    for view in (live.post_card, live.post_stream_newer, live.feed_newer, live.comment_list_newer):
+        assert getattr(view, "primary_reads", False), view
 
 
 # Celery tasks -----------------------------------------------------------------------------------

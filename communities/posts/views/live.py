@@ -27,6 +27,7 @@ from communities.posts.live import (
     posts_newer_for_feed,
 )
 from communities.posts.selectors import KIND_FILTERS
+from intranet.core.dbrouter import primary_reads
 from intranet.core.web import viewer_of as _viewer
 
 
@@ -97,6 +98,7 @@ def _params(request: HttpRequest) -> tuple[str, str, bool, bool]:
 
 
 @login_required
+@primary_reads
 def post_stream_newer(request: HttpRequest, slug: str) -> HttpResponse:
     """How many posts are newer than ``since`` in the community stream (the bar), or with
     ``show=1`` the new cards plus a bar counting from them."""
@@ -110,6 +112,7 @@ def post_stream_newer(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@primary_reads
 def feed_newer(request: HttpRequest) -> HttpResponse:
     """The home feed's bar (or, with ``show=1``, its new cards)."""
     viewer = _viewer(request)
@@ -121,6 +124,7 @@ def feed_newer(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@primary_reads
 def comment_list_newer(request: HttpRequest, pk: int) -> HttpResponse:
     """The comments of an open post page newer than ``after`` (a comment id), as out-of-band
     fragments: new top-level comments go to the end of the list, replies under their comment."""
@@ -134,6 +138,7 @@ def comment_list_newer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@primary_reads
 def post_card(request: HttpRequest, pk: int) -> HttpResponse:
     """One post's card for open streams and feeds (after ``post.hidden`` / ``post.restored``):
     404 when the viewer may not see it (the page then greys the card), the card otherwise (with a

@@ -33,6 +33,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "/topology/loopback/" in str(item.path):
             item.add_marker(pytest.mark.topology)
+            # The first test's set-up starts the topology, and migrates the template database from
+            # scratch when the migrations changed (about five minutes on two shared cores).
+            item.add_marker(pytest.mark.timeout(900))
 
 
 @pytest.fixture(scope="session")
