@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("communities.urls")),
     path("training/", include("training.urls")),
     path("meetups/", include("meetups.urls")),
+    path("integrations/webhooks/", include("integrations.webhooks.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     # One door (issue 17): the libraries' own sign-in and password pages hand over to allauth's, so
     # its rate limits, lockout and second-factor stage always apply. They shadow the URLs below.

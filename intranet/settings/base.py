@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "communities",
     "training",
     "meetups",
+    # Integrations
+    "integrations.webhooks",
     # Benchmark tooling: no models; its management command seed_scale loads the reference dataset.
     "bench",
     # Wagtail
@@ -245,6 +247,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=6, day_of_week="tue"),
     },
 }
+# Outgoing webhooks (issue 22): queues with a due delivery (retries, a worker that died).
+CELERY_BEAT_SCHEDULE["webhooks-deliveries-sweep"] = {"task": "webhooks.deliveries_sweep", "schedule": 60.0}
 # Community health (issue 9): nightly figures for yesterday, then the health score.
 CELERY_BEAT_SCHEDULE["communities-health-figures-nightly"] = {
     "task": "communities.health_figures_daily",
@@ -499,3 +503,11 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 from .logging import build_logging
 
 LOGGING = build_logging(ENV.log_format, ENV.log_level)
+
+# Outgoing webhooks (integrations/webhooks/ssrf.py): https only unless WEBHOOK_ALLOW_HTTP; private,
+# loopback and link-local addresses only where an allow-list names them.
+WEBHOOK_ALLOW_HTTP = ENV.webhook_allow_http
+WEBHOOK_ALLOWED_HOSTS = ENV.webhook_allowed_hosts
+WEBHOOK_ALLOWED_NETWORKS = ENV.webhook_allowed_networks
+WEBHOOK_DISABLE_AFTER = ENV.webhook_disable_after
+WEBHOOK_QUEUE = ENV.webhook_queue
