@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from communities.canvas.selectors import canvas_completed_community_ids
 from communities.core.permissions import (
+    can_read_community_content,
     can_view_community,
     community_ids_where,
     coordinates_everything,
@@ -34,6 +35,7 @@ __all__ = [
     "Membership",
     "TaggedCommunity",
     "as_viewer",
+    "can_read_community_content",
     "can_view_community",
     "canvas_completed_community_ids",
     "certificates_for",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("scim/v2/", include("integrations.scim.urls")),
     path("api/v1/", api_v1.urls),
     path("settings/api-tokens/", include("integrations.api.urls")),
+    path("integrations/webhooks/", include("integrations.webhooks.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     # One door (issue 17): the libraries' own sign-in and password pages hand over to allauth's, so
     # its rate limits, lockout and second-factor stage always apply. They shadow the URLs below.

@@ -13,6 +13,10 @@ event                           payload
                                 removed or turned into a ban)
 ``members.invited``             community_id, user_ids, actor_id, token
 ``membership.role_changed``     membership_id, community_id, user_id, role, actor_id, token
+``membership.joined``           community_id, user_id, role (an active membership began: joined,
+                                approved, invitation accepted, community founded)
+``membership.left``             community_id, user_id, role, how (``left``, ``removed`` or ``banned``;
+                                only for people who were active members)
 ==============================  ====================================================================
 """
 
@@ -29,10 +33,13 @@ MEMBERSHIP_DECIDED = "membership.decided"
 MEMBERSHIP_REQUEST_CLOSED = "membership.request_closed"
 MEMBERS_INVITED = "members.invited"
 MEMBERSHIP_ROLE_CHANGED = "membership.role_changed"
+MEMBERSHIP_JOINED = "membership.joined"
+MEMBERSHIP_LEFT = "membership.left"
 
 outbox.declare(
     MEMBERSHIP_REQUESTED, MEMBERSHIP_DECIDED, MEMBERSHIP_REQUEST_CLOSED, MEMBERS_INVITED, MEMBERSHIP_ROLE_CHANGED
 )
+outbox.declare(MEMBERSHIP_JOINED, MEMBERSHIP_LEFT)
 
 
 def membership_requested(membership: Membership) -> None:
@@ -86,3 +93,11 @@ def membership_role_changed(membership: Membership, actor_id: int | None) -> Non
         actor_id=actor_id,
         token=time.time_ns(),
     )
+
+
+def membership_joined(*, community_id: int, user_id: int, role: str) -> None:
+    outbox.record(MEMBERSHIP_JOINED, community_id=community_id, user_id=user_id, role=role)
+
+
+def membership_left(*, community_id: int, user_id: int, role: str, how: str) -> None:
+    outbox.record(MEMBERSHIP_LEFT, community_id=community_id, user_id=user_id, role=role, how=how)

@@ -10,6 +10,9 @@ event                       payload
 ==========================  ===========================================================================
 ``post.created``            post_id, community_id, author_id
 ``post.approved``           post_id, community_id, author_id (a held post published by a moderator)
+``post.edited``             post_id, community_id, author_id, editor_id (a published post's text or
+                            tags changed)
+``post.deleted``            post_id, community_id, author_id, actor_id (a published post deleted)
 ``post.hidden``             post_id, community_id
 ``post.restored``           post_id, community_id
 ``post.counters_changed``   post_id, community_id, comment_count, reaction_count, reaction_counts
@@ -34,6 +37,8 @@ from intranet.core import outbox
 POST_CREATED = "post.created"
 POST_APPROVED = "post.approved"
 POST_HIDDEN = "post.hidden"
+POST_EDITED = "post.edited"
+POST_DELETED = "post.deleted"
 POST_RESTORED = "post.restored"
 POST_COUNTERS_CHANGED = "post.counters_changed"
 COMMENT_CREATED = "comment.created"
@@ -53,6 +58,8 @@ outbox.declare(
     MENTIONS_CHANGED,
     ANSWER_ACCEPTED,
     REACTION_TOGGLED,
+    POST_EDITED,
+    POST_DELETED,
 )
 
 
@@ -62,6 +69,18 @@ def post_created(post: Post) -> None:
 
 def post_approved(post: Post) -> None:
     outbox.record(POST_APPROVED, post_id=post.pk, community_id=post.community_id, author_id=post.author_id)
+
+
+def post_edited(post: Post, *, editor_id: int | None) -> None:
+    outbox.record(
+        POST_EDITED, post_id=post.pk, community_id=post.community_id, author_id=post.author_id, editor_id=editor_id
+    )
+
+
+def post_deleted(post: Post, *, actor_id: int | None) -> None:
+    outbox.record(
+        POST_DELETED, post_id=post.pk, community_id=post.community_id, author_id=post.author_id, actor_id=actor_id
+    )
 
 
 def post_visibility_changed(post: Post, event_name: str) -> None:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "integrations.scim",
     # Integrations (issue 22): the REST API.
     "integrations.api",
+    "integrations.webhooks",
     # Benchmark tooling: no models; its management command seed_scale loads the reference dataset.
     "bench",
     # Wagtail
@@ -257,6 +258,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=6, day_of_week="tue"),
     },
 }
+# Outgoing webhooks (issue 22): queues with a due delivery (retries, a worker that died).
+CELERY_BEAT_SCHEDULE["webhooks-deliveries-sweep"] = {"task": "webhooks.deliveries_sweep", "schedule": 60.0}
 # Community health (issue 9): nightly figures for yesterday, then the health score.
 # Data exports whose download link expired: their files are deleted (intranet/privacy/jobs.py).
 CELERY_BEAT_SCHEDULE["privacy-exports-expire"] = {"task": "privacy.exports_expire", "schedule": crontab(minute=20)}
@@ -541,3 +544,11 @@ CELERY_BEAT_SCHEDULE["privacy-retention-nightly"] = {
 from .logging import build_logging
 
 LOGGING = build_logging(ENV.log_format, ENV.log_level)
+
+# Outgoing webhooks (integrations/webhooks/ssrf.py): https only unless WEBHOOK_ALLOW_HTTP; private,
+# loopback and link-local addresses only where an allow-list names them.
+WEBHOOK_ALLOW_HTTP = ENV.webhook_allow_http
+WEBHOOK_ALLOWED_HOSTS = ENV.webhook_allowed_hosts
+WEBHOOK_ALLOWED_NETWORKS = ENV.webhook_allowed_networks
+WEBHOOK_DISABLE_AFTER = ENV.webhook_disable_after
+WEBHOOK_QUEUE = ENV.webhook_queue

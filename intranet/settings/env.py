@@ -96,6 +96,14 @@ class Env(BaseSettings):
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     secure_ssl_redirect: bool = True
+    # Outgoing webhooks: plain http allowed, hosts and networks (CIDR) exempt from the SSRF check,
+    # failed attempts in a row before a subscription is switched off.
+    webhook_allow_http: bool = False
+    webhook_allowed_hosts: CommaList = Field(default_factory=list)
+    webhook_allowed_networks: CommaList = Field(default_factory=list)
+    webhook_disable_after: int = Field(default=15, ge=1)
+    # The Celery queue of webhook sending (slow receivers then hold only its workers); unset: default.
+    webhook_queue: str | None = None
     # Benchmark hooks (``make bench`` only): the constant "limit" view and a query-count header.
     benchmark: bool = False
 
@@ -117,6 +125,8 @@ class Env(BaseSettings):
         "signup_email_domains",
         "common_time_zones",
         "database_replica_urls",
+        "webhook_allowed_hosts",
+        "webhook_allowed_networks",
         mode="before",
     )
     @classmethod

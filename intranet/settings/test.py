@@ -62,3 +62,7 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": ["openid"],
     "OAUTH2_VALIDATOR_CLASS": "tests.accounts.oidc_validator.CompanyDirectoryValidator",
 }
+
+# Webhook tests run a real receiver on loopback over plain http.
+WEBHOOK_ALLOW_HTTP = True
+WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]

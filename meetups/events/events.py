@@ -8,6 +8,8 @@ event                   payload                              recorded when
 ``rsvp.promoted``       ``event_id``, ``user_ids``           people moved up from the waitlist
 ``meetup.cancelled``    ``event_id``, ``actor_id``           an organiser cancelled a date
 ``rsvp.reminded``       ``event_id``, ``user_ids``           answers were stamped for a reminder
+``meetup.created``      ``event_id``, ``series_id``,         an organiser added a date to a series
+                        ``actor_id``                         (webhooks; generated dates record none)
 ======================  ===================================  =========================================
 """
 
@@ -20,8 +22,9 @@ from intranet.core import outbox
 RSVP_PROMOTED = "rsvp.promoted"
 MEETUP_CANCELLED = "meetup.cancelled"
 RSVP_REMINDED = "rsvp.reminded"
+MEETUP_CREATED = "meetup.created"
 
-outbox.declare(RSVP_PROMOTED, MEETUP_CANCELLED, RSVP_REMINDED)
+outbox.declare(RSVP_PROMOTED, MEETUP_CANCELLED, RSVP_REMINDED, MEETUP_CREATED)
 
 
 def rsvp_promoted(*, event_id: int, user_ids: Sequence[int]) -> None:
@@ -34,3 +37,7 @@ def meetup_cancelled(*, event_id: int, actor_id: int | None) -> None:
 
 def rsvp_reminded(*, event_id: int, user_ids: Sequence[int]) -> None:
     outbox.record(RSVP_REMINDED, event_id=event_id, user_ids=list(user_ids))
+
+
+def meetup_created(*, event_id: int, series_id: int, actor_id: int | None) -> None:
+    outbox.record(MEETUP_CREATED, event_id=event_id, series_id=series_id, actor_id=actor_id)

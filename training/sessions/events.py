@@ -12,8 +12,9 @@ from .models import Session, SessionBooking
 BOOKING_PROMOTED = "session_booking.promoted"
 BOOKING_REMINDED = "session_booking.reminded"
 SESSION_CANCELLED = "training_session.cancelled"
+SESSION_BOOKED = "training_session.booked"
 
-outbox.declare(BOOKING_PROMOTED, BOOKING_REMINDED, SESSION_CANCELLED)
+outbox.declare(BOOKING_PROMOTED, BOOKING_REMINDED, SESSION_CANCELLED, SESSION_BOOKED)
 
 
 def booking_promoted(booking: SessionBooking) -> None:
@@ -29,3 +30,14 @@ def bookings_reminded(booking_ids: list[int]) -> None:
 
 def session_cancelled(session: Session, *, actor_id: int | None) -> None:
     outbox.record(SESSION_CANCELLED, session_id=session.pk, actor_id=actor_id)
+
+
+def session_booked(booking: SessionBooking) -> None:
+    """Someone booked a seat or joined the waitlist (``status`` says which)."""
+    outbox.record(
+        SESSION_BOOKED,
+        booking_id=booking.pk,
+        session_id=booking.session_id,
+        user_id=booking.user_id,
+        status=booking.status,
+    )

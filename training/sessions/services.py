@@ -183,6 +183,7 @@ def session_book(*, actor: Viewer, session: Session) -> SessionBooking:
             booking.save(update_fields=["status", "position", "booked_at", "cancelled_at", "reminded_at"])
         locked.save(update_fields=["booked_count", "waitlist_count"])
         enrolment_ensure(user_id=actor.user_id, programme=session.programme)
+        events.session_booked(booking)
     session.booked_count, session.waitlist_count = locked.booked_count, locked.waitlist_count
     return booking
 

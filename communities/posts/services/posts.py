@@ -330,6 +330,8 @@ def post_update(
         screening_opened(screening, post=locked)
     if by_moderator:
         _moderator_edited(viewer, locked, before=before, reason=reason)
+    if locked.status == ContentStatus.PUBLISHED:
+        events.post_edited(locked, editor_id=editor.pk)
     post.status, post.edited_at, post.moderator_note = locked.status, locked.edited_at, locked.moderator_note
     return locked
 
@@ -370,6 +372,7 @@ def post_delete(*, actor: Viewer | User, post: Post, reason: str = "") -> Post:
     locked.save(update_fields=["deleted_at", "is_pinned"])
     if locked.status == ContentStatus.PUBLISHED:
         Community.objects.filter(pk=locked.community_id).update(post_count=Greatest(F("post_count") - 1, 0))
+        events.post_deleted(locked, actor_id=viewer.user_id)
     if viewer.user_id != locked.author_id:
         _audit_post(viewer, "post.deleted", locked, reason=reason, before={"deleted": False}, after={"deleted": True})
     post.deleted_at = locked.deleted_at

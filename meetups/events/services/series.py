@@ -220,6 +220,7 @@ def event_create(
             audit_log(
                 actor=actor.user, action="meetup_event.created", target=event, after=_snapshot(event, EVENT_FIELDS)
             )
+            events.meetup_created(event_id=event.pk, series_id=series.pk, actor_id=actor.user_id)
     except IntegrityError as exc:
         raise ValidationError(
             {"starts_at": _("This series already has a meetup at that time.")}, code="duplicate"
