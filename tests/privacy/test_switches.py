@@ -28,7 +28,7 @@ from tests.core.ws import open_socket, receive_until_marker, subscribe
 from tests.factories import UserFactory
 from tests.messaging.conftest import make_user, send, start
 from tests.privacy.builders import Builder
-from training.manage.selectors import enrolments_for_export, programme_progress, stuck_learners
+from training.manage.selectors import enrolments_for_export, programme_cohorts, programme_progress, stuck_learners
 from training.models import Enrolment
 
 # Presence and typing -------------------------------------------------------------------------------
@@ -179,6 +179,19 @@ def test_min_group_size_is_one_setting_for_every_people_figure(settings):
     assert people_count(2, short=True) == "< 3" and people_count(3) == "3" and people_count(0) == "0"
     settings.PRIVACY_MIN_GROUP_SIZE = 8
     assert people_count(7, short=True) == "< 8"
+
+
+@pytest.mark.django_db
+def test_min_group_size_hides_the_figures_of_small_training_cohorts(settings):
+    settings.PRIVACY_MIN_GROUP_SIZE = 3
+    first = Builder(UserFactory.create(), UserFactory.create()).build(Enrolment, cohort="Small", steps_done=2)
+    programme = first.programme  # type: ignore[attr-defined]
+    for _ in range(3):
+        Enrolment.objects.create(user=UserFactory.create(), programme=programme, cohort="Big", steps_done=1)
+    Enrolment.objects.create(user=UserFactory.create(), programme=programme, cohort="Small", steps_done=0)
+    rows = {row.cohort: row for row in programme_cohorts(programme)}
+    assert (rows["Small"].learners, rows["Small"].completed, rows["Small"].avg_steps) == ("< 3", None, None)
+    assert (rows["Big"].learners, rows["Big"].avg_steps) == (3, 1.0)
 
 
 def test_health_min_group_size_stays_an_alias(settings):

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from intranet.core.pagination import Page, keyset_page
-from intranet.core.switches import person_figures_allowed
+from intranet.core.switches import min_group_size, person_figures_allowed
 from intranet.core.viewer import Viewer
 from training.certificates.models import Certificate
 from training.certificates.selectors import valid_certificates
@@ -115,13 +115,16 @@ def programme_progress(programme: Programme, *, cohort: str = "", cursor: str | 
 @dataclass
 class CohortRow:
     cohort: str
-    learners: int
-    completed: int
-    avg_steps: float
+    #: Below the works-council minimum group size the count shows as "< N" and the figures about
+    #: the few people in it (completed, average steps) are left out (``None``).
+    learners: int | str
+    completed: int | None
+    avg_steps: float | None
 
 
 def programme_cohorts(programme: Programme) -> list[CohortRow]:
-    """Per cohort: learners, completed, average steps done (one aggregate query)."""
+    """Per cohort: learners, completed, average steps done (one aggregate query); cohorts smaller
+    than ``PRIVACY_MIN_GROUP_SIZE`` show no figures about their people."""
     rows = (
         Enrolment.objects.filter(programme=programme)
         .values("cohort")
@@ -130,7 +133,13 @@ def programme_cohorts(programme: Programme) -> list[CohortRow]:
         )
         .order_by("-cohort")
     )
-    return [CohortRow(r["cohort"], r["learners"], r["completed"], float(r["avg"] or 0)) for r in rows]
+    limit = min_group_size()
+    return [
+        CohortRow(r["cohort"], r["learners"], r["completed"], float(r["avg"] or 0))
+        if r["learners"] >= limit
+        else CohortRow(r["cohort"], f"< {limit}", None, None)
+        for r in rows
+    ]
 
 
 def exercises_to_review(viewer: Viewer, programme: Programme) -> list[StepProgress]:
