@@ -192,7 +192,7 @@ personal_data(
     owners=("user",),
     fields={"user": own()},
     on_erase=OnErase.DELETE,
-    reason=_("Mentions in kept posts render as \u201cformer employee\u201d once the account is gone."),
+    reason=_("Mentions in kept posts render as “former employee” once the account is gone."),
 )
 personal_data(
     Attachment,

@@ -49,7 +49,6 @@ from training.models import (
 )
 
 RENDERED = _("The same text as the source, rendered; follows the source.")
-TRAINING_RECORD = _("Training records of the person.")
 
 # Company content ----------------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from communities.posts.models import Comment, Post
 from intranet.accounts.permissions import visible_users
 from intranet.accounts.selectors import users_for_choice
 from intranet.core.pagination import Page, keyset_page
+from intranet.core.switches import person_figures_allowed
 from intranet.core.viewer import Viewer
 
 Role = Membership.Role
@@ -292,7 +293,8 @@ class PortfolioEntry:
     communities: list[tuple[Community, str, str | None]] = field(default_factory=list)  # (community, role, state)
     level: Any = None
     certificates: list[Any] = field(default_factory=list)
-    open_inbox: int = 0
+    #: ``None`` when per-person figures are switched off (``PRIVACY_PERSON_FIGURES``).
+    open_inbox: int | None = 0
     last_contact: dt.datetime | None = None
     latest_note: CoordinatorNote | None = None
 
@@ -302,7 +304,7 @@ def portfolio_page(viewer: Viewer, cursor: str | None = None) -> Page[Any]:
     their communities, level, certificates, open inbox items and the latest coordinator note.
 
     Six queries per page whatever its length (managers, their memberships with health, levels,
-    certificates, inbox counts, notes).
+    certificates, inbox counts, notes); five without per-person figures (no inbox counts).
     """
     require_console(viewer)
     manages = Membership.objects.filter(
@@ -324,13 +326,20 @@ def portfolio_page(viewer: Viewer, cursor: str | None = None) -> Page[Any]:
         community_ids.add(row.community_id)
     levels = levels_for(ids)
     certificates = certificates_for(ids)
-    open_counts = dict(
-        InboxItem.objects.filter(community_id__in=sorted(community_ids))
-        .exclude(status=InboxItem.Status.DONE)
-        .order_by()
-        .values("community_id")
-        .annotate(n=Count("pk"))
-        .values_list("community_id", "n")
+    # A manager's open inbox items are a figure about one person's work: left out (and not counted)
+    # when the works council switched per-person figures off.
+    figures = person_figures_allowed()
+    open_counts = (
+        dict(
+            InboxItem.objects.filter(community_id__in=sorted(community_ids))
+            .exclude(status=InboxItem.Status.DONE)
+            .order_by()
+            .values("community_id")
+            .annotate(n=Count("pk"))
+            .values_list("community_id", "n")
+        )
+        if figures
+        else {}
     )
     notes: dict[int, CoordinatorNote] = {}
     last: dict[int, dt.datetime] = {}
@@ -344,7 +353,7 @@ def portfolio_page(viewer: Viewer, cursor: str | None = None) -> Page[Any]:
     for uid, entry in entries.items():
         entry.level = levels.get(uid)
         entry.certificates = list(certificates.get(uid, []))
-        entry.open_inbox = sum(open_counts.get(c.pk, 0) for c, _r, _s in entry.communities)
+        entry.open_inbox = sum(open_counts.get(c.pk, 0) for c, _r, _s in entry.communities) if figures else None
         entry.latest_note = notes.get(uid)
         entry.last_contact = last.get(uid)
     return Page(items=[entries[u.pk] for u in page.items], next_cursor=page.next_cursor, ordering=page.ordering)

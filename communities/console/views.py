@@ -41,6 +41,7 @@ from intranet.accounts.forms import PersonField, PersonPicker
 from intranet.core.csvexport import csv_response
 from intranet.core.forms import IsoDateInput
 from intranet.core.idempotency import IdempotentFormMixin
+from intranet.core.switches import person_figures_allowed
 from intranet.core.web import apply_errors, error_message
 from intranet.core.web import viewer_of as _viewer
 
@@ -464,6 +465,7 @@ def console_portfolio(request: HttpRequest) -> HttpResponse:
             "next_url": "?" + urlencode({"cursor": page.next_cursor}) if page.next_cursor else "",
             "today": timezone.localdate(),
             "console_tab": "managers",
+            "person_figures": person_figures_allowed(),
         },
     )
 

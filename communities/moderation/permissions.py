@@ -26,6 +26,7 @@ from communities.posts.models import Comment, ContentStatus, Post
 from communities.posts.permissions import (
     is_manager_or_above,
 )
+from intranet.core.switches import AuditReaderRole, may_read_audit_log
 from intranet.core.viewer import Viewer
 
 if TYPE_CHECKING:
@@ -173,11 +174,16 @@ def can_manage_rules(viewer: Viewer, community: Community) -> bool:
 
 
 def can_view_moderation_log(viewer: Viewer, community: Community) -> bool:
-    return is_manager_or_above(viewer, community)
+    """Managers+ and coordinators of the community, as far as the works-council switch
+    ``PRIVACY_AUDIT_READERS`` lets each role read audit logs."""
+    if is_coordinator(viewer, community) and may_read_audit_log(viewer, role=AuditReaderRole.COORDINATOR):
+        return True
+    return is_manager_or_above(viewer, community) and may_read_audit_log(viewer, role=AuditReaderRole.MANAGER)
 
 
 def can_view_platform_log(viewer: Viewer) -> bool:
-    return is_coordinator(viewer)
+    """Coordinators, unless ``PRIVACY_AUDIT_READERS`` keeps audit logs for superusers only."""
+    return is_coordinator(viewer) and may_read_audit_log(viewer, role=AuditReaderRole.COORDINATOR)
 
 
 def can_manage_platform_words(viewer: Viewer) -> bool:

@@ -44,6 +44,7 @@ from django.conf import settings
 from . import presence
 from .realtime import EVENT_MESSAGE, AggregateExpand, TopicKind, aggregate, children_group, topic_kind, user_group
 from .sessions import signed_in_user
+from .switches import presence_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self._join(topic, DIRECT, parents)
         await self._sync_child_groups()
         await self.send_json({"type": "subscribed", "topic": topic})
-        if registered.presence:
+        if registered.presence and presence_allowed():
             await self.send_json(
                 {"type": "presence.snapshot", "topic": topic, "user_ids": await presence.online(topic)}
             )
@@ -180,6 +181,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         found = topic_kind(topic)
         if found is None or topic not in self.topics or kind not in found[0].relay:
             return
+        if kind == "typing" and not presence_allowed():
+            return  # the works council switched typing indicators off with presence
         now = time.monotonic()
         if now - self.relayed_at.get((kind, topic), -RELAY_INTERVAL) < RELAY_INTERVAL:
             return

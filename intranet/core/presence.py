@@ -5,6 +5,9 @@ when each socket's entry expires. Sockets refresh their entries on every heartbe
 ``ping``), so a socket that vanished without saying goodbye (a killed process) drops out after
 :data:`ENTRY_TTL` seconds. The read-modify-write is not atomic across processes; a lost update is
 repaired by the next heartbeat, which is acceptable for a "who is here" indicator.
+
+With the works-council switch ``PRIVACY_PRESENCE`` off (:func:`intranet.core.switches.presence_allowed`)
+nothing is recorded: :func:`enter` and :func:`leave` never announce anyone and :func:`online` is empty.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import time
 
 from django.core.cache import cache
+
+from .switches import presence_allowed
 
 #: Seconds a socket counts as present without a heartbeat (the browser pings every 25 seconds).
 ENTRY_TTL = 70
@@ -37,6 +42,8 @@ def _live(entry: Entry, now: float) -> Entry:
 
 async def enter(topic: str, user_id: int, channel: str) -> bool:
     """Record ``channel`` of ``user_id`` in ``topic``; ``True`` if the user was offline there before."""
+    if not presence_allowed():
+        return False
     now = time.time()
     entry = _live(await cache.aget(_key(topic), {}), now)
     was_online = str(user_id) in entry
@@ -47,6 +54,8 @@ async def enter(topic: str, user_id: int, channel: str) -> bool:
 
 async def leave(topic: str, user_id: int, channel: str) -> bool:
     """Forget ``channel``; ``True`` if the user has no other socket in ``topic`` (now offline)."""
+    if not presence_allowed():
+        return False
     now = time.time()
     entry = _live(await cache.aget(_key(topic), {}), now)
     sockets = entry.get(str(user_id), {})
@@ -70,5 +79,7 @@ async def refresh(topics: list[str], user_id: int, channel: str) -> None:
 
 async def online(topic: str) -> list[int]:
     """Ids of the users with at least one live socket in ``topic``, ascending."""
+    if not presence_allowed():
+        return []
     entry = _live(await cache.aget(_key(topic), {}), time.time())
     return sorted(int(user) for user in entry)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
@@ -13,6 +13,7 @@ from intranet.accounts.models import User
 from intranet.accounts.permissions import visible_users
 from intranet.core.pagination import Page, keyset_page
 from intranet.core.permissions import require_visible
+from intranet.core.switches import read_receipts_allowed
 from intranet.core.viewer import Viewer
 
 from .models import MAX_PARTICIPANTS, Block, Conversation, Message, Participant, direct_key_for
@@ -161,6 +162,9 @@ class ConversationPage:
     """One-to-one: the viewer has blocked the other person."""
     blocks_me: bool
     """One-to-one: the other person has blocked the viewer."""
+    read_by: list[User] = field(default_factory=list)
+    """Others who have read the viewer's own newest message; always empty when the works council
+    switched read receipts off (``PRIVACY_READ_RECEIPTS``)."""
 
     @property
     def other(self) -> User | None:
@@ -200,6 +204,13 @@ def conversation_page_for_viewer(
     others = [row for row in members if row.user_id != viewer.user_id]
     blocked_by_me = any(row.blocked_by_me for row in others)  # type: ignore[attr-defined]
     blocks_me = any(row.blocks_me for row in others)  # type: ignore[attr-defined]
+    # A receipt is for the sender: shown under the viewer's own newest message only.
+    newest = page.items[0].pk if page.items and not cursor and page.items[0].author_id == viewer.user_id else None
+    read_by = [
+        row.user
+        for row in others
+        if read_receipts_allowed() and newest is not None and (row.last_read_message_id or 0) >= newest
+    ]
     return ConversationPage(
         conversation=conversation,
         participant=participant,
@@ -209,6 +220,7 @@ def conversation_page_for_viewer(
         can_send=can_send_message(viewer, conversation, participant, blocked=blocked_by_me or blocks_me),
         blocked_by_me=blocked_by_me,
         blocks_me=blocks_me,
+        read_by=read_by,
     )
 
 

@@ -33,6 +33,7 @@ from intranet.core import realtime
 from intranet.core.idempotency import idempotent
 from intranet.core.markdown import plain_text, render_markdown
 from intranet.core.permissions import require
+from intranet.core.switches import read_receipts_allowed
 from intranet.core.viewer import Viewer, as_viewer
 
 from . import events
@@ -247,11 +248,14 @@ def _send(*, viewer: Viewer, user: User, conversation_id: int, text: str, checke
         unread_count=Case(
             When(user_id=user.pk, then=Value(0)), default=F("unread_count") + 1, output_field=PositiveIntegerField()
         ),
+        # When someone read is a read receipt: not recorded when the works council switched them off.
         last_read_at=Case(
-            When(user_id=user.pk, then=Value(now)), default=F("last_read_at"), output_field=DateTimeField()
+            When(user_id=user.pk, then=Value(now if read_receipts_allowed() else None)),
+            default=F("last_read_at"),
+            output_field=DateTimeField(),
         ),
         last_read_message_id=Case(
-            When(user_id=user.pk, then=Value(message.pk)),
+            When(user_id=user.pk, then=Value(message.pk if read_receipts_allowed() else None)),
             default=F("last_read_message_id"),
             output_field=BigIntegerField(),
         ),
@@ -290,11 +294,13 @@ def conversation_mark_read(*, actor: Viewer | User, participant: Participant) ->
     with transaction.atomic():
         now = timezone.now()
         last_id = Message.objects.filter(conversation_id=participant.conversation_id).order_by("-id").values("id")[:1]
+        receipts = read_receipts_allowed()
+        read_at = now if receipts else None
         Participant.objects.filter(pk=participant.pk).update(
-            unread_count=0, last_read_at=now, last_read_message_id=last_id
+            unread_count=0, last_read_at=read_at, last_read_message_id=last_id if receipts else None
         )
         participant.unread_count = 0
-        participant.last_read_at = now
+        participant.last_read_at = read_at
         events.conversation_read(conversation_id=participant.conversation_id, user_id=participant.user_id)
     return True
 

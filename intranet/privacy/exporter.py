@@ -139,9 +139,6 @@ def _readme() -> str:
                 "in _id point to other rows (a community, a post, a person). The files folder holds "
                 "the files you uploaded. manifest.json counts the rows."
             ),
-            _(
-                "The page \u201cWhat the platform records about people\u201d explains every kind and how "
-                "long it is kept."
-            ),
+            _("The page “What the platform records about people” explains every kind and how long it is kept."),
         ]
     )

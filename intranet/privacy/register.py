@@ -211,7 +211,7 @@ def switch_rows() -> list[SwitchRow]:
             "PRIVACY_MIN_GROUP_SIZE",
             _("Minimum group size"),
             switches.min_group_size(),
-            _("Figures about fewer people than this are shown as \u201cfewer than N\u201d everywhere."),
+            _("Figures about fewer people than this are shown as “fewer than N” everywhere."),
         ),
         SwitchRow(
             "PRIVACY_AUDIT_READERS",

@@ -76,6 +76,8 @@ PAGES: dict[str, Callable[[World], str]] = {
             "meetups:network_directory",
             "meetups:tandem_list",
             "meetups:tandem_bulk",
+            "privacy:my_data",
+            "privacy:staff_exports",
         )
     },
     "messaging:conversation_detail": lambda w: reverse("messaging:conversation_detail", kwargs={"pk": w.conversation}),

@@ -46,7 +46,7 @@ def test_asking_builds_the_zip_notifies_with_the_link_and_audits(client, user, d
 
     export = ExportRequest.objects.get(person=user)
     assert export.state == State.READY and export.file and export.counts["accounts.User"] == 1
-    assert export.expires_at == export.finished_at + dt.timedelta(hours=72)
+    assert export.finished_at is not None and export.expires_at == export.finished_at + dt.timedelta(hours=72)
     [note] = Notification.objects.filter(recipient=user, kind=EXPORT_READY_KIND)
     assert note.url == export_download_url(export)
     assert AuditEntry.objects.filter(action="privacy.export_requested", actor=user, target_id=str(user.pk)).exists()

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from intranet.core.pagination import Page, keyset_page
+from intranet.core.switches import min_group_size, person_figures_allowed
 from intranet.core.viewer import Viewer
 from training.certificates.models import Certificate
 from training.certificates.selectors import valid_certificates
@@ -82,6 +83,8 @@ def stuck_learners(*, days: int = 14, programme_id: int | None = None, cursor: s
         .select_related("user", "programme")
         .annotate(current_step_title=Subquery(next_step))
     )
+    if not person_figures_allowed():
+        qs = qs.none()  # who is stuck is a figure about named people: off by the works council
     if programme_id:
         qs = qs.filter(programme_id=programme_id)
     return keyset_page(qs, ordering=("last_progress_at", "id"), cursor=cursor, page_size=50)
@@ -99,8 +102,11 @@ def certified_for_export() -> Iterator[Certificate]:
 
 
 def programme_progress(programme: Programme, *, cohort: str = "", cursor: str | None = None) -> Page[Enrolment]:
-    """Learners of a programme with their progress, newest enrolment first (one query)."""
+    """Learners of a programme with their progress, newest enrolment first (one query); none when
+    per-person figures are switched off (``PRIVACY_PERSON_FIGURES``)."""
     qs = Enrolment.objects.filter(programme=programme).select_related("user")
+    if not person_figures_allowed():
+        qs = qs.none()
     if cohort:
         qs = qs.filter(cohort=cohort)
     return keyset_page(qs, ordering=("-enrolled_at", "-id"), cursor=cursor, page_size=50)
@@ -109,13 +115,16 @@ def programme_progress(programme: Programme, *, cohort: str = "", cursor: str | 
 @dataclass
 class CohortRow:
     cohort: str
-    learners: int
-    completed: int
-    avg_steps: float
+    #: Below the works-council minimum group size the count shows as "< N" and the figures about
+    #: the few people in it (completed, average steps) are left out (``None``).
+    learners: int | str
+    completed: int | None
+    avg_steps: float | None
 
 
 def programme_cohorts(programme: Programme) -> list[CohortRow]:
-    """Per cohort: learners, completed, average steps done (one aggregate query)."""
+    """Per cohort: learners, completed, average steps done (one aggregate query); cohorts smaller
+    than ``PRIVACY_MIN_GROUP_SIZE`` show no figures about their people."""
     rows = (
         Enrolment.objects.filter(programme=programme)
         .values("cohort")
@@ -124,7 +133,13 @@ def programme_cohorts(programme: Programme) -> list[CohortRow]:
         )
         .order_by("-cohort")
     )
-    return [CohortRow(r["cohort"], r["learners"], r["completed"], float(r["avg"] or 0)) for r in rows]
+    limit = min_group_size()
+    return [
+        CohortRow(r["cohort"], r["learners"], r["completed"], float(r["avg"] or 0))
+        if r["learners"] >= limit
+        else CohortRow(r["cohort"], f"< {limit}", None, None)
+        for r in rows
+    ]
 
 
 def exercises_to_review(viewer: Viewer, programme: Programme) -> list[StepProgress]:
@@ -152,12 +167,10 @@ def enrolments_for_export(programme: Programme) -> tuple[int, Iterator[Enrolment
     """The programme's step count and its enrolments (with the learner) in enrolment order,
     streamed in chunks for the CSV export."""
     total = programme.steps.count()
-    rows = (
-        Enrolment.objects.filter(programme=programme)
-        .select_related("user")
-        .order_by("enrolled_at", "id")
-        .iterator(chunk_size=500)
-    )
+    learners = Enrolment.objects.filter(programme=programme)
+    if not person_figures_allowed():
+        learners = learners.none()  # the CSV holds one person's progress per row
+    rows = learners.select_related("user").order_by("enrolled_at", "id").iterator(chunk_size=500)
     return total, rows
 
 
