@@ -44,6 +44,7 @@ SENTENCES: dict[str, Promise] = {
     "community.archived": _("%(actor)s archived %(community)s"),
     "community.unarchived": _("%(actor)s brought %(community)s back from the archive"),
     "community.official_changed": _("%(actor)s changed whether %(community)s is an official community"),
+    "community.post_retention_changed": _("%(actor)s changed how long %(community)s keeps its posts"),
     "community.rules_changed": _("%(actor)s changed the rules of %(community)s"),
     "community.inbox_settings_changed": _("%(actor)s changed the inbox settings of %(community)s"),
     "community.canvas_comment": _("%(actor)s commented on the canvas of %(community)s"),
@@ -107,6 +108,13 @@ SENTENCES: dict[str, Promise] = {
     "user.deactivated": _("%(actor)s deactivated the account of %(person)s"),
     "user.reactivated": _("%(actor)s reactivated the account of %(person)s"),
     "accounts.profile.update": _("%(actor)s changed the profile of %(person)s"),
+    # Erasure and retention (issue 23)
+    "erasure.requested": _("%(actor)s asked to erase a person (%(target)s)"),
+    "erasure.approved": _("%(actor)s approved the erasure %(target)s"),
+    "erasure.rejected": _("%(actor)s rejected the erasure %(target)s"),
+    "erasure.completed": _("%(actor)s completed the erasure %(target)s"),
+    "erasure.failed": _("%(actor)s could not complete the erasure %(target)s"),
+    "retention.applied": _("%(actor)s deleted or archived data past its retention"),
     # Meetups
     "meetup_series.created": _("%(actor)s created the meetup series %(target)s"),
     "meetup_series.updated": _("%(actor)s changed the meetup series %(target)s"),
