@@ -244,7 +244,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 # Tests -----------------------------------------------------------------------------------------
 
-PYTHON_PACKAGES = ["intranet", "communities", "training", "meetups", "bench", "tests"]
+PYTHON_PACKAGES = ["intranet", "communities", "training", "meetups", "integrations", "bench", "tests"]
 #: The last release before the layout change (issue 16); scripts/check_forward_migration.py.
 FORWARD_MIGRATION_REF = "1211efc"
 
