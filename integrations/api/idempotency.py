@@ -10,6 +10,7 @@ index until the first commits, then reads its answer; a failed request claims no
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from typing import Any
@@ -73,3 +74,19 @@ def run_idempotent(request: HttpRequest, create: Callable[[], Schema], *, status
         body = create().model_dump(mode="json")
         IdempotentRequest.objects.filter(pk=claimed[0]).update(status=status, body=body)
         return Status(status, body)
+
+
+#: How long an answer is remembered: past any client's retry window.
+RETENTION = dt.timedelta(days=2)
+
+
+def idempotent_requests_purge(*, older_than: dt.timedelta = RETENTION, batch: int = 5000) -> int:
+    """Forget remembered answers older than ``older_than`` in batches; returns how many."""
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    while True:
+        ids = list(IdempotentRequest.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:batch])
+        if not ids:
+            return deleted
+        IdempotentRequest.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)

@@ -16,7 +16,7 @@ from ninja.openapi.docs import DocsBase
 from intranet.core.pagination import InvalidCursor
 
 from .conditional import conditional_get
-from .endpoints import communities, posts
+from .endpoints import communities, figures, meetups, notifications, people, posts, training
 from .problems import MEDIA_TYPE, ApiProblem, field_errors, problem_response
 
 _STATUS_CODES = {
@@ -73,6 +73,11 @@ api = IntranetAPI(
 )
 api.add_router("", communities.router)
 api.add_router("", posts.router)
+api.add_router("", people.router)
+api.add_router("", notifications.router)
+api.add_router("", training.router)
+api.add_router("", meetups.router)
+api.add_router("", figures.router)
 
 
 @api.exception_handler(ApiProblem)

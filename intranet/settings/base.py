@@ -203,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     "core-outbox-purge": {"task": "core.outbox_purge", "schedule": crontab(minute=45, hour=4)},
     # Keys of creating forms (intranet.core.idempotency), kept two days.
     "core-idempotency-purge": {"task": "core.idempotency_purge", "schedule": crontab(minute=50, hour=4)},
+    # Answers of idempotent API requests (integrations.api), kept two days.
+    "api-idempotency-purge": {"task": "api.idempotency_purge", "schedule": crontab(minute=55, hour=4)},
     "notifications-digest-daily": {
         "task": "notifications.digest_send",
         "schedule": crontab(minute=0, hour=7),

@@ -142,3 +142,24 @@ def test_rate_limit_per_person_covers_all_their_tokens(user, settings):
     assert first.get("/communities").status_code == 200
     assert second.get("/communities").status_code == 200
     assert first.get("/communities").status_code == 429
+
+
+def test_remembered_answers_are_purged_after_two_days(user):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from integrations.api.idempotency import idempotent_requests_purge
+    from integrations.api.models import IdempotentRequest
+
+    community = CommunityFactory.create()
+    MembershipFactory.create(user=user, community=community)
+    api = api_as(user)
+    api.send(
+        "POST", f"/communities/{community.slug}/posts", {"title": "t", "body": "b"}, headers={"Idempotency-Key": "a"}
+    )
+    assert idempotent_requests_purge() == 0
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
+        assert idempotent_requests_purge() == 1
+    assert not IdempotentRequest.objects.exists()

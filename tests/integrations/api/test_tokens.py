@@ -129,3 +129,22 @@ def test_garbage_bearer_is_401(db):
     UserFactory.create()
     assert ApiClient("itpat_" + "x" * 43).get("/communities").status_code == 401
     assert ApiClient("not a token").get("/communities").status_code == 401
+
+
+def test_docs_page_is_served_from_own_static_files_under_the_csp(db):
+    page = Client().get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "/static/dist/swagger-ui/swagger-ui-bundle.js" in html
+    assert "/static/api/docs.js" in html
+    assert "<script>" not in html  # no inline script: the site's policy allows none
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+    assert "cdn" not in html.lower()
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.1")
+
+
+def test_user_menu_links_the_token_page(user):
+    client = Client()
+    client.force_login(user)
+    assert 'href="/settings/api-tokens/"' in client.get("/").content.decode()
