@@ -15,6 +15,7 @@ class PrivacyConfig(AppConfig):
         # process (web, worker, management commands, tests).
         autodiscover_modules("privacy")
         from . import jobs, notify, tasks  # noqa: F401  (register the beat task, the kind and the subscribers)
+
         # Retention (intranet/privacy/retention/): the shell's own rules, and the nightly task.
         from .retention import jobs as retention_jobs  # noqa: F401  (registers the beat task)
         from .retention.rules import register_rules
