@@ -14,6 +14,18 @@ LIFETIMES = [
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("What will use it, e.g. “Team dashboard”."))
-    scope = forms.ChoiceField(label=_("Access"), choices=AccessToken.Scope.choices, initial=AccessToken.Scope.READ)
-    lifetime = forms.ChoiceField(label=_("Expires after"), choices=LIFETIMES, initial="30")
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        help_text=_("What will use it, e.g. “Team dashboard”."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        choices=AccessToken.Scope.choices,
+        initial=AccessToken.Scope.READ,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    lifetime = forms.ChoiceField(
+        label=_("Expires after"), choices=LIFETIMES, initial="30", widget=forms.Select(attrs={"class": "form-select"})
+    )

@@ -20,6 +20,8 @@ from . import selectors, services
 from .forms import TokenForm
 from .permissions import can_manage_own_tokens
 
+_CREATED_KEY = "api_token_created"
+
 
 @never_cache
 @login_required
@@ -27,7 +29,9 @@ from .permissions import can_manage_own_tokens
 def token_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     require_visible(can_manage_own_tokens(viewer))
-    created = None
+    # The new secret travels to the redirected page once, in the session, and is dropped there:
+    # a reload neither shows it again nor creates a second token.
+    created = request.session.pop(_CREATED_KEY, None) if request.method == "GET" else None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -44,7 +48,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:
-            form = TokenForm()
+            request.session[_CREATED_KEY] = {"name": created.token.name, "secret": created.secret}
+            return redirect("api_tokens:token_list")
     context = {"form": form, "created": created, "tokens": selectors.token_list_for_settings(viewer)}
     return render(request, "api/token_list.html", context, status=400 if form.errors else 200)
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def test_token_page_shows_the_secret_once_and_stores_only_its_hash(user):
     client = Client()
     client.force_login(user)
-    page = client.post("/settings/api-tokens/", {"name": "Dashboard", "scope": "read", "lifetime": "30"})
+    page = client.post("/settings/api-tokens/", {"name": "Dashboard", "scope": "read", "lifetime": "30"}, follow=True)
     assert page.status_code == 200
     secret = PATTERN.search(page.content.decode()).group(0)  # type: ignore[union-attr]
     token = AccessToken.objects.get(user=user)
