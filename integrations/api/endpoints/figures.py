@@ -10,28 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Path, Router, Schema
 
 from communities.api import is_coordinator
 from communities.health.selectors import community_health_get_for_viewer, min_group_size
 from intranet.core.permissions import require
+from intranet.core.switches import person_figures_allowed
 
 from ..auth import READ
 from ..problems import COMMON_ERRORS
 from ..schemas import Slug
 
 router = Router(tags=["figures"])
-
-
-def person_figures_allowed() -> bool:
-    """``intranet.core.switches.person_figures_allowed`` once the privacy switches land."""
-    try:
-        from intranet.core import switches  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return bool(getattr(settings, "PRIVACY_PERSON_FIGURES", True))
-    return bool(switches.person_figures_allowed())
 
 
 class DayOut(Schema):
