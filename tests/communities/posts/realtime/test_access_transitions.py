@@ -336,6 +336,7 @@ NEVER_REVOKES: dict[str, str] = {
     "community_unarchive": "reopens",
     "community_restore": "reopens",
     "community_set_official": "a badge, not access",
+    "community_set_post_retention": "a retention period; the nightly job removes posts for everyone alike",
     "community_recount_members": "counters",
     "campaign_start": "asks owners; the archive at its end is a transition above",
     "coordinator_note_add": "a private note",
