@@ -10,7 +10,7 @@ PYTHON="${PYTHON:-.venv/bin/python}"
 
 IGNORES=(
   --ignore=.venv --ignore=node_modules --ignore=static/dist --ignore=staticfiles
-  --ignore=media --ignore=.data --ignore=artifacts --ignore=tests
+  --ignore=media --ignore=.data --ignore=artifacts --ignore=tests --ignore=.tools
 )
 
 if [ "${1:-}" != "--compile" ]; then
