@@ -12,3 +12,7 @@ class WebhooksConfig(AppConfig):
         from integrations.webhooks import jobs, notify, subscribers, tasks  # noqa: F401  (outbox subscribers, tasks)
 
         notify.register()
+
+        from integrations.webhooks.retention import register_rules
+
+        register_rules()

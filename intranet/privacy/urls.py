@@ -10,4 +10,5 @@ urlpatterns = [
     path("exports/<int:pk>/<str:token>/", views.export_download, name="export_download"),
     path("staff/exports/", views.staff_exports, name="staff_exports"),
     path("records/", views.records, name="records"),
+    path("retention/", views.retention, name="retention"),
 ]

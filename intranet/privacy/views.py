@@ -21,6 +21,7 @@ from .forms import StaffExportForm
 from .links import export_download_url
 from .models import ExportRequest
 from .permissions import can_export_for_others, can_view_register
+from .retention.services import retention_batch_size, retention_report
 
 
 @login_required
@@ -104,4 +105,23 @@ def records(request: HttpRequest) -> HttpResponse:
         request,
         "privacy/records.html",
         {"rows": register.entry_rows(), "counts": register.counts(), "switches": register.switch_rows()},
+    )
+
+
+@login_required
+@require_GET
+def retention(request: HttpRequest) -> HttpResponse:
+    """The retention dry run for staff: per rule, its period and how many rows are past it now.
+
+    Nothing changes here; the nightly job (``privacy-retention-nightly``) acts, in batches. One
+    count per rule, so the page costs the same whatever the data.
+    """
+    viewer = viewer_of(request)
+    if not can_view_register(viewer):
+        raise Http404
+    lines = retention_report()
+    return render(
+        request,
+        "privacy/retention.html",
+        {"lines": lines, "due_total": sum(line.due for line in lines), "batch_size": retention_batch_size()},
     )

@@ -537,6 +537,7 @@ RETENTION_REPORTS_DAYS = ENV.retention_reports_days
 RETENTION_EXAM_ATTEMPTS_DAYS = ENV.retention_exam_attempts_days
 RETENTION_INACTIVE_ACCOUNTS_DAYS = ENV.retention_inactive_accounts_days
 RETENTION_BATCH_SIZE = ENV.retention_batch_size
+RETENTION_WEBHOOK_DELIVERIES_DAYS = ENV.retention_webhook_deliveries_days
 CELERY_BEAT_SCHEDULE["privacy-retention-nightly"] = {
     "task": "privacy.retention_apply",
     "schedule": crontab(minute=10, hour=3),

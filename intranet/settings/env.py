@@ -77,6 +77,7 @@ class Env(BaseSettings):
     retention_inactive_accounts_days: int = Field(default=0, ge=0)
     # Rows one run of the nightly retention job removes per kind at most (the rest follow next night).
     retention_batch_size: int = Field(default=5000, ge=1)
+    retention_webhook_deliveries_days: int = Field(default=30, ge=0)
     # Reverse proxies in front of the application that append to ``client_ip_header``; ``None``
     # (unset) fails ``check --deploy`` under the production settings, which trust a proxy.
     trusted_proxy_count: int | None = Field(default=None, ge=0)

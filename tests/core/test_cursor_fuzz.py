@@ -78,6 +78,7 @@ PAGES: dict[str, Callable[[World], str]] = {
             "meetups:tandem_bulk",
             "privacy:my_data",
             "privacy:staff_exports",
+            "account_erasures",
         )
     },
     "messaging:conversation_detail": lambda w: reverse("messaging:conversation_detail", kwargs={"pk": w.conversation}),

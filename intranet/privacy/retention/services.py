@@ -29,7 +29,8 @@ class RetentionLine:
     """Rows acted on in this run (0 in a dry run)."""
 
 
-def _batch_size() -> int:
+def retention_batch_size() -> int:
+    """Rows each rule acts on per run at most (``RETENTION_BATCH_SIZE``)."""
     return int(getattr(settings, "RETENTION_BATCH_SIZE", 5000))
 
 
@@ -52,7 +53,7 @@ def retention_apply(*, now: datetime | None = None, batch_size: int | None = Non
     over goes the next night; the job is safe to run twice.
     """
     now = now or timezone.now()
-    size = batch_size or _batch_size()
+    size = batch_size or retention_batch_size()
     lines: list[RetentionLine] = []
     for rule in retention_rules():
         with transaction.atomic():
