@@ -193,6 +193,9 @@ class Community(models.Model):  # type: ignore[django-manager-missing]  # taggit
     post_retention_days = models.PositiveIntegerField(
         _("keep posts for (days)"),
         default=0,
+        # Also the database's default: rows inserted outside the ORM (the benchmark's COPY, a
+        # zero-downtime release where old code still inserts) need no value.
+        db_default=0,
         help_text=_("0 keeps posts for ever."),
     )
     post_retention_action = models.CharField(
@@ -200,6 +203,7 @@ class Community(models.Model):  # type: ignore[django-manager-missing]  # taggit
         max_length=10,
         choices=PostRetention.choices,
         default=PostRetention.ARCHIVE,
+        db_default=PostRetention.ARCHIVE,
     )
 
     member_count = models.PositiveIntegerField(_("members"), default=0, editable=False)

@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='community',
             name='post_retention_action',
-            field=models.CharField(choices=[('archive', 'Archive (read-only)'), ('delete', 'Delete')], default='archive', max_length=10, verbose_name='after that'),
+            field=models.CharField(choices=[('archive', 'Archive (read-only)'), ('delete', 'Delete')], db_default='archive', default='archive', max_length=10, verbose_name='after that'),
         ),
         migrations.AddField(
             model_name='community',
             name='post_retention_days',
-            field=models.PositiveIntegerField(default=0, help_text='0 keeps posts for ever.', verbose_name='keep posts for (days)'),
+            field=models.PositiveIntegerField(db_default=0, default=0, help_text='0 keeps posts for ever.', verbose_name='keep posts for (days)'),
         ),
         migrations.AddField(
             model_name='post',
