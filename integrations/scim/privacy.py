@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from intranet.core.privacy import ACTOR_REASON, OnErase, actor, own, personal_data
+from intranet.core.privacy import ACTOR_REASON, OnErase, actor, not_personal, own, personal_data
 
 from .models import ScimGroup, ScimToken, ScimUser
 
@@ -36,15 +36,10 @@ personal_data(
     exported=False,
     reason=ACTOR_REASON,
 )
-personal_data(
+not_personal(
     ScimGroup,
-    kind="provisioning",
-    owners=("members__user",),
-    fields={},
-    other_fields={
-        "display_name": _("The name of an organisational unit."),
-        "external_id": _("The identity provider's id of the unit."),
-    },
-    on_erase=OnErase.KEEP,
-    reason=_("An organisational unit of the company; the person's membership goes with their provisioning row."),
+    _(
+        "An organisational unit of the company (its name and the identity provider's id); who belongs "
+        "to it hangs on the people's provisioning rows and goes with them."
+    ),
 )

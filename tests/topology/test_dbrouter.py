@@ -253,7 +253,7 @@ def count_users_lagging_ok() -> int:
 def test_tasks_read_the_primary_even_when_queued_from_a_request(replicas):
     UserFactory()
     with routing(replica_reads=True), Captured() as captured:
-        assert count_users.apply().get() == 1
+        assert count_users.apply().get(disable_sync_subtasks=False) == 1
         # The request's own state is back after the task.
         assert dbrouter.current_state() is not None
         assert dbrouter.current_state().replica_reads  # type: ignore[union-attr]
@@ -264,7 +264,7 @@ def test_tasks_read_the_primary_even_when_queued_from_a_request(replicas):
 def test_a_task_may_declare_that_it_tolerates_lag(replicas):
     UserFactory()
     with Captured() as captured:
-        assert count_users_lagging_ok.apply().get() == 1
-        assert count_users.apply().get() == 1
+        assert count_users_lagging_ok.apply().get(disable_sync_subtasks=False) == 1
+        assert count_users.apply().get(disable_sync_subtasks=False) == 1
     assert (captured.count("default"), captured.count("replica_1")) == (1, 1)
     assert dbrouter.current_state() is None

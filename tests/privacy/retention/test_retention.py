@@ -204,4 +204,4 @@ def test_job_runs_in_a_real_worker(retention_env: None, celery_worker: Any) -> N
     result = retention_apply_task.delay()
     wait_for(lambda: not Notification.objects.filter(pk=gone).exists(), worker=celery_worker)
     assert Notification.objects.filter(pk=kept).exists()
-    assert result.get(timeout=30)["notifications"] == 1
+    assert result.get(timeout=30, disable_sync_subtasks=False)["notifications"] == 1
