@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from integrations.api.models import AccessToken
@@ -20,6 +21,7 @@ from intranet.core.models import AuditEntry
 from tests.communities.factories import CommunityFactory
 from tests.factories import UserFactory
 from tests.integrations.api.conftest import ApiClient, make_token
+from tests.support.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +150,21 @@ def test_user_menu_links_the_token_page(user):
     client = Client()
     client.force_login(user)
     assert 'href="/settings/api-tokens/"' in client.get("/").content.decode()
+
+
+#: The viewer and the tokens (one query however many); the session is cached.
+PAGE_QUERIES = 2
+
+
+def test_token_page_costs_a_fixed_number_of_queries(user):
+    client = Client()
+    client.force_login(user)
+    url = reverse("api_tokens:token_list")
+    make_token(user)
+    client.get(url)
+    one, _queries, _response = count_queries(lambda: client.get(url))
+    for _ in range(5):
+        make_token(user)
+    six, _queries, response = count_queries(lambda: client.get(url))
+    assert response.status_code == 200
+    assert one == six == PAGE_QUERIES, _queries
